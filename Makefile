@@ -1,0 +1,88 @@
+# netns-exec — see README.md. Targets:
+#   make build      release build of netns-exec and netns-jail
+#   make test       unit tests, then the privileged suites (needs root)
+#   make demo       a jailed program reaching a simulated internet through WireGuard
+#   make install    into $(DESTDIR)$(PREFIX); as root it also applies the file capabilities
+#   make uninstall
+#   make bench | package | fuzz   (see README.md)
+
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/man
+VERSION    := $(shell cat VERSION)
+
+SWIFT      ?= swift
+# --disable-local-rpath: no $ORIGIN RUNPATH in a binary that root may run.
+RELEASE    := -c release --static-swift-stdlib --disable-local-rpath
+BIN        := .build/release
+# The test build reads /run/netns-exec-test/netns-exec.conf instead of
+# /etc/netns-exec.conf. The path is fixed at compile time; there is no
+# runtime switch in any build.
+TEST_BIN   := .build-test/release
+CAPS       := cap_sys_admin,cap_net_admin+ep
+
+.PHONY: all deps test-deps build test-build test unit-test integration-test \
+        install uninstall demo bench package fuzz clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+test-deps:
+	@scripts/deps.sh --test
+
+build: deps
+	$(SWIFT) build $(RELEASE)
+	@ls -l $(BIN)/netns-exec $(BIN)/netns-jail
+
+test-build: deps
+	$(SWIFT) build $(RELEASE) --scratch-path .build-test --product netns-exec \
+	    -Xswiftc -DNETNS_EXEC_TEST_BUILD
+
+unit-test: deps
+	$(SWIFT) test
+
+integration-test: test-deps build test-build
+	Tests/run-suites.sh
+
+test: test-deps build test-build unit-test
+	Tests/run-suites.sh
+
+install: build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BIN)/netns-exec $(DESTDIR)$(BINDIR)/netns-exec
+	install -m 0755 $(BIN)/netns-jail $(DESTDIR)$(BINDIR)/netns-jail
+	install -m 0644 man/netns-exec.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/netns-exec.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	-install -m 0644 man/netns-jail.conf.5 $(DESTDIR)$(MANDIR)/man5/ 2>/dev/null
+	-install -m 0644 man/netns-jail.8 $(DESTDIR)$(MANDIR)/man8/ 2>/dev/null
+	@if [ "$$(id -u)" -eq 0 ]; then \
+	    chown root:root $(DESTDIR)$(BINDIR)/netns-exec && \
+	    setcap $(CAPS) $(DESTDIR)$(BINDIR)/netns-exec && \
+	    getcap $(DESTDIR)$(BINDIR)/netns-exec; \
+	else \
+	    echo "note: not root, so no capabilities were applied; as root run:"; \
+	    echo "      setcap $(CAPS) $(DESTDIR)$(BINDIR)/netns-exec"; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/netns-exec $(DESTDIR)$(BINDIR)/netns-jail
+	rm -f $(DESTDIR)$(MANDIR)/man1/netns-exec.1 $(DESTDIR)$(MANDIR)/man5/netns-exec.conf.5
+	rm -f $(DESTDIR)$(MANDIR)/man5/netns-jail.conf.5 $(DESTDIR)$(MANDIR)/man8/netns-jail.8
+
+demo: test-deps build
+	bash demo/demo.sh
+
+bench: test-deps build
+	bash bench/bench.sh
+
+package: build
+	bash packaging/slackware/make-package.sh
+
+fuzz:
+	bash fuzz/run.sh
+
+clean:
+	rm -rf .build .build-test build

@@ -1,0 +1,79 @@
+// Thin C under the launcher: the Linux calls and constants that Swift's Glibc
+// module does not import (variadic functions, function-like macros, ioctl
+// request numbers, and kernel structs newer than the libc headers).
+// Each wrapper does one call and returns what the kernel returned; errno is
+// left for the Swift side to read. Names carry the `cl_` prefix.
+#ifndef CLINUX_H
+#define CLINUX_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+// --- namespaces -----------------------------------------------------------
+extern const int cl_CLONE_NEWNET;
+extern const int cl_CLONE_NEWNS;
+
+/// setns(2). Glibc has it, but Swift's Glibc module does not import it.
+int cl_setns(int fd, int nstype);
+/// unshare(2).
+int cl_unshare(int flags);
+/// ioctl(fd, NS_GET_NSTYPE): the CLONE_NEW* type of a namespace file, or -1.
+int cl_ns_get_nstype(int fd);
+/// 1 if fd lives on nsfs (the namespace filesystem), 0 if not, -1 on error.
+int cl_fd_is_nsfs(int fd);
+
+// --- mounts ---------------------------------------------------------------
+/// mount(2) with the flags as the unsigned long the kernel takes.
+int cl_mount(const char *source, const char *target, const char *fstype,
+             unsigned long flags, const char *data);
+int cl_umount2(const char *target, int flags);
+extern const unsigned long cl_MS_REC, cl_MS_SLAVE, cl_MS_RDONLY, cl_MS_NOSUID,
+    cl_MS_NODEV, cl_MS_NOEXEC;
+extern const int cl_MNT_DETACH;
+/// O_PATH (GNU): a descriptor that names a directory without reading it.
+extern const int cl_O_PATH;
+
+/// The new mount API (Linux 5.2): a detached tmpfs that no path reaches.
+/// Returns a mount fd (O_CLOEXEC) or -1.
+int cl_detached_tmpfs(const char *size_option);
+
+// --- privileges -----------------------------------------------------------
+int cl_set_no_new_privs(void);
+/// 1 or 0, or -1 on error.
+int cl_get_no_new_privs(void);
+int cl_clear_ambient_caps(void);
+/// 1 if capability `cap` is in the ambient set, 0 if not, -1 on error.
+int cl_ambient_is_set(int cap);
+/// PR_SET_DUMPABLE 0: kept while privileged (the kernel already does this for
+/// file-capability programs; we state it rather than rely on it).
+int cl_set_not_dumpable(void);
+
+// --- Landlock (struct and syscalls may be newer than the libc headers) ----
+/// The best Landlock ABI the kernel offers, or -1 (errno ENOSYS/EOPNOTSUPP).
+int cl_landlock_abi(void);
+/// Put the calling thread in a Landlock domain that denies nothing on the
+/// filesystem a user could do anyway, but scopes ptrace (ABI >= 1) and,
+/// when `abi` >= 6, signals and abstract sockets.
+/// Requires no_new_privs. Returns 0 or -1.
+int cl_landlock_confine(int abi);
+
+// --- interfaces -----------------------------------------------------------
+/// 1 if the interface exists and is IFF_UP in the current network namespace,
+/// 0 if it exists and is down, -1 with errno (ENODEV) if absent.
+int cl_interface_is_up(const char *name);
+
+// --- terminal ioctl numbers for the seccomp filter ------------------------
+extern const unsigned long cl_TIOCSTI, cl_TIOCLINUX;
+
+// --- process start ------------------------------------------------------
+/// argc and argv as the kernel passed them, saved by a constructor.
+int cl_saved_argc(void);
+char **cl_saved_argv(void);
+
+// --- misc -----------------------------------------------------------------
+/// syslog(LOG_AUTHPRIV | priority, "%s", message). syslog is variadic.
+void cl_syslog_authpriv(int priority, const char *message);
+/// execvpe(3): PATH search with an explicit environment (GNU extension).
+int cl_execvpe(const char *file, char *const argv[], char *const envp[]);
+
+#endif

@@ -1,0 +1,40 @@
+// libseccomp, plus the pieces of it that are C macros Swift cannot import.
+#include <seccomp.h>
+#include <errno.h>
+
+/// SCMP_ACT_ERRNO(e): the action that fails a call with errno `e`.
+static inline uint32_t cs_act_errno(int e) { return SCMP_ACT_ERRNO((uint32_t)e); }
+
+/// SCMP_SYS(name) resolves at compile time to the number libseccomp uses,
+/// including its negative pseudo-numbers for calls an ABI lacks. One
+/// function per call the filter names.
+#define CS_SYSCALL(name) static inline int cs_sys_##name(void) { return SCMP_SYS(name); }
+CS_SYSCALL(setns)
+CS_SYSCALL(unshare)
+CS_SYSCALL(clone)
+CS_SYSCALL(clone3)
+CS_SYSCALL(ioctl)
+CS_SYSCALL(socket)
+CS_SYSCALL(mount)
+CS_SYSCALL(umount)
+CS_SYSCALL(umount2)
+CS_SYSCALL(pivot_root)
+CS_SYSCALL(chroot)
+CS_SYSCALL(open_tree)
+CS_SYSCALL(move_mount)
+CS_SYSCALL(fsopen)
+CS_SYSCALL(fsconfig)
+CS_SYSCALL(fsmount)
+CS_SYSCALL(fspick)
+CS_SYSCALL(mount_setattr)
+#undef CS_SYSCALL
+
+#include <linux/sched.h>   /* CLONE_NEW*: sched.h hides them behind _GNU_SOURCE */
+#include <sys/socket.h>
+
+static inline uint32_t cs_act_allow(void) { return SCMP_ACT_ALLOW; }
+static inline uint32_t cs_arch_x86(void) { return SCMP_ARCH_X86; }
+static inline uint32_t cs_arch_x32(void) { return SCMP_ARCH_X32; }
+static inline uint32_t cs_arch_arm(void) { return SCMP_ARCH_ARM; }
+static inline int cs_af_vsock(void) { return AF_VSOCK; }
+static inline uint64_t cs_clone_newtime(void) { return CLONE_NEWTIME; }

@@ -1,0 +1,1 @@
+// JailKit: the WireGuard config model, the kill switch and the jail lifecycle.

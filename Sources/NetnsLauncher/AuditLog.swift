@@ -1,0 +1,33 @@
+import CLinux
+import Glibc
+import NetnsPolicy
+
+/// One syslog line (facility authpriv) per launch and per refusal, like
+/// sudo and doas. The line names the caller, the namespace and the command
+/// word, never the arguments: a `%U` on a desktop Exec line is often a URL
+/// or a torrent the user would not want in a system log.
+public struct AuditLog: Sendable {
+    let who: String
+    let namespace: String
+
+    public init(caller: Caller, namespace: NamespaceName) {
+        who = "\(caller.name) (uid \(caller.uid))"
+        self.namespace = namespace.value
+    }
+
+    public func launched(command: String) {
+        emit(LOG_INFO, "\(who) entered \(namespace): \(Quoted.text(command))")
+    }
+
+    public func refused(_ reason: String) {
+        emit(LOG_NOTICE, "\(who) refused for \(namespace): \(reason)")
+    }
+
+    private func emit(_ priority: Int32, _ text: String) {
+        openlog("netns-exec", LOG_PID, LOG_AUTHPRIV)
+        cl_syslog_authpriv(priority, text)
+        // The log socket is close-on-exec already; closing it here keeps the
+        // descriptor table of the exec'd program exactly the caller's.
+        closelog()
+    }
+}

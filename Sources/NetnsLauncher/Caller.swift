@@ -1,0 +1,39 @@
+import Glibc
+
+/// Who is asking, as the kernel says: the real uid, the real gid and the
+/// supplementary groups. Nothing here reads USER, LOGNAME or SUDO_USER; the
+/// environment belongs to the caller and proves nothing.
+public struct Caller: Sendable {
+    public let uid: uid_t
+    public let gid: gid_t
+    public let groups: [gid_t]
+    /// The account name for messages and the log, or `uid N` if none.
+    public let name: String
+
+    public static func fromKernel() throws(Refusal) -> Caller {
+        let uid = getuid(), gid = getgid()
+        let count = getgroups(0, nil)
+        guard count >= 0 else { throw .system(call: "getgroups", path: nil, errno: errno) }
+        var groups = [gid_t](repeating: 0, count: Int(count))
+        let got = getgroups(count, &groups)
+        guard got >= 0 else { throw .system(call: "getgroups", path: nil, errno: errno) }
+        groups.removeSubrange(Int(got)...)
+        let name = getpwuid(uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(uid)"
+        return Caller(uid: uid, gid: gid, groups: groups, name: name)
+    }
+
+    /// True when the account `name` has the caller's real uid. Comparing
+    /// uids, not names, is what doas does: two names for one uid are one user.
+    public func isUser(_ name: String) -> Bool {
+        guard let entry = getpwnam(name) else { return false }
+        return entry.pointee.pw_uid == uid
+    }
+
+    /// True when the group `name` is the caller's real gid or one of the
+    /// supplementary groups the kernel holds for this process.
+    public func isInGroup(_ name: String) -> Bool {
+        guard let entry = getgrnam(name) else { return false }
+        let target = entry.pointee.gr_gid
+        return target == gid || groups.contains(target)
+    }
+}

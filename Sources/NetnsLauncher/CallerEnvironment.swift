@@ -1,0 +1,68 @@
+import Glibc
+import NetnsPolicy
+
+/// The environment the command receives: the caller's own, byte for byte,
+/// plus NETNS_EXEC=NAME.
+///
+/// Because netns-exec carries a file capability, the C library starts it in
+/// secure mode and deletes variables such as LD_PRELOAD, LD_LIBRARY_PATH,
+/// TMPDIR and LOCPATH from its environment before main. That protects the
+/// launcher, which is right, but the command runs without privilege, so it
+/// is entitled to them. The kernel keeps the environment exactly as the
+/// caller passed it in /proc/self/environ; it is read from there.
+public struct CallerEnvironment: ~Copyable {
+    private var storage: [UInt8]
+    private var offsets: [Int]
+
+    public static let marker = "NETNS_EXEC"
+    static let maximumSize = 4 * 1024 * 1024
+
+    public init(namespace: NamespaceName) throws(Refusal) {
+        let fd = open("/proc/self/environ", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .system(call: "open", path: "/proc/self/environ", errno: errno) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .system(call: "read", path: "/proc/self/environ", errno: errno)
+            }
+            bytes.append(contentsOf: chunk[..<n])
+            guard bytes.count <= CallerEnvironment.maximumSize else {
+                throw .denied("the environment is larger than \(CallerEnvironment.maximumSize) bytes")
+            }
+        }
+        // Drop any NETNS_EXEC the caller set: the child must be able to
+        // trust that the variable names the jail it is really in.
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count + 80)
+        let prefix = Array((CallerEnvironment.marker + "=").utf8)
+        for entry in bytes.split(separator: 0, omittingEmptySubsequences: true)
+        where !entry.starts(with: prefix) {
+            kept.append(contentsOf: entry)
+            kept.append(0)
+        }
+        kept.append(contentsOf: prefix)
+        kept.append(contentsOf: namespace.value.utf8)
+        kept.append(0)
+
+        var starts: [Int] = [0]
+        for (i, b) in kept.enumerated() where b == 0 && i + 1 < kept.count { starts.append(i + 1) }
+        storage = kept
+        offsets = starts
+    }
+
+    /// Calls `body` with a NULL-terminated envp array that lives for the call.
+    public mutating func withEnvp<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+        let offsets = self.offsets
+        return storage.withUnsafeMutableBufferPointer { buffer in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var pointers: [UnsafeMutablePointer<CChar>?] = offsets.map { base + $0 }
+            pointers.append(nil)
+            return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+        }
+    }
+}

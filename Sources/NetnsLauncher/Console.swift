@@ -1,0 +1,37 @@
+import Glibc
+import NetnsPolicy
+
+/// One-line output with write(2). Swift 6 rejects the C stdio globals, and
+/// the launcher does not need buffering: each message is a single write.
+public enum Console {
+    public static func error(_ message: String) {
+        write(to: 2, "netns-exec: " + message + "\n")
+    }
+
+    public static func out(_ text: String) {
+        write(to: 1, text)
+    }
+
+    static func write(to fd: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n > 0 { offset += n; continue }
+                // EINTR is retried; any other error (a closed stderr, say)
+                // cannot be reported anywhere, so the message is dropped.
+                if n < 0 && errno == EINTR { continue }
+                return
+            }
+        }
+    }
+
+    /// Prints the refusal, logs it, and exits 125: the fail-safe end of
+    /// every error path before exec.
+    public static func refuse(_ refusal: Refusal, log: AuditLog? = nil) -> Never {
+        error(refusal.message)
+        log?.refused(refusal.message)
+        exit(ExitStatus.refused)
+    }
+}

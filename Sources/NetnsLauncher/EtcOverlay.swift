@@ -1,0 +1,104 @@
+import CLinux
+import Glibc
+import NetnsPolicy
+
+/// Makes /etc/netns/NAME/FILE appear as /etc/FILE inside the jail.
+///
+/// Why an overlay and not bind mounts: see MountView. Why a copy: overlayfs
+/// refuses a lower layer nested inside another (/etc/netns/NAME is inside
+/// /etc), so the jail's files are copied into a tmpfs that has no path at
+/// all (fsopen/fsmount), which becomes the overlay's top layer. After the
+/// overlay is mounted the tmpfs descriptor is closed and nothing can reach
+/// the copy except through the read-only overlay.
+///
+/// Only regular files owned by root and not writable by group or other are
+/// accepted, in a directory with the same properties; anything else is a
+/// refusal, because a file a user could write there would decide where the
+/// jail's DNS goes.
+enum EtcOverlay {
+    static let root = "/etc/netns"
+    static let maximumFileSize = 64 * 1024
+    static let maximumFiles = 64
+
+    static func mount(for namespace: NamespaceName) throws(Refusal) {
+        let path = root + "/" + namespace.value
+        let dir = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        if dir < 0 {
+            // No per-jail files: /etc is the host's, as with ip netns exec.
+            if errno == ENOENT { return }
+            throw .system(call: "open", path: path, errno: errno)
+        }
+        defer { close(dir) }
+        try PolicyFile.requireRootOnly(dir, what: path, isDirectory: true)
+
+        let names = try listEntries(dir, path: path)
+        if names.isEmpty { return }
+
+        let layer = cl_detached_tmpfs("1m")
+        guard layer >= 0 else { throw .system(call: "fsmount", path: "tmpfs", errno: errno) }
+        defer { close(layer) }
+        for name in names {
+            try copy(name, from: dir, directory: path, into: layer)
+        }
+        let options = "lowerdir=/proc/self/fd/\(layer):/etc"
+        guard cl_mount("overlay", "/etc", "overlay", cl_MS_RDONLY, options) == 0 else {
+            throw .system(call: "mount", path: "overlay on /etc", errno: errno)
+        }
+    }
+
+    static func listEntries(_ dir: Int32, path: String) throws(Refusal) -> [String] {
+        // fdopendir takes ownership of its descriptor, so give it a copy.
+        let copy = fcntl(dir, F_DUPFD_CLOEXEC, 0)
+        guard copy >= 0, let stream = fdopendir(copy) else {
+            throw .system(call: "fdopendir", path: path, errno: errno)
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            guard names.count < maximumFiles else {
+                throw .denied("\(path) holds more than \(maximumFiles) entries; refusing it")
+            }
+            names.append(name)
+        }
+        return names
+    }
+
+    static func copy(_ name: String, from dir: Int32, directory: String, into layer: Int32) throws(Refusal) {
+        let path = directory + "/" + name
+        let src = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard src >= 0 else {
+            if errno == ELOOP { throw .denied("\(Quoted.text(path)) is a symbolic link; only regular files owned by root are allowed there") }
+            throw .system(call: "open", path: path, errno: errno)
+        }
+        defer { close(src) }
+        let size = try PolicyFile.requireRootOnly(src, what: Quoted.text(path), isDirectory: false)
+        guard size <= maximumFileSize else {
+            throw .denied("\(Quoted.text(path)) is larger than \(maximumFileSize) bytes; refusing it")
+        }
+        let dst = openat(layer, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o444)
+        guard dst >= 0 else { throw .system(call: "open", path: "tmpfs/" + name, errno: errno) }
+        defer { close(dst) }
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(src, $0.baseAddress!, $0.count) }
+            if n == 0 { return }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .system(call: "read", path: path, errno: errno)
+            }
+            var done = 0
+            while done < n {
+                let w = buffer.withUnsafeBytes { write(dst, $0.baseAddress! + done, n - done) }
+                if w < 0 {
+                    if errno == EINTR { continue }
+                    throw .system(call: "write", path: "tmpfs/" + name, errno: errno)
+                }
+                done += w
+            }
+        }
+    }
+}

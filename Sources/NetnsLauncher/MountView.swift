@@ -1,0 +1,48 @@
+import CLinux
+import Glibc
+import NetnsPolicy
+
+/// The filesystem as the jailed program sees it. It does what
+/// `ip netns exec` does, in a private mount namespace whose changes never
+/// reach the host, and closes two leaks that `ip netns exec` leaves open:
+///
+///  1. /etc/netns/NAME/* shows through as /etc/* (resolv.conf above all).
+///     `ip netns exec` bind-mounts each file over its /etc name, but the
+///     kernel detaches a mount whose mountpoint is renamed over in another
+///     mount namespace, so the first time the host's DHCP client replaces
+///     /etc/resolv.conf, every running jailed program starts using the
+///     host's resolver. We mount a read-only overlay on /etc instead, with
+///     a copy of the jail's files as its top layer; the host can rename
+///     whatever it likes underneath. See EtcOverlay.
+///  2. /sys is mounted afresh, so it lists the jail's interfaces.
+///  3. Resolvers that answer over a Unix socket (nscd, systemd-resolved,
+///     avahi's mDNS) resolve in the host's network namespace, so their
+///     socket directories are covered with an empty read-only tmpfs and
+///     the C library falls back to the jail's own DNS. See ResolverSockets.
+public enum MountView {
+    public static func build(for namespace: NamespaceName) throws(Refusal) {
+        guard cl_unshare(cl_CLONE_NEWNS) == 0 else {
+            throw .system(call: "unshare", path: "CLONE_NEWNS", errno: errno)
+        }
+        // Slave, not private: mounts the host makes later (a USB stick, say)
+        // still appear inside, while nothing done here propagates out.
+        guard cl_mount(nil, "/", nil, cl_MS_SLAVE | cl_MS_REC, nil) == 0 else {
+            throw .system(call: "mount", path: "/ (MS_SLAVE|MS_REC)", errno: errno)
+        }
+        try EtcOverlay.mount(for: namespace)
+        try remountSys()
+        try ResolverSockets.hide()
+    }
+
+    static func remountSys() throws(Refusal) {
+        // EINVAL means nothing was mounted on /sys; then there is nothing
+        // to hide and the fresh mount below is all that is needed.
+        if cl_umount2("/sys", cl_MNT_DETACH) != 0 && errno != EINVAL {
+            throw .system(call: "umount2", path: "/sys", errno: errno)
+        }
+        let flags = cl_MS_RDONLY | cl_MS_NOSUID | cl_MS_NODEV | cl_MS_NOEXEC
+        guard cl_mount("sysfs", "/sys", "sysfs", flags, nil) == 0 else {
+            throw .system(call: "mount", path: "/sys", errno: errno)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import CLinux
+import Glibc
+import NetnsPolicy
+
+/// A network namespace named under /run/netns, opened so that nothing but a
+/// real network namespace can be entered:
+///  - the name was validated, so it holds no `/` and is not `.` or `..`;
+///  - it is opened with `openat(/run/netns, name, O_NOFOLLOW)`, so a
+///    symbolic link planted there is refused, not followed;
+///  - the open file must be on nsfs and NS_GET_NSTYPE must say CLONE_NEWNET,
+///    so a regular file, or a mount or user namespace bind-mounted at that
+///    name, is refused.
+public struct NamespaceFile: ~Copyable {
+    public static let directory = "/run/netns"
+
+    let fd: Int32
+    let name: NamespaceName
+
+    public static func exists(_ name: NamespaceName) -> Bool {
+        guard let file = try? NamespaceFile(name) else { return false }
+        _ = file
+        return true
+    }
+
+    public init(_ name: NamespaceName) throws(Refusal) {
+        self.name = name
+        let path = NamespaceFile.directory + "/" + name.value
+        let dir = open(NamespaceFile.directory, cl_O_PATH | O_DIRECTORY | O_CLOEXEC)
+        guard dir >= 0 else {
+            if errno == ENOENT { throw NamespaceFile.missing(name) }
+            throw .system(call: "open", path: NamespaceFile.directory, errno: errno)
+        }
+        defer { close(dir) }
+
+        let fd = openat(dir, name.value, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else {
+            switch errno {
+            case ENOENT: throw NamespaceFile.missing(name)
+            case ELOOP: throw .denied("\(path) is a symbolic link, not a namespace; refusing it")
+            default: throw .system(call: "open", path: path, errno: errno)
+            }
+        }
+        guard cl_fd_is_nsfs(fd) == 1, cl_ns_get_nstype(fd) == cl_CLONE_NEWNET else {
+            close(fd)
+            throw .denied("\(path) is not a network namespace; refusing it")
+        }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// setns(2) into the namespace. The descriptor is closed afterwards so
+    /// that nothing of it reaches the command.
+    public consuming func enter() throws(Refusal) {
+        let rc = cl_setns(fd, cl_CLONE_NEWNET)
+        let code = errno
+        guard rc == 0 else {
+            if code == EPERM { throw Privileges.missingCapabilityRefusal() }
+            throw .system(call: "setns", path: NamespaceFile.directory + "/" + name.value, errno: code)
+        }
+    }
+
+    static func missing(_ name: NamespaceName) -> Refusal {
+        .denied("namespace \(name) does not exist: is the jail up? (as root: netns-jail up \(name))")
+    }
+}

@@ -1,0 +1,68 @@
+/// What the command line asks netns-exec to do.
+///
+/// Grammar: `netns-exec [OPTIONS] NAMESPACE COMMAND [ARG...]`. Options end at
+/// the first argument that does not start with `-`, or after `--`. Everything
+/// after NAMESPACE belongs to the command and is never looked at, so `%U`
+/// expansions, empty strings and arguments such as `--help` pass through.
+public enum Invocation: Equatable, Sendable {
+    case help
+    case version
+    case list
+    /// Indices into argv: the namespace, and the first word of the command.
+    case launch(namespace: NamespaceName, commandIndex: Int)
+
+    public enum UsageError: Error, Equatable, Sendable {
+        case unknownOption(String)
+        case missingNamespace
+        case invalidNamespace(String)
+        case missingCommand(NamespaceName)
+        case listTakesNoArguments
+
+        public var message: String {
+            switch self {
+            case .unknownOption(let o):
+                return "unknown option \(Quoted.text(o)); see netns-exec --help"
+            case .missingNamespace:
+                return "no namespace given; usage: netns-exec NAMESPACE COMMAND [ARG...]"
+            case .invalidNamespace(let n):
+                return "invalid namespace name \(Quoted.text(n)): use letters, digits, '_', '.' and '-', at most 64, starting with a letter or digit"
+            case .missingCommand(let n):
+                return "no command given; usage: netns-exec \(n) COMMAND [ARG...]"
+            case .listTakesNoArguments:
+                return "--list takes no other arguments"
+            }
+        }
+    }
+
+    /// Parses argv. `count` includes argv[0]; `argument(i)` returns argv[i]
+    /// for 1 <= i < count and is only called for the arguments up to the
+    /// namespace, so a long command line costs nothing.
+    public static func parse(count: Int, argument: (Int) -> String) throws(UsageError) -> Invocation {
+        var index = 1
+        var wantsHelp = false, wantsVersion = false, wantsList = false
+        while index < count {
+            let arg = argument(index)
+            guard arg.utf8.first == UInt8(ascii: "-") else { break }
+            index += 1
+            switch arg {
+            case "--": break
+            case "-h", "--help": wantsHelp = true; continue
+            case "-V", "--version": wantsVersion = true; continue
+            case "-l", "--list": wantsList = true; continue
+            default: throw .unknownOption(arg)
+            }
+            break // after "--"
+        }
+        if wantsHelp { return .help }
+        if wantsVersion { return .version }
+        if wantsList {
+            guard index == count else { throw .listTakesNoArguments }
+            return .list
+        }
+        guard index < count else { throw .missingNamespace }
+        let rawName = argument(index)
+        guard let name = NamespaceName(rawName) else { throw .invalidNamespace(rawName) }
+        guard index + 1 < count else { throw .missingCommand(name) }
+        return .launch(namespace: name, commandIndex: index + 1)
+    }
+}

@@ -1,0 +1,33 @@
+/// One line of /etc/netns-exec.conf: a namespace, who may enter it, and the
+/// conditions under which they may.
+public struct PolicyEntry: Equatable, Sendable {
+    public let namespace: NamespaceName
+    public let members: [Member]
+    /// `require=IFACE`: refuse to launch unless IFACE exists in the
+    /// namespace and is up. This is how "the tunnel is down" is detected.
+    public let requiredInterface: InterfaceName?
+    /// Where the entry came from, for messages and logs.
+    public let line: Int
+
+    public init(namespace: NamespaceName, members: [Member],
+                requiredInterface: InterfaceName?, line: Int) {
+        self.namespace = namespace
+        self.members = members
+        self.requiredInterface = requiredInterface
+        self.line = line
+    }
+
+    /// Whether a caller is let in. `isUser` answers "is this account name
+    /// the caller's real uid?"; `isInGroup` answers "is the caller's real
+    /// gid or a supplementary group this group?". The policy module makes
+    /// no system calls itself; the launcher supplies both from the kernel.
+    public func admits(isUser: (String) -> Bool, isInGroup: (String) -> Bool) -> Bool {
+        for member in members {
+            switch member {
+            case .user(let name): if isUser(name) { return true }
+            case .group(let name): if isInGroup(name) { return true }
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,155 @@
+# Shared helpers for the privileged shell test suites.
+# Source it from a suite; call `suite_begin NAME`, then checks, then `suite_end`.
+#
+# Rules every suite follows (see README "Testing"):
+#  - under CI=true a missing prerequisite is a failure, never a skip;
+#  - everything a test creates is registered with `on_exit` at creation time,
+#    so it is removed even when the suite dies half-way;
+#  - processes are killed by PID only; every wait is bounded.
+
+set -u
+
+TEST_PASSED=0
+TEST_FAILED=0
+TEST_SKIPPED=0
+TEST_SUITE=unnamed
+_CLEANUPS=()
+
+REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+
+_run_cleanups() {
+    local i
+    for ((i = ${#_CLEANUPS[@]} - 1; i >= 0; i--)); do
+        eval "${_CLEANUPS[$i]}" >/dev/null 2>&1 || true
+    done
+    _CLEANUPS=()
+}
+
+# on_exit CMD: run CMD (a string, eval'd) when the suite ends, last-in first-out.
+on_exit() { _CLEANUPS+=("$1"); }
+
+suite_begin() {
+    TEST_SUITE=$1
+    trap '_run_cleanups' EXIT
+    trap '_run_cleanups; exit 130' INT TERM
+    echo "== $TEST_SUITE"
+}
+
+pass() { TEST_PASSED=$((TEST_PASSED + 1)); echo "  ok   $*"; }
+fail() { TEST_FAILED=$((TEST_FAILED + 1)); echo "  FAIL $*"; }
+
+# skip REASON: only outside CI. Under CI=true a skip is a failure.
+skip() {
+    if [ "${CI:-}" = "true" ]; then
+        fail "prerequisite missing under CI: $*"
+    else
+        TEST_SKIPPED=$((TEST_SKIPPED + 1)); echo "  skip $*"
+    fi
+}
+
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+    local desc=$1; shift
+    if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+    if [ "$2" = "$3" ]; then pass "$1"
+    else fail "$1"; printf '       expected: %q\n       actual:   %q\n' "$2" "$3"; fi
+}
+
+# check_contains DESC NEEDLE HAYSTACK
+check_contains() {
+    case "$3" in
+        *"$2"*) pass "$1" ;;
+        *) fail "$1"; printf '       wanted:  %q\n       in:      %q\n' "$2" "$3" ;;
+    esac
+}
+
+# check_not_contains DESC NEEDLE HAYSTACK
+check_not_contains() {
+    case "$3" in
+        *"$2"*) fail "$1"; printf '       unwanted: %q\n       in:       %q\n' "$2" "$3" ;;
+        *) pass "$1" ;;
+    esac
+}
+
+# require_root / require_cmd: prerequisites. Outside CI they skip the suite.
+require_root() {
+    if [ "$(id -u)" -ne 0 ]; then skip "$TEST_SUITE needs root"; suite_end; fi
+}
+require_cmd() {
+    local c
+    for c in "$@"; do
+        if ! command -v "$c" >/dev/null 2>&1; then
+            skip "$TEST_SUITE needs $c (run make deps)"; suite_end
+        fi
+    done
+}
+
+# make_test_user NAME: a real, unprivileged, password-less account with no
+# home directory, removed at exit. Prints nothing; sets no globals.
+make_test_user() {
+    local name=$1
+    userdel -f "$name" >/dev/null 2>&1 || true
+    useradd -M -N -g nogroup -s /bin/sh -d /nonexistent "$name" || return 1
+    on_exit "userdel -f $name"
+}
+
+# make_test_group NAME
+make_test_group() {
+    groupdel "$1" >/dev/null 2>&1 || true
+    groupadd "$1" || return 1
+    on_exit "groupdel $1"
+}
+
+# as_user NAME CMD...: run CMD as NAME with NAME's groups, no capabilities.
+as_user() {
+    local name=$1; shift
+    setpriv --reuid="$name" --regid="$(id -g "$name")" --init-groups \
+        --inh-caps=-all -- "$@"
+}
+
+# kill_pid PID: TERM, wait up to 2 s, then KILL. Never by name.
+kill_pid() {
+    local pid=$1 i
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for i in $(seq 1 20); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds or time runs out.
+wait_for() {
+    local limit=$1 i; shift
+    for ((i = 0; i < limit * 10; i++)); do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# make_scratch_dir VAR: a root-owned 0755 directory under /var/tmp, removed at
+# exit. (Not /tmp: /tmp is often mounted nosuid, which disables file caps.)
+make_scratch_dir() {
+    local d
+    d=$(mktemp -d /var/tmp/netns-exec-test.XXXXXX) || return 1
+    chmod 0755 "$d"
+    on_exit "rm -rf '$d'"
+    printf -v "$1" '%s' "$d"
+}
+
+suite_end() {
+    _run_cleanups
+    trap - EXIT INT TERM
+    echo "$TEST_SUITE: $TEST_PASSED passed, $TEST_FAILED failed, $TEST_SKIPPED skipped"
+    if [ -n "${NETNS_TEST_RESULTS:-}" ]; then
+        echo "$TEST_PASSED $TEST_FAILED $TEST_SKIPPED $TEST_SUITE" >>"$NETNS_TEST_RESULTS"
+    fi
+    [ "$TEST_FAILED" -eq 0 ]
+    exit $?
+}

@@ -1,0 +1,28 @@
+#!/bin/bash
+# Runs every privileged shell suite given on the command line (or all of
+# them), then prints one closing line: "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+export REPO_ROOT=$PWD
+export NETNS_TEST_RESULTS
+NETNS_TEST_RESULTS=$(mktemp)
+trap 'rm -f "$NETNS_TEST_RESULTS"' EXIT
+
+if [ $# -eq 0 ]; then
+    set -- Tests/Integration/*.sh Tests/EndToEnd/*.sh Tests/Escape/*.sh Tests/Packaging/*.sh
+fi
+
+status=0
+for suite in "$@"; do
+    [ -f "$suite" ] || continue
+    before=$(wc -l <"$NETNS_TEST_RESULTS")
+    if ! timeout 900 bash "$suite"; then status=1; fi
+    # A suite that died before suite_end still counts as a failure.
+    if [ "$(wc -l <"$NETNS_TEST_RESULTS")" -eq "$before" ]; then
+        echo "0 1 0 $suite(died)" >>"$NETNS_TEST_RESULTS"
+        status=1
+    fi
+done
+
+awk '{p+=$1; f+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}' "$NETNS_TEST_RESULTS"
+exit $status

@@ -1,0 +1,37 @@
+#!/bin/bash
+# Installs what building and testing netns-exec needs, on Debian-family
+# machines. It is quick when everything is already there, so `make build`
+# and `make test` call it every time. On other systems (Slackware) it only
+# says what is missing: the SlackBuild path does not need the test tools.
+set -eu
+
+build_pkgs="libcap-dev libseccomp-dev pkg-config"
+test_pkgs="libcap2-bin nftables wireguard-tools wireguard-go iproute2 dnsmasq-base
+ tcpdump curl socat python3 desktop-file-utils sudo util-linux procps psmisc
+ hyperfine nscd gcc libc6-dev xz-utils"
+
+want="$build_pkgs"
+[ "${1:-}" = "--test" ] && want="$build_pkgs $test_pkgs"
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "deps: not a Debian system; install by hand: $want" >&2
+    exit 0
+fi
+
+missing=""
+for p in $want; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: missing Debian packages:$missing (run 'make deps' as root)" >&2
+    exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
