@@ -20,7 +20,9 @@ BIN        := .build/release
 # /etc/netns-exec.conf. The path is fixed at compile time; there is no
 # runtime switch in any build.
 TEST_BIN   := .build-test/release
-CAPS       := cap_sys_admin,cap_net_admin+ep
+# Only CAP_SYS_ADMIN: setns, unshare(CLONE_NEWNS) and mount need it and
+# nothing needs CAP_NET_ADMIN (SECURITY.md, "Capabilities").
+CAPS       := cap_sys_admin+ep
 
 .PHONY: all deps test-deps build test-build test unit-test integration-test \
         install uninstall demo bench package fuzz clean

@@ -153,3 +153,37 @@ suite_end() {
     [ "$TEST_FAILED" -eq 0 ]
     exit $?
 }
+
+# --- the launcher under test ------------------------------------------------
+# The test build (make test-build) reads its policy from this fixed path.
+TEST_POLICY_DIR=/run/netns-exec-test
+TEST_POLICY=$TEST_POLICY_DIR/netns-exec.conf
+LAUNCHER_CAPS=cap_sys_admin+ep
+
+# install_launcher DIR [BUILD_BIN]: copy the test build to DIR/bin/netns-exec,
+# root-owned 0755 with its real file capability, and print that path.
+install_launcher() {
+    local dir=$1 src=${2:-$REPO_ROOT/.build-test/release/netns-exec}
+    [ -x "$src" ] || { echo "install_launcher: $src missing (make test-build)" >&2; return 1; }
+    install -d -m 0755 -o root -g root "$dir/bin"
+    install -m 0755 -o root -g root "$src" "$dir/bin/netns-exec"
+    setcap "$LAUNCHER_CAPS" "$dir/bin/netns-exec" || return 1
+    echo "$dir/bin/netns-exec"
+}
+
+# write_test_policy TEXT: install TEXT as the test build's policy, root-owned
+# 0644 in a root-owned 0755 directory; removed at exit.
+write_test_policy() {
+    install -d -m 0755 -o root -g root "$TEST_POLICY_DIR"
+    printf '%s\n' "$1" >"$TEST_POLICY"
+    chown root:root "$TEST_POLICY"
+    chmod 0644 "$TEST_POLICY"
+    on_exit "rm -rf '$TEST_POLICY_DIR'"
+}
+
+# make_netns NAME: a network namespace (only lo), removed at exit.
+make_netns() {
+    ip netns del "$1" >/dev/null 2>&1 || true
+    ip netns add "$1" || return 1
+    on_exit "ip netns del $1"
+}
