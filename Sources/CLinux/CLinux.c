@@ -118,6 +118,7 @@ int cl_ambient_is_set(int cap) {
     return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0);
 }
 int cl_set_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+int cl_set_dumpable(void) { return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); }
 
 // Our own copy of the ruleset attribute: the libc headers of older build
 // hosts lack the `scoped` field (Landlock ABI 6). The kernel accepts a larger

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 import NetnsPolicy
 
@@ -10,6 +11,15 @@ import NetnsPolicy
 /// launcher, which is right, but the command runs without privilege, so it
 /// is entitled to them. The kernel keeps the environment exactly as the
 /// caller passed it in /proc/self/environ; it is read from there.
+///
+/// A program started with file capabilities is not dumpable, and the
+/// kernel then makes its /proc/self files root's, so the caller cannot read
+/// its own environ. This runs only after Privileges.dropAll(), when the
+/// process holds nothing the caller lacks, so it marks itself dumpable
+/// again first, as execve of the unprivileged command is about to do anyway.
+/// (That lets the same user ptrace the launcher for its last instants, which
+/// gives them nothing: it runs as them, without capabilities, and the
+/// Landlock domain already binds it.)
 public struct CallerEnvironment: ~Copyable {
     private var storage: [UInt8]
     private var offsets: [Int]
@@ -18,6 +28,9 @@ public struct CallerEnvironment: ~Copyable {
     static let maximumSize = 4 * 1024 * 1024
 
     public init(namespace: NamespaceName) throws(Refusal) {
+        guard cl_get_no_new_privs() == 1, cl_set_dumpable() == 0 else {
+            throw .system(call: "prctl", path: "PR_SET_DUMPABLE", errno: errno)
+        }
         let fd = open("/proc/self/environ", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .system(call: "open", path: "/proc/self/environ", errno: errno) }
         defer { close(fd) }

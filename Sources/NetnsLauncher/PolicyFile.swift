@@ -21,7 +21,10 @@ public enum PolicyFile {
 
     public static func load() throws(Refusal) -> Policy {
         let dir = open(directory, cl_O_PATH | O_DIRECTORY | O_CLOEXEC)
-        guard dir >= 0 else { throw .system(call: "open", path: directory, errno: errno) }
+        guard dir >= 0 else {
+            if errno == ENOENT { throw missing }
+            throw .system(call: "open", path: directory, errno: errno)
+        }
         defer { close(dir) }
         try requireRootOnly(dir, what: directory, isDirectory: true)
 
@@ -30,7 +33,7 @@ public enum PolicyFile {
             let code = errno
             switch code {
             case ENOENT:
-                throw .denied("\(path) does not exist, so no one may enter a namespace: ask an administrator to create it (see netns-exec.conf(5))")
+                throw missing
             case ELOOP:
                 throw .denied("\(path) is a symbolic link; it must be a regular file owned by root")
             default:
@@ -52,6 +55,10 @@ public enum PolicyFile {
             }
             throw .denied(error.errors.last!.located(in: path) + " (fix the file; see netns-exec.conf(5))")
         }
+    }
+
+    static var missing: Refusal {
+        .denied("\(path) does not exist, so no one may enter a namespace: ask an administrator to create it (see netns-exec.conf(5))")
     }
 
     /// Fails unless `fd` is root-owned and not writable by group or other,

@@ -47,6 +47,8 @@ int cl_ambient_is_set(int cap);
 /// PR_SET_DUMPABLE 0: kept while privileged (the kernel already does this for
 /// file-capability programs; we state it rather than rely on it).
 int cl_set_not_dumpable(void);
+/// PR_SET_DUMPABLE 1. Only after every privilege is gone: see CallerEnvironment.
+int cl_set_dumpable(void);
 
 // --- Landlock (struct and syscalls may be newer than the libc headers) ----
 /// The best Landlock ABI the kernel offers, or -1 (errno ENOSYS/EOPNOTSUPP).

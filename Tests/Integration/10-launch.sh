@@ -1,0 +1,142 @@
+#!/bin/bash
+# The launcher against the real kernel: a real network namespace, the test
+# build installed with its real file capability, real unprivileged users.
+# shellcheck source=../lib/testlib.sh
+. "$(dirname "$0")/../lib/testlib.sh"
+suite_begin integration-launch
+require_root
+require_cmd setcap ip setpriv useradd socat
+
+NS=nxit_ns
+REQ_NS=nxit_req
+ALICE=nxit_alice     # listed by name
+BOB=nxit_bob         # not listed
+CAROL=nxit_carol     # listed only through a supplementary group
+GROUP=nxit_grp
+
+make_scratch_dir SCRATCH
+NX=$(install_launcher "$SCRATCH") || { fail "install the test build"; suite_end; }
+make_test_user $ALICE && make_test_user $BOB && make_test_user $CAROL
+make_test_group $GROUP && usermod -a -G $GROUP $CAROL
+make_netns $NS
+make_netns $REQ_NS
+mkdir -p /etc/netns/$NS && on_exit "rm -rf /etc/netns/$NS"
+printf 'nameserver 198.51.100.53\nsearch jail.test\n' >/etc/netns/$NS/resolv.conf
+chmod 0644 /etc/netns/$NS/resolv.conf
+write_test_policy "# integration test policy
+$NS $ALICE @$GROUP
+$REQ_NS $ALICE require=nxit_tun"
+
+# --- landing in the namespace ---------------------------------------------
+out=$(as_user $ALICE "$NX" $NS sh -c 'ls /sys/class/net; echo ---; cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d " "')
+check_eq "allowed user sees only the namespace's interfaces (sysfs and procfs)" "lo
+---
+lo" "$out"
+check_eq "same namespace inode as the jail" "$(stat -L -c %i /run/netns/$NS)" \
+    "$(as_user $ALICE "$NX" $NS stat -L -c %i /proc/self/ns/net)"
+check_eq "/etc/resolv.conf is the jail's" "$(cat /etc/netns/$NS/resolv.conf)" \
+    "$(as_user $ALICE "$NX" $NS cat /etc/resolv.conf)"
+check_eq "the rest of /etc is the host's" "$(cat /etc/hostname)" "$(as_user $ALICE "$NX" $NS cat /etc/hostname)"
+check_eq "membership through a supplementary group only" "lo" "$(as_user $CAROL "$NX" $NS ls /sys/class/net)"
+check_eq "the host's mount table is untouched" "" "$(grep -E ' /etc | /sys .*sysfs.*ro,' /proc/self/mountinfo | grep overlay)"
+
+# --- refusal of an unlisted user --------------------------------------------
+marker=$SCRATCH/marker
+err=$(as_user $BOB "$NX" $NS sh -c "touch $marker" 2>&1); rc=$?
+check_eq "unlisted user is refused with 125" 125 $rc
+check_contains "the refusal says what to do" "netns-exec: $BOB may not enter $NS: ask an administrator to add you to $TEST_POLICY" "$err"
+check_eq "the refusal is one line" 1 "$(printf '%s\n' "$err" | wc -l)"
+check "the command did not run" test ! -e "$marker"
+
+# --- privileges inside --------------------------------------------------------
+status=$(as_user $ALICE "$NX" $NS cat /proc/self/status)
+for f in CapInh CapPrm CapEff CapAmb; do
+    check_eq "$f is empty" "0000000000000000" "$(awk -v f="$f:" '$1==f{print $2}' <<<"$status")"
+done
+check_eq "NoNewPrivs is 1" 1 "$(awk '$1=="NoNewPrivs:"{print $2}' <<<"$status")"
+check_eq "Seccomp is 2 (filter)" 2 "$(awk '$1=="Seccomp:"{print $2}' <<<"$status")"
+
+install -m 4755 -o root -g root "$(command -v id)" "$SCRATCH/suid-id"
+check_eq "a setuid-root binary inside does not gain root" "$(id -u $ALICE)" \
+    "$(as_user $ALICE "$NX" $NS "$SCRATCH/suid-id" -u)"
+install -m 0755 -o root -g root "$(command -v cat)" "$SCRATCH/fcap-cat"
+setcap cap_dac_read_search+ep "$SCRATCH/fcap-cat"
+check_eq "a file-capability binary inside gains nothing" "0000000000000000" \
+    "$(as_user $ALICE "$NX" $NS "$SCRATCH/fcap-cat" /proc/self/status | awk '$1=="CapEff:"{print $2}')"
+
+# --- argv, exit status, descriptors, environment -----------------------------
+args=(--help "" "a b" $'x\ny' "ü€" "-" "%U" "--" "$(printf 'tab\there')")
+want=$(printf '%s\0' "${args[@]}" | od -An -c)
+got=$(as_user $ALICE "$NX" $NS sh -c 'printf "%s\0" "$@"' sh "${args[@]}" | od -An -c)
+check_eq "argv arrives byte for byte (options, empty, spaces, newline, UTF-8)" "$want" "$got"
+
+as_user $ALICE "$NX" $NS sh -c 'exit 42'; check_eq "the command's exit status passes through" 42 $?
+as_user $ALICE "$NX" $NS /nonexistent/cmd 2>/dev/null; check_eq "127 when the command is not found" 127 $?
+as_user $ALICE env PATH=/usr/bin:/bin "$NX" $NS nxit-no-such-command 2>/dev/null; check_eq "127 when not found on PATH" 127 $?
+printf '#!/bin/sh\necho hi\n' >"$SCRATCH/noexec"; chmod 0644 "$SCRATCH/noexec"
+err=$(as_user $ALICE "$NX" $NS "$SCRATCH/noexec" 2>&1); rc=$?
+check_eq "126 when the command cannot be executed" 126 $rc
+check_contains "and it says why" "netns-exec: '$SCRATCH/noexec': cannot execute: Permission denied" "$err"
+
+# The shell lists its own descriptors (the glob's directory fd shows up the
+# same way in both runs); no pipeline, so no transient pipe fds race in.
+list_fds='for f in /proc/$$/fd/*; do printf "%s " "${f##*/}"; done'
+fds_outside=$(as_user $ALICE sh -c "$list_fds" 7</dev/null)
+fds_inside=$(as_user $ALICE "$NX" $NS sh -c "$list_fds" 7</dev/null)
+check_eq "only the caller's descriptors reach the command" "$fds_outside" "$fds_inside"
+
+env_out=$(as_user $ALICE env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=/nx TMPDIR=/nx/tmp NETNS_EXEC=forged A='b c' \
+    "$NX" $NS env | sort)
+check_eq "environment arrives unchanged except NETNS_EXEC (glibc's secure-mode scrub undone)" \
+    "A=b c
+LD_LIBRARY_PATH=/nx
+NETNS_EXEC=$NS
+PATH=/usr/bin:/bin
+TMPDIR=/nx/tmp" "$env_out"
+
+# --- require= -----------------------------------------------------------------
+err=$(as_user $ALICE "$NX" $REQ_NS true 2>&1); rc=$?
+check_eq "require=: missing interface refused with 125" 125 $rc
+check_contains "and the message says the tunnel is down" "netns-exec: the tunnel is down: interface nxit_tun in $REQ_NS is missing" "$err"
+ip -n $REQ_NS link add nxit_tun type veth peer name nxit_tunp   # this kernel has no dummy module
+err=$(as_user $ALICE "$NX" $REQ_NS true 2>&1); rc=$?
+check_eq "require=: interface down refused with 125" 125 $rc
+check_contains "and the message says so" "interface nxit_tun in $REQ_NS is down" "$err"
+ip -n $REQ_NS link set nxit_tun up
+as_user $ALICE "$NX" $REQ_NS true; check_eq "require=: interface up is let in" 0 $?
+
+# --- --list, --help, --version ------------------------------------------------
+check_eq "--list shows the allowed namespaces and that they exist" "$NS	exists
+$REQ_NS	exists" "$(as_user $ALICE "$NX" --list)"
+check_eq "--list through a group" "$NS	exists" "$(as_user $CAROL "$NX" --list)"
+err=$(as_user $BOB "$NX" --list 2>&1); rc=$?
+check_eq "--list for a user with no namespace exits 0" 0 $rc
+check_contains "and says so" "netns-exec: $BOB may not enter any namespace" "$err"
+check_eq "--version matches VERSION" "netns-exec $(cat "$REPO_ROOT/VERSION")" "$(as_user $ALICE "$NX" --version)"
+as_user $ALICE "$NX" --help | grep -q '^usage: netns-exec'; check_eq "--help prints usage and exits 0" 0 "${PIPESTATUS[0]}"
+
+# --- syslog: one authpriv line per launch and per refusal ---------------------
+LOGSOCK=$SCRATCH/log.sock
+socat -u UNIX-RECV:"$LOGSOCK",mode=666 OPEN:"$SCRATCH/syslog",creat,append &
+SOCAT=$!; on_exit "kill_pid $SOCAT"
+wait_for 5 test -S "$LOGSOCK"
+# The launcher logs to /dev/log; give it ours in a private mount namespace
+# so the host's logger (if any) is neither needed nor disturbed.
+with_log() { unshare -m sh -c "mount --bind '$LOGSOCK' /dev/log 2>/dev/null || { touch /dev/log && mount --bind '$LOGSOCK' /dev/log; }; exec \"\$@\"" sh "$@"; }
+if [ -e /dev/log ]; then
+    with_log as_user $ALICE "$NX" $NS true
+    with_log as_user $BOB "$NX" $NS true 2>/dev/null
+else
+    ln -s "$LOGSOCK" /dev/log && on_exit "rm -f /dev/log"
+    as_user $ALICE "$NX" $NS true
+    as_user $BOB "$NX" $NS true 2>/dev/null
+fi
+wait_for 3 grep -q refused "$SCRATCH/syslog"
+log=$(cat "$SCRATCH/syslog" 2>/dev/null)
+check_contains "launch logged at authpriv.info (<86>)" "<86>" "$log"
+check_contains "launch line names user, uid, namespace and command" "netns-exec[" "$log"
+check_contains "launch line content" "$ALICE (uid $(id -u $ALICE)) entered $NS: 'true'" "$log"
+check_contains "refusal logged at authpriv.notice (<85>)" "<85>" "$log"
+check_contains "refusal line content" "$BOB (uid $(id -u $BOB)) refused for $NS" "$log"
+
+suite_end
