@@ -41,7 +41,9 @@ check_eq "membership through a supplementary group only" "lo" "$(as_user $CAROL 
 check_eq "the host's mount table is untouched" "" "$(grep -E ' /etc | /sys .*sysfs.*ro,' /proc/self/mountinfo | grep overlay)"
 
 # --- refusal of an unlisted user --------------------------------------------
-marker=$SCRATCH/marker
+install -d -m 0700 -o $BOB "$SCRATCH/bob"   # writable by bob, so "did not run" can fail
+marker=$SCRATCH/bob/marker
+as_user $BOB touch "$SCRATCH/bob/probe"; check "bob can write the marker directory" test -e "$SCRATCH/bob/probe"
 err=$(as_user $BOB "$NX" $NS sh -c "touch $marker" 2>&1); rc=$?
 check_eq "unlisted user is refused with 125" 125 $rc
 check_contains "the refusal says what to do" "netns-exec: $BOB may not enter $NS: ask an administrator to add you to $TEST_POLICY" "$err"

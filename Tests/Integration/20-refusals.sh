@@ -1,0 +1,132 @@
+#!/bin/bash
+# Bad input: hostile names, planted namespace files, unsafe or broken
+# policies, a launcher without its capability. Each is refused with 125 and
+# one line that starts with "netns-exec:", and the command never runs.
+# shellcheck source=../lib/testlib.sh
+. "$(dirname "$0")/../lib/testlib.sh"
+suite_begin integration-refusals
+require_root
+require_cmd setcap ip setpriv useradd unshare
+
+NS=nxrf_ns
+USER_A=nxrf_alice
+make_scratch_dir SCRATCH
+NX=$(install_launcher "$SCRATCH") || { fail "install the test build"; suite_end; }
+make_test_user $USER_A
+make_netns $NS
+install -d -m 0700 -o $USER_A "$SCRATCH/home"   # writable by the user, so "did not run" can fail
+MARK=$SCRATCH/home/ran
+POLICY_OK="$NS $USER_A
+nxrf_link $USER_A
+nxrf_mnt $USER_A
+nxrf_uts $USER_A
+nxrf_file $USER_A
+nxrf_missing $USER_A"
+write_test_policy "$POLICY_OK"
+
+# refused EXPECTED_SUBSTRING ARGS...: run netns-exec as the test user with
+# ARGS, then "touch $MARK"; expect 125, a single "netns-exec:" line
+# containing the substring, and no marker.
+refused() {
+    local want=$1 err rc; shift
+    rm -f "$MARK"
+    err=$(as_user $USER_A "$NX" "$@" touch "$MARK" 2>&1); rc=$?
+    local what; what=$(printf '%q ' "$@")
+    check_eq "refused with 125: $what" 125 $rc
+    check_contains "message: $what" "$want" "$err"
+    check "one line starting netns-exec: ($what)" \
+        test "$(printf '%s\n' "$err" | wc -l)" -eq 1 -a "${err#netns-exec: }" != "$err"
+    check "command did not run: $what" test ! -e "$MARK"
+}
+
+# --- hostile namespace names ----------------------------------------------
+invalid="invalid namespace name"
+refused "$invalid '../../proc/1/ns/net'" ../../proc/1/ns/net
+refused "$invalid 'a/b'" a/b
+refused "$invalid '.'" .
+refused "$invalid '..'" ..
+refused "$invalid ''" ""
+refused "$invalid '$(printf 'x%.0s' $(seq 65) | cut -c1-64)..." "$(printf 'x%.0s' $(seq 65))"
+refused "unknown option '-x'" -x
+refused "$invalid '-x'" -- -x
+refused "$invalid 'a\\x0ab'" $'a\nb'
+refused "$invalid '\\x1b[2J'" $'\e[2J'
+
+# --- planted namespace files ------------------------------------------------
+ln -s /proc/1/ns/net /run/netns/nxrf_link && on_exit "rm -f /run/netns/nxrf_link"
+refused "/run/netns/nxrf_link is a symbolic link" nxrf_link
+
+unshare -m sleep 60 & HOLDER=$!; on_exit "kill_pid $HOLDER"
+wait_for 5 test "$(readlink /proc/$HOLDER/ns/mnt)" != "$(readlink /proc/self/ns/mnt)"
+touch /run/netns/nxrf_mnt && on_exit "rm -f /run/netns/nxrf_mnt"
+mount --bind /proc/$HOLDER/ns/mnt /run/netns/nxrf_mnt && on_exit "umount /run/netns/nxrf_mnt"
+refused "/run/netns/nxrf_mnt is not a network namespace" nxrf_mnt
+
+touch /run/netns/nxrf_uts && on_exit "rm -f /run/netns/nxrf_uts"
+mount --bind /proc/self/ns/uts /run/netns/nxrf_uts && on_exit "umount /run/netns/nxrf_uts"
+refused "/run/netns/nxrf_uts is not a network namespace" nxrf_uts
+
+touch /run/netns/nxrf_file && on_exit "rm -f /run/netns/nxrf_file"
+refused "/run/netns/nxrf_file is not a network namespace" nxrf_file
+
+refused "namespace nxrf_missing does not exist: is the jail up?" nxrf_missing
+refused "nxrf_alice may not enter nxrf_unlisted: ask an administrator" nxrf_unlisted
+
+# --- unsafe or broken policy files -------------------------------------------
+chown $USER_A "$TEST_POLICY"
+refused "$TEST_POLICY is not owned by root; as root run: chown root:root $TEST_POLICY" $NS
+chown root "$TEST_POLICY"; chmod g+w "$TEST_POLICY"
+refused "$TEST_POLICY is writable by group or other; as root run: chmod go-w $TEST_POLICY" $NS
+chmod 0644 "$TEST_POLICY"; chmod o+w "$TEST_POLICY"
+refused "$TEST_POLICY is writable by group or other" $NS
+chmod 0644 "$TEST_POLICY"; chmod g+w "$TEST_POLICY_DIR"
+refused "$TEST_POLICY_DIR is writable by group or other" $NS
+chmod 0755 "$TEST_POLICY_DIR"; chown $USER_A "$TEST_POLICY_DIR"
+refused "$TEST_POLICY_DIR is not owned by root" $NS
+chown root "$TEST_POLICY_DIR"
+mv "$TEST_POLICY" "$TEST_POLICY.real"; ln -s "$TEST_POLICY.real" "$TEST_POLICY"
+refused "$TEST_POLICY is a symbolic link" $NS
+rm -f "$TEST_POLICY"; mv "$TEST_POLICY.real" "$TEST_POLICY"
+rm -f "$TEST_POLICY"; mkfifo -m 0644 "$TEST_POLICY"
+refused "$TEST_POLICY is not a regular file" $NS
+rm -f "$TEST_POLICY"
+refused "$TEST_POLICY does not exist, so no one may enter a namespace" $NS
+printf '%s\n' "$POLICY_OK" >"$TEST_POLICY"; chmod 0644 "$TEST_POLICY"
+
+# Syntax errors: every bad line is reported with file:line, then one stop.
+printf '%s\n' "$NS $USER_A" "bad/name $USER_A" "ok2 $USER_A colour=red" >"$TEST_POLICY"
+rm -f "$MARK"
+err=$(as_user $USER_A "$NX" $NS touch "$MARK" 2>&1); rc=$?
+check_eq "syntax errors: refused with 125" 125 $rc
+check_contains "syntax errors name file:line (2)" "netns-exec: $TEST_POLICY:2: invalid namespace name 'bad/name'" "$err"
+check_contains "syntax errors name file:line (3)" "netns-exec: $TEST_POLICY:3: unknown option 'colour'" "$err"
+check_eq "one line per error" 2 "$(printf '%s\n' "$err" | wc -l)"
+check "syntax errors: command did not run" test ! -e "$MARK"
+printf '%s\n' "$POLICY_OK" >"$TEST_POLICY"
+
+# --- unsafe per-jail /etc files ------------------------------------------------
+mkdir -p /etc/netns/$NS && on_exit "rm -rf /etc/netns/$NS"
+echo 'nameserver 198.51.100.53' >/etc/netns/$NS/resolv.conf
+chown $USER_A /etc/netns/$NS/resolv.conf
+refused "/etc/netns/$NS/resolv.conf' is not owned by root" $NS
+chown root /etc/netns/$NS/resolv.conf; chmod 0666 /etc/netns/$NS/resolv.conf
+refused "/etc/netns/$NS/resolv.conf' is writable by group or other" $NS
+chmod 0644 /etc/netns/$NS/resolv.conf; chmod 0777 /etc/netns/$NS
+refused "/etc/netns/$NS is writable by group or other" $NS
+chmod 0755 /etc/netns/$NS; ln -s /etc/passwd /etc/netns/$NS/hosts
+refused "/etc/netns/$NS/hosts' is a symbolic link" $NS
+rm -f /etc/netns/$NS/hosts
+
+# --- the launcher without its capability ----------------------------------------
+install -m 0755 -o root -g root "$NX" "$SCRATCH/bin/netns-exec-nocap"
+rm -f "$MARK"
+err=$(as_user $USER_A "$SCRATCH/bin/netns-exec-nocap" $NS touch "$MARK" 2>&1); rc=$?
+check_eq "no capability: refused with 125" 125 $rc
+check_contains "no capability: says how to fix it" "netns-exec: netns-exec lacks CAP_SYS_ADMIN: install it with make install as root, or run as root: setcap cap_sys_admin+ep '$SCRATCH/bin/netns-exec-nocap'" "$err"
+check "no capability: command did not run" test ! -e "$MARK"
+
+# And after all that, the good case still works.
+as_user $USER_A "$NX" $NS touch "$MARK" || echo "rc=$?" >&2
+check "a good launch after the refusals" test -e "$MARK"
+
+suite_end
