@@ -71,8 +71,13 @@ enum EtcOverlay {
         let path = directory + "/" + name
         let src = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard src >= 0 else {
-            if errno == ELOOP { throw .denied("\(Quoted.text(path)) is a symbolic link; only regular files owned by root are allowed there") }
-            throw .system(call: "open", path: path, errno: errno)
+            let code = errno
+            if code == ELOOP { throw .denied("\(Quoted.text(path)) is a symbolic link; only regular files owned by root are allowed there") }
+            if code == EACCES {
+                throw .system(call: "open", path: Quoted.text(path), errno: code,
+                              hint: "the jail's files are read as the caller; as root run: chmod 0644 \(Quoted.text(path))")
+            }
+            throw .system(call: "open", path: Quoted.text(path), errno: code)
         }
         defer { close(src) }
         let size = try PolicyFile.requireRootOnly(src, what: Quoted.text(path), isDirectory: false)

@@ -36,6 +36,10 @@ public enum PolicyFile {
                 throw missing
             case ELOOP:
                 throw .denied("\(path) is a symbolic link; it must be a regular file owned by root")
+            case EACCES:
+                // netns-exec reads as the caller: it holds no DAC override.
+                throw .system(call: "open", path: path, errno: code,
+                              hint: "the policy must be readable by its users; as root run: chmod 0644 \(path)")
             default:
                 throw .system(call: "open", path: path, errno: code)
             }

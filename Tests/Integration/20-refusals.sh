@@ -87,6 +87,9 @@ chown root "$TEST_POLICY_DIR"
 mv "$TEST_POLICY" "$TEST_POLICY.real"; ln -s "$TEST_POLICY.real" "$TEST_POLICY"
 refused "$TEST_POLICY is a symbolic link" $NS
 rm -f "$TEST_POLICY"; mv "$TEST_POLICY.real" "$TEST_POLICY"
+chmod 0600 "$TEST_POLICY"
+refused "open($TEST_POLICY): Permission denied: the policy must be readable by its users; as root run: chmod 0644 $TEST_POLICY" $NS
+chmod 0644 "$TEST_POLICY"
 rm -f "$TEST_POLICY"; mkfifo -m 0644 "$TEST_POLICY"
 refused "$TEST_POLICY is not a regular file" $NS
 rm -f "$TEST_POLICY"
@@ -111,6 +114,8 @@ chown $USER_A /etc/netns/$NS/resolv.conf
 refused "/etc/netns/$NS/resolv.conf' is not owned by root" $NS
 chown root /etc/netns/$NS/resolv.conf; chmod 0666 /etc/netns/$NS/resolv.conf
 refused "/etc/netns/$NS/resolv.conf' is writable by group or other" $NS
+chmod 0600 /etc/netns/$NS/resolv.conf
+refused "open('/etc/netns/$NS/resolv.conf'): Permission denied: the jail's files are read as the caller" $NS
 chmod 0644 /etc/netns/$NS/resolv.conf; chmod 0777 /etc/netns/$NS
 refused "/etc/netns/$NS is writable by group or other" $NS
 chmod 0755 /etc/netns/$NS; ln -s /etc/passwd /etc/netns/$NS/hosts
