@@ -27,6 +27,7 @@ CS_SYSCALL(fsconfig)
 CS_SYSCALL(fsmount)
 CS_SYSCALL(fspick)
 CS_SYSCALL(mount_setattr)
+CS_SYSCALL(io_uring_setup)
 #undef CS_SYSCALL
 
 #include <linux/sched.h>   /* CLONE_NEW*: sched.h hides them behind _GNU_SOURCE */

@@ -1,0 +1,150 @@
+// try-syscall ABI PROBE [ARG]: makes one call the jail's seccomp filter is
+// meant to stop, through ABI (x64, i386 or x32), and prints "ok" or the
+// errno's name. The arguments are chosen so that the kernel itself would
+// answer with something other than the filter's errno where possible
+// (EBADF, ENOENT, EINVAL...), so a run outside the jail shows what the
+// filter changes. Test helper only; the suites build it with gcc.
+#include "abi.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define MISSING "/nonexistent-nxesc"
+#define HIGH_BIT (1UL << 32)
+
+static enum nxesc_abi abi;
+static char *low;   // scratch memory below 4 GiB
+
+static long call(const char *name, long a1, long a2, long a3, long a4, long a5, long a6) {
+    long nr = nxesc_number(abi, name);
+    if (nr < 0) { puts("n/a"); exit(0); }
+    return nxesc_sys(abi, nr, a1, a2, a3, a4, a5, a6);
+}
+
+static char *low_string(size_t offset, const char *s) {
+    strcpy(low + offset, s);
+    return low + offset;
+}
+
+static long do_clone(long flags) {
+    long nr = nxesc_number(abi, "clone");
+    long ret = nxesc_clone(abi, nr, flags | SIGCHLD);
+    if (ret > 0) waitpid((pid_t)ret, NULL, 0);
+    return ret;
+}
+
+static void print_netns(void) {
+    char link[64] = "?";
+    ssize_t n = readlink("/proc/self/ns/net", link, sizeof link - 1);
+    if (n > 0) link[n] = 0;
+    printf(" %s", link);
+}
+
+// The terminal probes: a pty whose slave becomes the controlling terminal
+// of a child in a new session, so TIOCSTI meets the kernel's own rule
+// (your controlling tty only) and only the filter stands in the way.
+static long on_pty(const char *probe) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || grantpt(master) || unlockpt(master)) return -errno;
+    int pipefd[2];
+    if (pipe(pipefd)) return -errno;
+    pid_t pid = fork();
+    if (pid == 0) {
+        setsid();
+        int slave = open(ptsname(master), O_RDWR);   // becomes the ctty
+        long ret = slave < 0 ? -errno : 0;
+        if (ret == 0) {
+            unsigned long hi = strstr(probe, "-hi") ? HIGH_BIT : 0;
+            unsigned long request = strncmp(probe, "tiocsti", 7) == 0 ? TIOCSTI : TIOCLINUX;
+            low[0] = strncmp(probe, "tiocsti", 7) == 0 ? 'X' : 6;  // 6: TIOCL_GETSHIFTSTATE
+            ret = call("ioctl", slave, (long)(request | hi), (long)low, 0, 0, 0);
+        }
+        write(pipefd[1], &ret, sizeof ret);
+        _exit(0);
+    }
+    long ret = -EIO;
+    close(pipefd[1]);
+    if (read(pipefd[0], &ret, sizeof ret) != sizeof ret) ret = -EIO;
+    waitpid(pid, NULL, 0);
+    return ret;
+}
+
+// The same ioctls on descriptor 0, for a run under script(1), where fd 0 is
+// the controlling terminal the jailed program was started from.
+static long on_stdin(const char *probe) {
+    unsigned long hi = strstr(probe, "-hi") ? HIGH_BIT : 0;
+    unsigned long request = strstr(probe, "tiocsti") ? TIOCSTI : TIOCLINUX;
+    low[0] = request == TIOCSTI ? '\n' : 6;
+    return call("ioctl", 0, (long)(request | hi), (long)low, 0, 0, 0);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: try-syscall x64|i386|x32 PROBE [ARG]\n");
+        return 2;
+    }
+    abi = strcmp(argv[1], "i386") == 0 ? ABI_I386 : strcmp(argv[1], "x32") == 0 ? ABI_X32 : ABI_X64;
+    low = nxesc_low(4096);
+    if (!low) { perror("mmap MAP_32BIT"); return 2; }
+    const char *p = argv[2];
+    long arg = argc > 3 ? strtol(argv[3], NULL, 0) : -1;
+    long r;
+
+    if (!strcmp(p, "setns-badfd"))       r = call("setns", -1, CLONE_NEWNET, 0, 0, 0, 0);
+    else if (!strcmp(p, "setns-fd"))     { r = call("setns", arg, CLONE_NEWNET, 0, 0, 0, 0);
+                                           printf("%s", nxesc_result(r)); print_netns(); puts(""); return 0; }
+    else if (!strcmp(p, "setns-path")) {
+        int fd = open(argv[3], O_RDONLY | O_CLOEXEC);
+        if (fd < 0) { printf("open:%s\n", strerrorname_np(errno)); return 0; }
+        r = call("setns", fd, CLONE_NEWNET, 0, 0, 0, 0);
+    }
+    else if (!strcmp(p, "unshare-net"))   r = call("unshare", CLONE_NEWNET, 0, 0, 0, 0, 0);
+    else if (!strcmp(p, "unshare-user"))  r = call("unshare", CLONE_NEWUSER, 0, 0, 0, 0, 0);
+    else if (!strcmp(p, "unshare-usernet")) { r = call("unshare", CLONE_NEWUSER | CLONE_NEWNET, 0, 0, 0, 0, 0);
+                                           printf("%s", nxesc_result(r)); print_netns(); puts(""); return 0; }
+    else if (!strcmp(p, "unshare-time"))  r = call("unshare", CLONE_NEWTIME, 0, 0, 0, 0, 0);
+    else if (!strcmp(p, "clone-newnet"))  r = do_clone(CLONE_NEWNET);
+    else if (!strcmp(p, "clone-newuser")) r = do_clone(CLONE_NEWUSER);
+    else if (!strcmp(p, "clone-plain"))   r = do_clone(0);
+    else if (!strcmp(p, "clone3"))        r = call("clone3", 0, 0, 0, 0, 0, 0);  // size 0: EINVAL from the kernel
+    else if (!strcmp(p, "mount"))         r = call("mount", (long)low_string(0, "none"), (long)low_string(64, MISSING),
+                                                   (long)low_string(128, "tmpfs"), 0, 0, 0);
+    else if (!strcmp(p, "umount"))        r = call("umount", (long)low_string(0, MISSING), 0, 0, 0, 0, 0);
+    else if (!strcmp(p, "umount2"))       r = call("umount2", (long)low_string(0, MISSING), 0, 0, 0, 0, 0);
+    else if (!strcmp(p, "pivot_root"))    r = call("pivot_root", (long)low_string(0, MISSING), (long)low_string(64, MISSING), 0, 0, 0, 0);
+    else if (!strcmp(p, "chroot"))        r = call("chroot", (long)low_string(0, MISSING), 0, 0, 0, 0, 0);
+    else if (!strcmp(p, "open_tree"))     r = call("open_tree", AT_FDCWD, (long)low_string(0, MISSING), 0, 0, 0, 0);
+    else if (!strcmp(p, "move_mount"))    r = call("move_mount", -1, (long)low_string(0, ""), -1, (long)low_string(8, ""), 0x4 | 0x40, 0);
+    else if (!strcmp(p, "fsopen"))        r = call("fsopen", (long)low_string(0, "tmpfs"), 0, 0, 0, 0, 0);
+    else if (!strcmp(p, "fsconfig"))      r = call("fsconfig", -1, 0, 0, 0, 0, 0);
+    else if (!strcmp(p, "fsmount"))       r = call("fsmount", -1, 0, 0, 0, 0, 0);
+    else if (!strcmp(p, "fspick"))        r = call("fspick", AT_FDCWD, (long)low_string(0, MISSING), 0, 0, 0, 0);
+    else if (!strcmp(p, "mount_setattr")) r = call("mount_setattr", AT_FDCWD, (long)low_string(0, MISSING), 0, 0, 0, 0);
+    else if (!strcmp(p, "socket-vsock"))  r = call("socket", AF_VSOCK, SOCK_STREAM, 0, 0, 0, 0);
+    else if (!strcmp(p, "socket-vsock-hi")) r = call("socket", (long)(AF_VSOCK | HIGH_BIT), SOCK_STREAM, 0, 0, 0, 0);
+    else if (!strcmp(p, "socket-vsock-dgram")) r = call("socket", AF_VSOCK, SOCK_DGRAM, 0, 0, 0, 0);
+    else if (!strcmp(p, "socket-inet"))   r = call("socket", AF_INET, SOCK_STREAM, 0, 0, 0, 0);
+    else if (!strcmp(p, "socketcall-vsock") || !strcmp(p, "socketcall-inet")) {
+        // i386 socketcall(SYS_SOCKET, args): the arguments sit in memory,
+        // where a seccomp filter cannot read them.
+        int32_t *args = (int32_t *)low;
+        args[0] = strstr(p, "vsock") ? AF_VSOCK : AF_INET; args[1] = SOCK_STREAM; args[2] = 0;
+        r = call("socketcall", 1 /* SYS_SOCKET */, (long)args, 0, 0, 0, 0);
+    }
+    else if (!strncmp(p, "tiocsti", 7) || !strncmp(p, "tioclinux", 9))
+        r = argc > 3 && !strcmp(argv[3], "stdin") ? on_stdin(p) : on_pty(p);
+    else if (!strcmp(p, "io_uring_setup")) r = call("io_uring_setup", 1, 0, 0, 0, 0, 0);  // NULL params: EFAULT
+    else { fprintf(stderr, "try-syscall: unknown probe %s\n", p); return 2; }
+
+    puts(nxesc_result(r));
+    return 0;
+}
