@@ -1,7 +1,46 @@
 import ArgumentParser
+import Foundation
 import JailKit
 
+/// The root command. Subcommands are listed once, in `subcommands`; adding
+/// one is one line there and one file beside this one.
 @main
 struct NetnsJail: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "netns-jail", abstract: "Bring WireGuard VPN jails up and down.")
+    static let subcommands: [any ParsableCommand.Type] = [
+        UpCommand.self,
+        DownCommand.self,
+        StatusCommand.self,
+        VerifyCommand.self,
+        ListCommand.self,
+        DesktopCommand.self,
+    ]
+
+    static let configuration = CommandConfiguration(
+        commandName: "netns-jail",
+        abstract: "Bring WireGuard VPN jails (network namespaces with a kill switch) up and down.",
+        discussion: ExitStatus.discussion,
+        version: "netns-jail \(NetnsJailVersion.string)",
+        subcommands: subcommands)
+
+    /// Like ArgumentParser's own `main`, except that usage errors exit 2,
+    /// the status netns-jail(8) documents, instead of EX_USAGE.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as JailError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            Foundation.exit(error.exitStatus)
+        } catch let status as ExitCode {
+            Foundation.exit(status.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            let message = fullMessage(for: error)
+            FileHandle.standardError.write(Data((message.hasPrefix("Usage") || message.hasPrefix("netns-jail: ") ? message : "netns-jail: \(message)").utf8 + Data("\n".utf8)))
+            Foundation.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
+        }
+    }
 }

@@ -1,0 +1,77 @@
+import Glibc
+
+/// A configuration file read through one descriptor, so the ownership and
+/// mode we check belong to the bytes we parse.
+public struct ConfigFile: Sendable {
+    public let path: String
+    public let bytes: [UInt8]
+    public let mode: mode_t
+    public let owner: uid_t
+
+    static let maximumSize = 1 << 20
+
+    public static func read(_ path: String) throws(JailError) -> ConfigFile {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else {
+            throw .config("cannot open \(path): \(String(cString: strerror(errno))); check the path")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .config("fstat(\(path)): \(String(cString: strerror(errno)))") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .config("\(path) is not a regular file") }
+        guard Int(st.st_size) <= maximumSize else { throw .config("\(path) is larger than 1 MiB; that is not a configuration file") }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw .config("read(\(path)): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            bytes += buffer[0..<n]
+            guard bytes.count <= maximumSize else { throw .config("\(path) is larger than 1 MiB; that is not a configuration file") }
+        }
+        return ConfigFile(path: path, bytes: bytes, mode: st.st_mode, owner: st.st_uid)
+    }
+
+    /// A file that decides where traffic goes (endpoint, keys, which config
+    /// a jail uses) must be changeable by root alone, like sudoers.
+    public func requireRootControlled() throws(JailError) {
+        guard owner == 0 else {
+            throw .config("\(path) is not owned by root; run: chown root:root \(path)")
+        }
+        guard mode & (S_IWGRP | S_IWOTH) == 0 else {
+            throw .config("\(path) is writable by group or other; run: chmod go-w \(path)")
+        }
+    }
+
+    public var readableByOthers: Bool { mode & (S_IRGRP | S_IROTH) != 0 }
+}
+
+/// Loading both kinds of file, with the checks each needs.
+public enum ConfigLoader {
+    public static func jails(at path: String) throws(JailError) -> JailConfig {
+        let file = try ConfigFile.read(path)
+        try file.requireRootControlled()
+        do {
+            return try JailConfig.parse(bytes: file.bytes, file: path)
+        } catch {
+            throw .configFile(error)
+        }
+    }
+
+    /// Parses a jail's WireGuard file and prints its warnings.
+    public static func wireguard(for jail: JailDefinition) throws(JailError) -> WireGuardConfig {
+        let file = try ConfigFile.read(jail.wireguard)
+        try file.requireRootControlled()
+        if file.readableByOthers {
+            Console.warn("\(jail.wireguard) holds a private key and is readable by group or other; run: chmod 0600 \(jail.wireguard)")
+        }
+        do {
+            let config = try WireGuardConfig.parse(bytes: file.bytes, file: jail.wireguard)
+            for warning in config.warnings { Console.warn("\(warning)") }
+            return config
+        } catch {
+            throw .configFile(error)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// The programs netns-jail drives. Each is found in a fixed list of system
+/// directories, never through $PATH: netns-jail runs as root, and a
+/// directory earlier in an inherited PATH must not choose what `ip` means.
+public enum ExternalTool: String, Sendable {
+    case ip, nft, wg
+    case wireguardGo = "wireguard-go"
+
+    static let directories = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"]
+
+    public var path: String? {
+        ExternalTool.directories.map { "\($0)/\(rawValue)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Runs the tool with an argument array (no shell), optionally feeding
+    /// stdin, and collects its exit status and output.
+    public func run(_ arguments: [String], input: String? = nil) -> ToolResult {
+        guard let path else {
+            return ToolResult(command: rawValue, status: 127, output: "",
+                              errorOutput: "\(rawValue) not found in \(ExternalTool.directories.joined(separator: ":")); install it")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ExternalTool.environment
+        let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
+        let command = ([rawValue] + arguments).joined(separator: " ")
+        do {
+            try process.run()
+        } catch {
+            return ToolResult(command: command, status: 126, output: "", errorOutput: "cannot start \(path): \(error)")
+        }
+        if let input {
+            // Small inputs only (a ruleset, a WireGuard config): well under a pipe buffer.
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try? inPipe.fileHandleForWriting.close()
+        }
+        // stderr is drained on another thread so that neither pipe can fill and stall the child.
+        let errBox = DataBox()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let out = outPipe.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return ToolResult(command: command, status: process.terminationStatus,
+                          output: String(decoding: out, as: UTF8.self),
+                          errorOutput: String(decoding: errBox.data, as: UTF8.self))
+    }
+
+    /// A fixed, minimal environment: nothing the caller exported (LD_*,
+    /// WG_*, locale) changes how the tools behave or what they print.
+    static let environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"]
+}
+
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
+public struct ToolResult: Sendable {
+    public let command: String
+    public let status: Int32
+    public let output: String
+    public let errorOutput: String
+
+    public var succeeded: Bool { status == 0 }
+
+    /// The tool's own last complaint, on one line, for our message.
+    public var reason: String {
+        let lines = errorOutput.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return lines.last ?? "exit status \(status)"
+    }
+
+    /// Throws a failure naming the step and the command unless it succeeded.
+    @discardableResult
+    public func check(_ step: String) throws(JailError) -> ToolResult {
+        guard succeeded else { throw JailError.failure("\(step): '\(command)' failed: \(reason)") }
+        return self
+    }
+}

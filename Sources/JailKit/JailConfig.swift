@@ -1,0 +1,114 @@
+import NetnsPolicy
+
+/// One jail from /etc/netns-jail.conf.
+public struct JailDefinition: Equatable, Sendable {
+    public let name: NamespaceName
+    /// Absolute path of the wg-quick style WireGuard config.
+    public let wireguard: String
+    public let interface: InterfaceName
+    /// Line of the `[NAME]` header, for messages.
+    public let line: Int
+}
+
+/// /etc/netns-jail.conf:
+///
+///     [vpn_jail]
+///     wireguard = /etc/wireguard/proton0.conf
+///     interface = proton0        # optional; default: the config's base name
+///
+/// Section and key names follow the wg-quick conventions (keys are
+/// case-insensitive, `#` comments). Every problem is reported as
+/// `file:line: message` and any problem refuses the whole file.
+public struct JailConfig: Equatable, Sendable {
+    public let jails: [JailDefinition]
+
+    public func jail(named name: String) -> JailDefinition? {
+        jails.first { $0.name.value == name }
+    }
+
+    public static func parse(text: String, file: String) throws(ConfigFailure) -> JailConfig {
+        try parse(bytes: Array(text.utf8), file: file)
+    }
+
+    public static func parse(bytes: [UInt8], file: String) throws(ConfigFailure) -> JailConfig {
+        var errors: [Diagnostic] = []
+        var jails: [JailDefinition] = []
+        func fail(_ line: Int, _ message: String) { errors.append(Diagnostic(file: file, line: line, message: message)) }
+
+        struct Pending { var name: NamespaceName?; var line: Int; var wireguard: String?; var interface: String?; var interfaceLine = 0 }
+        var pending: Pending?
+
+        func close() {
+            guard let p = pending, let name = p.name else { return }
+            guard let path = p.wireguard else {
+                fail(p.line, "[\(name)] has no 'wireguard = /path/to/wg.conf' line")
+                return
+            }
+            let interfaceText = p.interface ?? defaultInterface(forConfigAt: path)
+            guard let interface = InterfaceName(interfaceText) else {
+                if p.interface != nil {
+                    fail(p.interfaceLine, "interface \(quoted(interfaceText)) is not a valid interface name: 1 to 15 of letters, digits, '_', '.' and '-'")
+                } else {
+                    fail(p.line, "the default interface name \(quoted(interfaceText)) (from the WireGuard file name) is not valid; set 'interface = NAME' with at most 15 of letters, digits, '_', '.' and '-'")
+                }
+                return
+            }
+            if let other = jails.first(where: { $0.interface == interface }) {
+                fail(p.interface != nil ? p.interfaceLine : p.line, "interface \(interface) is already used by [\(other.name)] on line \(other.line)")
+                return
+            }
+            jails.append(JailDefinition(name: name, wireguard: path, interface: interface, line: p.line))
+        }
+
+        var names: [String: Int] = [:]
+        for (number, raw) in ConfigLine.lines(bytes) {
+            if errors.count >= 50 { fail(number, "too many errors; stopping here"); break }
+            switch ConfigLine.lex(raw) {
+            case .blank: continue
+            case .malformed(let message): fail(number, message)
+            case .section(let text):
+                close()
+                pending = Pending(name: nil, line: number)
+                guard let name = NamespaceName(text) else {
+                    fail(number, "[\(text)] is not a valid jail name: use letters, digits, '_', '.' and '-', at most 64, starting with a letter or digit")
+                    continue
+                }
+                if let first = names[name.value] {
+                    fail(number, "jail [\(name)] is already defined on line \(first)")
+                    continue
+                }
+                names[name.value] = number
+                pending?.name = name
+            case .assignment(let key, let value):
+                guard pending != nil else {
+                    fail(number, "\(key) is outside any section; start the jail with [NAME]")
+                    continue
+                }
+                switch asciiLowercased(key) {
+                case "wireguard":
+                    if pending?.wireguard != nil { fail(number, "wireguard appears twice in this section"); continue }
+                    guard value.hasPrefix("/"), !value.utf8.contains(where: isBlank) else {
+                        fail(number, "wireguard must be an absolute path such as /etc/wireguard/proton0.conf")
+                        continue
+                    }
+                    pending?.wireguard = value
+                case "interface":
+                    if pending?.interface != nil { fail(number, "interface appears twice in this section"); continue }
+                    pending?.interface = value
+                    pending?.interfaceLine = number
+                default:
+                    fail(number, "unknown key \(key); a jail section takes 'wireguard' and 'interface'")
+                }
+            }
+        }
+        close()
+        if !errors.isEmpty { throw ConfigFailure(errors) }
+        return JailConfig(jails: jails)
+    }
+
+    /// wg-quick names the interface after the file: /etc/wireguard/proton0.conf -> proton0.
+    static func defaultInterface(forConfigAt path: String) -> String {
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        return base.hasSuffix(".conf") ? String(base.dropLast(5)) : base
+    }
+}

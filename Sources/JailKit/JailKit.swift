@@ -1,1 +1,0 @@
-// JailKit: the WireGuard config model, the kill switch and the jail lifecycle.

@@ -1,0 +1,26 @@
+import NetnsPolicy
+
+/// Every file a jail owns, in one place.
+public struct JailPaths: Sendable {
+    public let name: NamespaceName
+    public let interface: InterfaceName
+
+    public init(name: NamespaceName, interface: InterfaceName) {
+        self.name = name
+        self.interface = interface
+    }
+
+    public static let stateDirectory = "/run/netns-jail"
+    public static let etcNetns = "/etc/netns"
+
+    /// The bind mount `ip netns add` creates and the launcher opens.
+    public var namespaceFile: String { "/run/netns/\(name)" }
+    /// The wireguard-go process that carries the tunnel, when there is one.
+    public var pidFile: String { "\(JailPaths.stateDirectory)/\(name).pid" }
+    public var logFile: String { "\(JailPaths.stateDirectory)/\(name).wireguard-go.log" }
+    public var etcDirectory: String { "\(JailPaths.etcNetns)/\(name)" }
+    public var resolvConf: String { "\(etcDirectory)/resolv.conf" }
+    /// wireguard-go's control socket; `wg` finds a userspace interface here
+    /// whatever network namespace the interface has moved to.
+    public var uapiSocket: String { "/var/run/wireguard/\(interface).sock" }
+}

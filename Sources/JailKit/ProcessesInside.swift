@@ -1,0 +1,92 @@
+import Glibc
+
+/// A process whose network namespace is the jail's.
+public struct JailedProcess: Sendable, Codable, Equatable {
+    public let pid: Int32
+    public let command: String
+}
+
+public enum ProcessesInside {
+    /// Identity of a namespace file: an nsfs inode is the namespace.
+    static func identity(of path: String) -> (dev: UInt64, ino: UInt64)? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return (UInt64(st.st_dev), UInt64(st.st_ino))
+    }
+
+    /// Every process whose /proc/PID/ns/net is the namespace at `namespaceFile`.
+    /// Processes that exit during the scan are simply not listed.
+    public static func scan(namespaceFile: String) -> [JailedProcess] {
+        guard let target = identity(of: namespaceFile), let dir = opendir("/proc") else { return [] }
+        defer { closedir(dir) }
+        var found: [JailedProcess] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            guard let pid = Int32(name), pid > 0 else { continue }
+            guard let ns = identity(of: "/proc/\(pid)/ns/net"), ns.dev == target.dev, ns.ino == target.ino else { continue }
+            found.append(JailedProcess(pid: pid, command: commandLine(of: pid)))
+        }
+        return found.sorted { $0.pid < $1.pid }
+    }
+
+    /// The command line, NULs shown as spaces, cut to 200 characters.
+    public static func commandLine(of pid: Int32) -> String {
+        let bytes = readSmallFile("/proc/\(pid)/cmdline", limit: 4096)
+        var text = String(decoding: bytes.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+        while text.hasSuffix(" ") { text.removeLast() }
+        if text.isEmpty {
+            text = "[" + String(decoding: readSmallFile("/proc/\(pid)/comm", limit: 64).filter { $0 != 0x0A }, as: UTF8.self) + "]"
+        }
+        return text.count > 200 ? String(text.prefix(200)) + "..." : text
+    }
+
+    /// The argument vector of a process, for checking a recorded PID is still ours.
+    public static func arguments(of pid: Int32) -> [String] {
+        readSmallFile("/proc/\(pid)/cmdline", limit: 4096)
+            .split(separator: 0, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public static func isAlive(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+
+    /// SIGTERM, a bounded wait, then SIGKILL for what is left.
+    /// Returns the PIDs that were still alive at the end.
+    @discardableResult
+    public static func terminate(_ pids: [Int32], grace: Double = 5) -> [Int32] {
+        for pid in pids { kill(pid, SIGTERM) }
+        var left = pids
+        let steps = Int(grace * 10)
+        for _ in 0..<steps where !left.isEmpty {
+            usleep(100_000)
+            left = left.filter { isAlive($0) && !isZombie($0) }
+        }
+        for pid in left { kill(pid, SIGKILL) }
+        if !left.isEmpty { usleep(200_000) }
+        return left.filter { isAlive($0) && !isZombie($0) }
+    }
+
+    static func isZombie(_ pid: Int32) -> Bool {
+        let stat = String(decoding: readSmallFile("/proc/\(pid)/stat", limit: 512), as: UTF8.self)
+        guard let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].trimmingPrefix(" ").hasPrefix("Z")
+    }
+}
+
+func readSmallFile(_ path: String, limit: Int) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return [] }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: limit)
+    var total = 0
+    while total < limit {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, limit - total) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        total += n
+    }
+    return Array(buffer[0..<total])
+}

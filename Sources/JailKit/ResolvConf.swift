@@ -1,0 +1,76 @@
+import Glibc
+
+/// /etc/netns/NAME/resolv.conf: the jail's resolvers. `netns-exec` binds it
+/// over /etc/resolv.conf, and refuses a file (or directory) that is not
+/// root-owned or is writable by group or other, so it is written 0644 in a
+/// 0755 directory, atomically (temporary file, then rename).
+public struct ResolvConf: Sendable {
+    public let servers: [IPAddress]
+    public let searchDomains: [String]
+
+    public init(servers: [IPAddress], searchDomains: [String]) {
+        self.servers = servers
+        self.searchDomains = searchDomains
+    }
+
+    public init(_ config: WireGuardConfig) {
+        self.init(servers: config.interface.dnsServers, searchDomains: config.interface.searchDomains)
+    }
+
+    public func text(jail: String, source: String) -> String {
+        var out = "# Written by netns-jail up \(jail) from \(source); do not edit.\n"
+        if servers.isEmpty {
+            // With no nameserver line glibc asks 127.0.0.1, which in the jail
+            // is only the jail's own lo: lookups fail rather than leave.
+            out += "# The WireGuard config has no DNS entry, so name lookups fail.\n"
+        }
+        for server in servers { out += "nameserver \(server)\n" }
+        if !searchDomains.isEmpty { out += "search \(searchDomains.joined(separator: " "))\n" }
+        return out
+    }
+
+    /// The nameservers listed in a resolv.conf, in order.
+    public static func servers(in text: String) -> [String] {
+        text.split(separator: "\n").compactMap { line in
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return words.count >= 2 && words[0] == "nameserver" ? String(words[1]) : nil
+        }
+    }
+
+    /// Creates `directory` 0755 if needed. Returns whether this call created it.
+    static func ensureDirectory(_ path: String) throws(JailError) -> Bool {
+        if mkdir(path, 0o755) == 0 {
+            chmod(path, 0o755) // the umask may have removed bits; 0755 is what the launcher expects
+            return true
+        }
+        guard errno == EEXIST else {
+            throw .failure("mkdir(\(path)): \(String(cString: strerror(errno)))")
+        }
+        var st = stat()
+        guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw .failure("\(path) exists and is not a directory; remove it")
+        }
+        guard st.st_uid == 0, st.st_mode & (S_IWGRP | S_IWOTH) == 0 else {
+            throw .failure("\(path) must be owned by root and not writable by group or other; run: chown root:root \(path) && chmod 0755 \(path)")
+        }
+        return false
+    }
+
+    /// Writes `text` to `path` as root:root 0644 via a temporary file and rename.
+    static func install(_ text: String, at path: String) throws(JailError) {
+        let temporary = path + ".netns-jail-new"
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw .failure("open(\(temporary)): \(String(cString: strerror(errno)))") }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let ok = written == bytes.count && fchown(fd, 0, 0) == 0 && fchmod(fd, 0o644) == 0 && fsync(fd) == 0
+        let savedErrno = errno
+        close(fd)
+        guard ok, rename(temporary, path) == 0 else {
+            let e = ok ? errno : savedErrno
+            unlink(temporary)
+            throw .failure("writing \(path): \(String(cString: strerror(e)))")
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import NetnsPolicy
+
+/// The tunnel interface, created in the namespace netns-jail runs in so that
+/// its UDP socket lives there, then moved into the jail.
+///
+/// With kernel WireGuard the socket belongs to the interface's creation
+/// namespace. With wireguard-go the socket belongs to the process, which
+/// stays in our namespace; only its TUN device moves. wireguard-go polls its
+/// TUN for up/down once a second precisely so that this works across
+/// namespaces, and `wg` reaches it through /var/run/wireguard/IFACE.sock,
+/// which is a path, not a network-namespace object.
+public enum WireGuardImplementation: String, Sendable, Codable {
+    case kernel
+    case userspace = "wireguard-go"
+}
+
+enum WireGuardDevice {
+    /// Whether an interface of this name exists in our namespace.
+    static func exists(_ interface: InterfaceName) -> Bool {
+        ExternalTool.ip.run(["link", "show", "dev", interface.value]).succeeded
+    }
+
+    /// Creates the interface, registering its removal with `rollback`.
+    static func create(_ paths: JailPaths, forceUserspace: Bool, rollback: Rollback) throws(JailError) -> WireGuardImplementation {
+        let interface = paths.interface
+        if !forceUserspace {
+            let added = ExternalTool.ip.run(["link", "add", "dev", interface.value, "type", "wireguard"])
+            if added.succeeded {
+                rollback.register("delete interface \(interface)") {
+                    _ = ExternalTool.ip.run(["link", "del", "dev", interface.value])
+                    _ = ExternalTool.ip.run(["-n", paths.name.value, "link", "del", "dev", interface.value])
+                }
+                return .kernel
+            }
+            Console.note("kernel WireGuard unavailable (\(added.reason)); using wireguard-go")
+        }
+        try startUserspace(paths, rollback: rollback)
+        return .userspace
+    }
+
+    private static func startUserspace(_ paths: JailPaths, rollback: Rollback) throws(JailError) {
+        let interface = paths.interface
+        guard let binary = ExternalTool.wireguardGo.path else {
+            throw .failure("no kernel WireGuard and wireguard-go is not installed; install wireguard-go")
+        }
+        if FileManager.default.fileExists(atPath: paths.uapiSocket), uapiAnswers(paths.uapiSocket) {
+            throw .failure("\(paths.uapiSocket) is in use by another WireGuard interface named \(interface); choose another 'interface =' in the jail config")
+        }
+        try? FileManager.default.createDirectory(atPath: JailPaths.stateDirectory, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o755])
+        _ = FileManager.default.createFile(atPath: paths.logFile, contents: nil, attributes: [.posixPermissions: 0o600])
+        guard let log = FileHandle(forWritingAtPath: paths.logFile) else {
+            throw .failure("cannot write \(paths.logFile); check \(JailPaths.stateDirectory)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [interface.value]
+        // Foreground, so the PID we record is the daemon itself; it outlives
+        // us because nothing waits for it or sends it our signals.
+        process.environment = ExternalTool.environment.merging(["WG_PROCESS_FOREGROUND": "1", "LOG_LEVEL": "error"]) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = log
+        process.standardError = log
+        do { try process.run() } catch {
+            throw .failure("cannot start \(binary): \(error)")
+        }
+        let pid = process.processIdentifier
+        rollback.register("stop wireguard-go (PID \(pid))") {
+            ProcessesInside.terminate([pid], grace: 3)
+            _ = ExternalTool.ip.run(["link", "del", "dev", interface.value])
+            try? FileManager.default.removeItem(atPath: paths.pidFile)
+        }
+        do {
+            try Data("\(pid)\n".utf8).write(to: URL(fileURLWithPath: paths.pidFile))
+        } catch {
+            throw .failure("cannot write \(paths.pidFile): \(error)")
+        }
+        // Bounded wait (5 s) for the TUN device and the control socket.
+        for _ in 0..<50 {
+            guard process.isRunning else {
+                let text = (try? String(contentsOfFile: paths.logFile, encoding: .utf8)) ?? ""
+                let last = text.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
+                throw .failure("wireguard-go \(interface) exited at start: \(last)")
+            }
+            if FileManager.default.fileExists(atPath: paths.uapiSocket) && exists(interface) { return }
+            usleep(100_000)
+        }
+        throw .failure("wireguard-go \(interface) did not create its interface within 5 seconds; see \(paths.logFile)")
+    }
+
+    /// True when something accepts connections on a UAPI socket, i.e. a live
+    /// wireguard-go already owns this interface name.
+    static func uapiAnswers(_ path: String) -> Bool {
+        ExternalTool.wg.run(["show", URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent]).succeeded
+    }
+
+    /// The recorded wireguard-go PID, if it still names a wireguard-go
+    /// process for this interface. A stale file whose PID was reused by
+    /// some other program must never lead us to signal that program.
+    static func recordedProcess(_ paths: JailPaths) -> Int32? {
+        guard let text = try? String(contentsOfFile: paths.pidFile, encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1
+        else { return nil }
+        let argv = ProcessesInside.arguments(of: pid)
+        guard argv.count >= 2, (argv[0] as NSString).lastPathComponent == "wireguard-go",
+              argv.dropFirst().contains(paths.interface.value)
+        else { return nil }
+        return pid
+    }
+}

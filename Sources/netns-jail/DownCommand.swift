@@ -1,0 +1,44 @@
+import ArgumentParser
+import JailKit
+
+struct DownCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "down",
+        abstract: "Remove a jail: tunnel, wireguard-go, namespace and /etc/netns/NAME/resolv.conf.",
+        discussion: """
+            Safe to run on a jail that is already down. Processes still inside are listed by PID and command; \
+            without --kill they keep running with no network but lo.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var selection: JailSelection
+
+    @Flag(name: .long, help: "End the processes inside the jail first (SIGTERM, then SIGKILL after 5 seconds).")
+    var kill = false
+
+    func run() throws {
+        var failed = false
+        // Down in reverse order of up, so --all unwinds like a stack.
+        for jail in try global.select(selection.names, all: selection.all).reversed() {
+            do throws(JailError) {
+                var teardown = JailTeardown(jail: jail)
+                teardown.killProcesses = kill
+                switch try teardown.down() {
+                case .alreadyDown:
+                    Console.note("\(jail.name) is already down")
+                case .removed(let remaining):
+                    if remaining.isEmpty {
+                        Console.note("\(jail.name) is down")
+                    } else {
+                        Console.note("\(jail.name) is down; \(remaining.count) process(es) remain in its namespace without network (PIDs \(remaining.map { String($0.pid) }.joined(separator: " "))); use --kill to end them")
+                    }
+                }
+            } catch {
+                Console.error(error)
+                failed = true
+                if !selection.all { throw ExitCode(error.exitStatus) }
+            }
+        }
+        if failed { throw ExitCode(ExitStatus.failure) }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import JailKit
+
+/// Options every subcommand takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The jail configuration file.", valueName: "path"))
+    var config: String = "/etc/netns-jail.conf"
+
+    func validate() throws {
+        guard config.hasPrefix("/") || !config.isEmpty else {
+            throw ValidationError("--config needs a path, for example --config /etc/netns-jail.conf")
+        }
+    }
+
+    /// Parses the configuration file (root-owned, not group/other-writable).
+    func load() throws(JailError) -> JailConfig {
+        try ConfigLoader.jails(at: config)
+    }
+
+    /// The jails named, or all of them; unknown names are a usage error.
+    func select(_ names: [String], all: Bool) throws(JailError) -> [JailDefinition] {
+        let jails = try load()
+        if all {
+            if jails.jails.isEmpty { throw .config("\(config) defines no jail; add a [NAME] section") }
+            return jails.jails
+        }
+        return try names.map { (name: String) throws(JailError) -> JailDefinition in
+            guard let jail = jails.jail(named: name) else {
+                let known = jails.jails.map(\.name.value).joined(separator: ", ")
+                throw .config("no jail named \(name) in \(config)\(known.isEmpty ? "" : " (it defines: \(known))")")
+            }
+            return jail
+        }
+    }
+}
+
+/// `NAME|--all`, shared by up and down.
+struct JailSelection: ParsableArguments {
+    @Argument(help: ArgumentHelp("The jail (a [NAME] section of the configuration file).", valueName: "name"))
+    var name: String?
+
+    @Flag(name: .long, help: "Every jail in the configuration file, in file order.")
+    var all = false
+
+    func validate() throws {
+        if all && name != nil {
+            throw ValidationError("give either a jail name or --all, not both")
+        }
+        if !all && name == nil {
+            throw ValidationError("name the jail to act on, or pass --all for every jail in the configuration file")
+        }
+    }
+
+    var names: [String] { name.map { [$0] } ?? [] }
+}
