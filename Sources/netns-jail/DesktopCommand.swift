@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import JailKit
+import NetnsPolicy
+
+/// `netns-jail desktop`: writes a jailed copy of an application's .desktop
+/// file for the calling user. It needs no privilege; it only reads one file
+/// and writes one file the caller could write anyway.
+struct DesktopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "desktop",
+        abstract: "Write a copy of a .desktop launcher that starts the program inside a jail.",
+        discussion: """
+            Every Exec= line (also those of [Desktop Action] groups) is prefixed with \
+            'netns-exec NAME', keeping field codes such as %U; Name= and its translations \
+            get a suffix; DBusActivatable is removed, because with it the desktop starts the \
+            program through D-Bus and ignores Exec. The copy gets a new desktop file ID, \
+            SOURCE-netns-NAME.desktop, so the original launcher stays. Root is not needed.
+
+            Exit status: 0 written; 1 the file could not be written; 2 bad arguments or a \
+            source file that cannot be jailed (nothing was written).
+            """)
+
+    @Argument(help: ArgumentHelp("The application's .desktop file, e.g. /usr/share/applications/org.qbittorrent.qBittorrent.desktop.", valueName: "source.desktop"))
+    var source: String
+
+    @Option(name: .long, help: ArgumentHelp("The jail (network namespace) the program runs in; it must be allowed to you in /etc/netns-exec.conf.", valueName: "name"))
+    var namespace: String
+
+    @Option(name: .long, help: ArgumentHelp("Directory to write into. Default: $XDG_DATA_HOME/applications, i.e. ~/.local/share/applications.", valueName: "dir"))
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("Appended to Name= and its translations.", valueName: "text"))
+    var suffix: String = DesktopJailRewrite.defaultNameSuffix
+
+    @Option(name: .long, help: ArgumentHelp("The launcher the desktop runs: a name looked up in PATH, or an absolute path.", valueName: "path"))
+    var launcher: String = DesktopJailRewrite.defaultLauncher
+
+    @Flag(name: .long, help: "Replace the jailed copy if it already exists.")
+    var force = false
+
+    func validate() throws {
+        guard NamespaceName(namespace) != nil else {
+            throw ValidationError("invalid namespace name '\(namespace)': use letters, digits, '_', '.' and '-', at most 64, starting with a letter or digit")
+        }
+        guard source.hasSuffix(".desktop") else {
+            throw ValidationError("\(source) is not a .desktop file; give the application's launcher, e.g. /usr/share/applications/NAME.desktop")
+        }
+        guard !suffix.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw ValidationError("--suffix may not contain control characters such as newlines")
+        }
+        guard !launcher.isEmpty, launcher.hasPrefix("/") || !launcher.contains("/"),
+              !launcher.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw ValidationError("--launcher must be a program name (netns-exec) or an absolute path (/usr/bin/netns-exec)")
+        }
+        if let output, output.isEmpty {
+            throw ValidationError("--output needs a directory")
+        }
+    }
+
+    func run() throws {
+        // validate() has checked the name.
+        let rewrite = DesktopJailRewrite(namespace: NamespaceName(namespace)!, launcher: launcher, nameSuffix: suffix)
+        guard let fileID = rewrite.fileID(for: URL(fileURLWithPath: source).lastPathComponent) else {
+            throw JailError.config("\(source) is not a .desktop file name")
+        }
+
+        let text: String
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: source))
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                throw JailError.config("\(source) is not UTF-8 text; desktop files must be UTF-8")
+            }
+            text = decoded
+        } catch let error as JailError {
+            throw error
+        } catch {
+            throw JailError.config("cannot read \(source): \(Self.reason(error)); check the path")
+        }
+
+        let jailed: DesktopEntry
+        do {
+            jailed = try rewrite.apply(to: DesktopEntry(parsing: text))
+        } catch let failure as DesktopEntryParseFailure {
+            throw JailError.config(failure.errors.map { $0.located(in: source) }.joined(separator: "\nnetns-jail: "))
+        } catch let error as DesktopEntryError {
+            throw JailError.config(error.located(in: source))
+        }
+
+        let directory = try outputDirectory()
+        let target = URL(fileURLWithPath: directory).appendingPathComponent(fileID)
+        if !force && FileManager.default.fileExists(atPath: target.path) {
+            throw JailError.config("\(target.path) already exists; pass --force to replace it")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // .atomic: a temporary file renamed into place, so a menu that
+            // rescans the directory never sees half a launcher.
+            try Data(jailed.text.utf8).write(to: target, options: .atomic)
+        } catch {
+            throw JailError.failure("cannot write \(target.path): \(Self.reason(error))")
+        }
+        Console.out(target.path)
+    }
+
+    /// --output, else $XDG_DATA_HOME/applications (when it is absolute, as the
+    /// XDG Base Directory specification requires), else ~/.local/share/applications.
+    func outputDirectory() throws(JailError) -> String {
+        if let output { return output }
+        let environment = ProcessInfo.processInfo.environment
+        if let dataHome = environment["XDG_DATA_HOME"], dataHome.hasPrefix("/") {
+            return dataHome + "/applications"
+        }
+        guard let home = environment["HOME"], home.hasPrefix("/") else {
+            throw .config("HOME is not set; pass --output DIR")
+        }
+        return home + "/.local/share/applications"
+    }
+
+    static func reason(_ error: any Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+           let message = strerror(Int32(underlying.code)) {
+            return String(cString: message)
+        }
+        return ns.localizedDescription
+    }
+}
