@@ -35,7 +35,7 @@ done
 # reachable (control); from the jail it must not be, with or without the
 # unshare attempt (a user namespace would give CAP_SYS_ADMIN over a new,
 # empty network namespace; the filter refuses it anyway).
-outside "$ESC_PROC" hold 60 >"$ESC_DIR/hold.out" &
+outside_bg "$ESC_PROC" hold 60 >"$ESC_DIR/hold.out"
 holder=$!
 on_exit "kill_pid $holder"
 wait_for 5 test -s "$ESC_DIR/hold.out" || fail "victim did not start"

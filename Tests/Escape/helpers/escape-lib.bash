@@ -54,11 +54,20 @@ escape_build_helpers() {
 }
 
 # outside CMD...: as the test user, in the host namespace, not jailed.
-outside() { ip netns exec "$ESC_HOST" setpriv --reuid="$ESC_USER" --regid="$(id -g "$ESC_USER")" \
-    --init-groups --inh-caps=-all -- "$@"; }
+outside() {
+    ip netns exec "$ESC_HOST" setpriv --reuid="$ESC_USER" --regid="$(id -g "$ESC_USER")" \
+        --init-groups --inh-caps=-all -- "$@"
+}
 
 # jailed CMD...: the same user, through the launcher, into the jail.
 jailed() { outside "$ESC_LAUNCHER" "$ESC_JAIL" "$@"; }
+
+# outside_bg / jailed_bg CMD...: the same in the background. Every step
+# execs the next (ip netns exec, setpriv, netns-exec), so $! afterwards is
+# the PID of CMD itself and kill_pid reaches it.
+outside_bg() { ( exec ip netns exec "$ESC_HOST" setpriv --reuid="$ESC_USER" \
+    --regid="$(id -g "$ESC_USER")" --init-groups --inh-caps=-all -- "$@" ) & }
+jailed_bg() { outside_bg "$ESC_LAUNCHER" "$ESC_JAIL" "$@"; }
 
 # netns_of PID|self: the net namespace link of a process, net:[INODE].
 jail_netns_id() { echo "net:[$(stat -L -c %i "/run/netns/$ESC_JAIL")]"; }
