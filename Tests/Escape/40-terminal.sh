@@ -1,0 +1,53 @@
+#!/bin/bash
+# Escape matrix, part 4: the terminal. A jailed program that can push
+# characters into the input of the terminal it was started from makes the
+# user's shell, outside the jail, run them (TIOCSTI); TIOCLINUX can do the
+# same on a virtual console. Both fail in the jail, also when the request
+# has bits set above 32 (the kernel ignores them, seccomp would not), and
+# through int $0x80. 10-abis.sh covers a pty the program opens itself; this
+# suite uses the real controlling terminal, given by script(1).
+cd "$(dirname "$0")/../.." || exit 1
+. Tests/lib/testlib.sh
+. Tests/Escape/helpers/escape-lib.bash
+
+suite_begin "escape: terminal injection"
+escape_setup
+require_cmd script
+
+probes="x64:tiocsti x64:tiocsti-hi i386:tiocsti x32:tiocsti x64:tioclinux x64:tioclinux-hi i386:tioclinux"
+
+# run_on_tty jail|host: runs every probe on fd 0, the controlling terminal
+# of a fresh script(1) session, jailed or not. Output: "abi:probe RESULT".
+run_on_tty() {
+    local wrapper=$ESC_DIR/tty-$1.sh launcher=""
+    [ "$1" = jail ] && launcher="$(printf '%q %q' "$ESC_LAUNCHER" "$ESC_JAIL")"
+    {
+        echo 'tty | sed "s/^/tty /"'
+        for p in $probes; do
+            printf 'printf "%%s %%s\\n" %q "$(%q %q %q stdin)"\n' "$p" "$ESC_TRY" "${p%%:*}" "${p#*:}"
+        done
+    } >"$wrapper"
+    chmod 0755 "$wrapper"
+    script -qec "$(printf 'ip netns exec %q setpriv --reuid=%q --regid=%q --init-groups --inh-caps=-all -- %s /bin/sh %q' \
+        "$ESC_HOST" "$ESC_USER" "$(id -g "$ESC_USER")" "$launcher" "$wrapper")" /dev/null </dev/null | tr -d '\r'
+}
+
+inside=$(timeout 20 bash -c "$(declare -f run_on_tty); $(declare -p probes ESC_DIR ESC_LAUNCHER ESC_JAIL ESC_TRY ESC_HOST ESC_USER); run_on_tty jail")
+outside_out=$(timeout 20 bash -c "$(declare -f run_on_tty); $(declare -p probes ESC_DIR ESC_LAUNCHER ESC_JAIL ESC_TRY ESC_HOST ESC_USER); run_on_tty host")
+
+on() { printf '%s\n' "$1" | awk -v p="$2" '$1 == p { print $2 }'; }
+check_contains "the jailed program's fd 0 is a terminal" "tty /dev/pts/" "$inside"
+for p in $probes; do
+    check_eq "jail, controlling tty: $p is EPERM (kernel alone: $(on "$outside_out" "$p"))" EPERM "$(on "$inside" "$p")"
+done
+# Control: on this kernel the user may inject into their own terminal, so
+# only the filter stops it (with dev.tty.legacy_tiocsti=0 the kernel would
+# say EPERM by itself, and the control is skipped).
+if [ "$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null)" = 0 ]; then
+    skip "dev.tty.legacy_tiocsti=0: the kernel blocks TIOCSTI itself; no control possible"
+else
+    check_eq "control: TIOCSTI works on the same terminal outside the jail" ok "$(on "$outside_out" x64:tiocsti)"
+    check_eq "control: TIOCSTI | 1<<32 works outside too (the kernel truncates)" ok "$(on "$outside_out" x64:tiocsti-hi)"
+fi
+
+suite_end
