@@ -25,7 +25,7 @@ TEST_BIN   := .build-test/release
 CAPS       := cap_sys_admin+ep
 
 .PHONY: all deps test-deps build test-build test unit-test integration-test \
-        install uninstall demo bench package fuzz clean
+        install uninstall demo bench package fuzz clean pause-build
 
 all: build
 
@@ -46,10 +46,17 @@ test-build: deps
 unit-test: deps
 	$(SWIFT) test
 
-integration-test: test-deps build test-build
+# A test build that stops itself (SIGSTOP) while it still holds its
+# capability, for Tests/Escape/50-privileges.sh to show the caller cannot
+# ptrace it then. Compile-time flag only; never installed.
+pause-build: deps
+	$(SWIFT) build $(RELEASE) --scratch-path .build-pause --product netns-exec \
+	    -Xswiftc -DNETNS_EXEC_TEST_BUILD -Xswiftc -DNETNS_EXEC_PAUSE_WHILE_PRIVILEGED
+
+integration-test: test-deps build test-build pause-build
 	Tests/run-suites.sh
 
-test: test-deps build test-build unit-test
+test: test-deps build test-build pause-build unit-test
 	Tests/run-suites.sh
 
 install: build
@@ -87,4 +94,4 @@ fuzz:
 	bash fuzz/run.sh
 
 clean:
-	rm -rf .build .build-test build
+	rm -rf .build .build-test .build-pause build
