@@ -28,23 +28,25 @@ static char **saved_argv;
 int cl_saved_argc(void) { return saved_argc; }
 char **cl_saved_argv(void) { return saved_argv; }
 
-// Removes every SWIFT_* variable from the launcher's own environment.
+// Removes every SWIFT_* variable from the launcher's own environment, in
+// one pass, by taking its pointer out of `environ`.
+//
+// Two earlier ways were wrong, and Tests/Escape/50-privileges.sh and
+// 60-descriptors-env.sh keep them fixed. A loop of unsetenv() calls capped
+// at 4096 rounds let variable 4097 and later reach the Swift runtime, which
+// reads SWIFT_* even in secure mode (SWIFT_DEBUG_HELP printed its help from
+// the privileged launcher). Blanking an over-long name in place changed the
+// string itself, which is the kernel's copy of the caller's environment
+// that /proc/self/environ shows, so the command received `_WIFT_...`.
+// Moving pointers has neither problem: no limit, and the strings stay as
+// the caller wrote them.
 static void drop_swift_variables(void) {
-    for (size_t guard = 0; guard < 4096; guard++) {
-        char **e = environ;
-        while (e && *e && strncmp(*e, "SWIFT_", 6) != 0) e++;
-        if (!e || !*e) return;
-        char name[128];
-        size_t n = strcspn(*e, "=");
-        if (n >= sizeof name) {
-            // Too long to name for unsetenv: blank it in place instead.
-            (*e)[0] = '_';
-            continue;
-        }
-        memcpy(name, *e, n);
-        name[n] = '\0';
-        unsetenv(name);
+    if (!environ) return;
+    char **kept = environ;
+    for (char **e = environ; *e; e++) {
+        if (strncmp(*e, "SWIFT_", 6) != 0) *kept++ = *e;
     }
+    *kept = NULL;
 }
 
 // Runs before main and before the Swift runtime reads its environment.

@@ -89,6 +89,14 @@ check_contains "the audit module ran in the command" "audit-la_version " "$(grep
 check_contains "the command received LD_LIBRARY_PATH" "LD_LIBRARY_PATH=$mdir/lib" "$out"
 check_contains "the command received SWIFT_DEBUG_HELP" "SWIFT_DEBUG_HELP=YES" "$out"
 check_not_contains "the Swift runtime in netns-exec ignored SWIFT_DEBUG_HELP" "Swift runtime debugging" "$(cat "$mdir/stderr")"
+# The launcher drops SWIFT_* from its own environment before the runtime
+# starts. However many there are: a capped loop once let the 4097th through.
+many=()
+for i in $(seq 1 5000); do many+=("SWIFT_NXESC$i=1"); done
+outside env "${many[@]}" SWIFT_DEBUG_HELP=YES "$ESC_LAUNCHER" "$ESC_JAIL" /bin/true 2>"$mdir/stderr.many"
+check_eq "with 5000 SWIFT_* variables in front, the launch succeeds" 0 "$?"
+check_not_contains "... and SWIFT_DEBUG_HELP still does not reach the privileged runtime" \
+    "Swift runtime debugging" "$(cat "$mdir/stderr.many")"
 
 # Controls: the same objects are honoured by an unprivileged copy of the
 # launcher (not in secure mode), and SWIFT_DEBUG_HELP is live in this
