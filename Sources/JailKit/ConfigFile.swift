@@ -59,16 +59,16 @@ public enum ConfigLoader {
         }
     }
 
-    /// Parses a jail's WireGuard file and prints its warnings.
-    public static func wireguard(for jail: JailDefinition) throws(JailError) -> WireGuardConfig {
+    /// Parses a jail's WireGuard file; `up` also prints its warnings.
+    public static func wireguard(for jail: JailDefinition, warn: Bool = true) throws(JailError) -> WireGuardConfig {
         let file = try ConfigFile.read(jail.wireguard)
         try file.requireRootControlled()
-        if file.readableByOthers {
+        if warn && file.readableByOthers {
             Console.warn("\(jail.wireguard) holds a private key and is readable by group or other; run: chmod 0600 \(jail.wireguard)")
         }
         do {
             let config = try WireGuardConfig.parse(bytes: file.bytes, file: jail.wireguard)
-            for warning in config.warnings { Console.warn("\(warning)") }
+            if warn { for warning in config.warnings { Console.warn("\(warning)") } }
             return config
         } catch {
             throw .configFile(error)

@@ -70,6 +70,7 @@ enum WireGuardDevice {
             ProcessesInside.terminate([pid], grace: 3)
             _ = ExternalTool.ip.run(["link", "del", "dev", interface.value])
             try? FileManager.default.removeItem(atPath: paths.pidFile)
+            try? FileManager.default.removeItem(atPath: paths.logFile)
         }
         do {
             try Data("\(pid)\n".utf8).write(to: URL(fileURLWithPath: paths.pidFile))

@@ -12,6 +12,19 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// ArgumentParser only accepts a subcommand's options after its name;
+    /// `netns-jail --config PATH up NAME` is moved to `up --config PATH NAME`.
+    static func hoistingConfig(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first else { return arguments }
+        if first == "--config", arguments.count >= 3 {
+            return [arguments[2], "--config", arguments[1]] + arguments.dropFirst(3)
+        }
+        if first.hasPrefix("--config="), arguments.count >= 2 {
+            return [arguments[1], first] + arguments.dropFirst(2)
+        }
+        return arguments
+    }
+
     /// Parses the configuration file (root-owned, not group/other-writable).
     func load() throws(JailError) -> JailConfig {
         try ConfigLoader.jails(at: config)

@@ -23,23 +23,23 @@ struct NetnsJail: ParsableCommand {
         subcommands: subcommands)
 
     /// Like ArgumentParser's own `main`, except that usage errors exit 2,
-    /// the status netns-jail(8) documents, instead of EX_USAGE.
+    /// the status netns-jail(8) documents, instead of EX_USAGE, and that
+    /// `--config PATH` may also come before the subcommand.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(GlobalOptions.hoistingConfig(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let error as JailError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            Console.error(error)
             Foundation.exit(error.exitStatus)
         } catch let status as ExitCode {
             Foundation.exit(status.rawValue)
         } catch {
             let code = exitCode(for: error)
-            if code == .success {
-                exit(withError: error)
-            }
-            let message = fullMessage(for: error)
-            FileHandle.standardError.write(Data((message.hasPrefix("Usage") || message.hasPrefix("netns-jail: ") ? message : "netns-jail: \(message)").utf8 + Data("\n".utf8)))
+            if code == .success { exit(withError: error) }
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "netns-jail: " + message.dropFirst(7) }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
             Foundation.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
         }
     }

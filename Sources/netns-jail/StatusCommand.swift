@@ -21,7 +21,7 @@ struct StatusCommand: ParsableCommand {
         let reports = jails.map { JailStatus(JailInspection.inspect(JailPaths(name: $0.name, interface: $0.interface))) }
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Console.out(String(decoding: try encoder.encode(reports), as: UTF8.self))
         } else {
             let now = Int(Date().timeIntervalSince1970)

@@ -19,7 +19,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         guard let jail = try global.select([name], all: false).first else { throw ExitCode(ExitStatus.usage) }
-        let wireguard = try ConfigLoader.wireguard(for: jail)
+        let wireguard = try ConfigLoader.wireguard(for: jail, warn: false)
         let state = JailInspection.inspect(JailPaths(name: jail.name, interface: jail.interface))
         let breaches = JailVerification.breaches(state, config: wireguard)
         if breaches.isEmpty {
