@@ -8,7 +8,7 @@ set -eu
 build_pkgs="libcap-dev libseccomp-dev pkg-config"
 test_pkgs="libcap2-bin nftables wireguard-tools wireguard-go iproute2 dnsmasq-base
  tcpdump curl socat python3 desktop-file-utils sudo util-linux procps psmisc
- hyperfine nscd gcc libc6-dev xz-utils strace"
+ hyperfine nscd gcc libc6-dev xz-utils strace libglib2.0-bin"
 
 want="$build_pkgs"
 [ "${1:-}" = "--test" ] && want="$build_pkgs $test_pkgs"
