@@ -21,6 +21,9 @@ public struct ConfigFailure: Error, Equatable, Sendable {
 
     public init(_ diagnostics: [Diagnostic]) {
         precondition(!diagnostics.isEmpty, "a ConfigFailure must carry at least one diagnostic")
-        self.diagnostics = diagnostics
+        // In file order, whatever order the checks found them in.
+        self.diagnostics = diagnostics.enumerated()
+            .sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+            .map(\.element)
     }
 }

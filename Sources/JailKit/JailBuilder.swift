@@ -32,6 +32,8 @@ public struct JailBuilder {
             throw .failure("an interface named \(iface) already exists here; remove it or set another 'interface =' for [\(name)]")
         }
         let rollback = Rollback()
+        Interruption.arm()
+        defer { Interruption.disarm() }
         do {
             let implementation = try build(rollback)
             rollback.commit()
@@ -50,13 +52,16 @@ public struct JailBuilder {
         try ip.run(["netns", "add", name]).check("creating namespace \(name)")
         rollback.register("delete namespace \(name)") { _ = ip.run(["netns", "del", name]) }
 
+        try Interruption.check()
         // 2. The kill switch, one transaction, before any other interface exists there.
         try ip.run(["netns", "exec", name, nftPath(), "-f", "-"], input: KillSwitch(tunnel: jail.interface).ruleset)
             .check("installing the kill switch in \(name)")
 
+        try Interruption.check()
         // 3. The tunnel interface, here, so its UDP socket stays in our namespace.
         let implementation = try WireGuardDevice.create(paths, forceUserspace: forceUserspace, rollback: rollback)
 
+        try Interruption.check()
         // 4. Keys and peers (the private key goes through a pipe), the MTU while
         //    wireguard-go can still see the interface, then the move.
         try ExternalTool.wg.run(["setconf", iface, "/dev/stdin"], input: config.setconfText).check("loading the WireGuard config into \(iface)")
@@ -64,6 +69,7 @@ public struct JailBuilder {
         try ip.run(["link", "set", "dev", iface, "mtu", String(mtu)]).check("setting the MTU of \(iface)")
         try ip.run(["link", "set", "dev", iface, "netns", name]).check("moving \(iface) into \(name)")
 
+        try Interruption.check()
         // 5. Addresses, links and default routes inside the jail.
         for address in config.interface.addresses {
             try ip.run(["-n", name, "address", "add", address.description, "dev", iface]).check("adding address \(address) to \(iface)")
@@ -76,12 +82,15 @@ public struct JailBuilder {
             try ip.run(["-n", name, flag, "route", "add", "default", "dev", iface]).check("adding the \(family) default route via \(iface)")
         }
 
+        try Interruption.check()
         // 6. The jail's resolvers.
         try writeResolvConf(rollback)
 
+        try Interruption.check()
         // A config that loads but cannot reach its peer (wrong key, dead
         // endpoint) is a failed `up`, not a jail that silently never works.
         if handshakeTimeout > 0 { try awaitHandshakes() }
+        try Interruption.check()
         return implementation
     }
 
@@ -130,6 +139,7 @@ public struct JailBuilder {
         var waiting = Set(peers.map(\.publicKey))
         while !waiting.isEmpty && Date() < deadline {
             usleep(200_000)
+            try Interruption.check()
             let dump = ExternalTool.ip.run(["netns", "exec", name, wg, "show", iface, "dump"])
             for peer in PeerState.parseDump(dump.output) where peer.latestHandshake != nil {
                 waiting.remove(peer.publicKey)

@@ -11,9 +11,10 @@ enum ExitStatus {
 
     static let discussion = """
         EXIT STATUS
-          0  success; for verify, every invariant holds; for status, every jail shown is up
-          1  a step failed (up rolled back everything it made), verify found a breach,
-             or status found a jail down
+          0  success: for verify, every invariant holds;
+             for status, every jail shown is up
+          1  a step failed (up rolled back what it made), verify found
+             a breach, or status found a jail that is not up
           2  usage or configuration error; nothing was changed
         """
 }
