@@ -14,7 +14,14 @@ VERSION    := $(shell cat VERSION)
 
 SWIFT      ?= swift
 # --disable-local-rpath: no $ORIGIN RUNPATH in a binary that root may run.
-RELEASE    := -c release --static-swift-stdlib --disable-local-rpath
+# Launch latency (docs/BENCHMARKS.md): libstdc++ and libgcc are linked
+# statically, so no libstdc++.so or libgcc_s.so is loaded and relocated at
+# every launch. swiftc passes -lstdc++ itself, so -static-libstdc++ has no
+# effect (and gold rejects it); a -L directory that holds only a
+# libstdc++.a symlink makes that -lstdc++ resolve to the archive.
+STATIC_CXX := $(CURDIR)/.build-static-cxx
+RELEASE    := -c release --static-swift-stdlib --disable-local-rpath \
+              -Xlinker -L$(STATIC_CXX) -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
 BIN        := .build/release
 # The test build reads /run/netns-exec-test/netns-exec.conf instead of
 # /etc/netns-exec.conf. The path is fixed at compile time; there is no
@@ -25,9 +32,12 @@ TEST_BIN   := .build-test/release
 CAPS       := cap_sys_admin+ep
 
 .PHONY: all deps test-deps build test-build test unit-test integration-test \
-        install uninstall demo bench package fuzz clean pause-build
+        install uninstall demo bench package fuzz clean pause-build static-cxx
 
 all: build
+
+static-cxx:
+	@mkdir -p $(STATIC_CXX) && ln -sfn "$$($(CC) -print-file-name=libstdc++.a)" $(STATIC_CXX)/libstdc++.a
 
 deps:
 	@scripts/deps.sh
@@ -35,11 +45,11 @@ deps:
 test-deps:
 	@scripts/deps.sh --test
 
-build: deps
+build: deps static-cxx
 	$(SWIFT) build $(RELEASE)
 	@ls -l $(BIN)/netns-exec $(BIN)/netns-jail
 
-test-build: deps
+test-build: deps static-cxx
 	$(SWIFT) build $(RELEASE) --scratch-path .build-test --product netns-exec \
 	    -Xswiftc -DNETNS_EXEC_TEST_BUILD
 
@@ -49,7 +59,7 @@ unit-test: deps
 # A test build that stops itself (SIGSTOP) while it still holds its
 # capability, for Tests/Escape/50-privileges.sh to show the caller cannot
 # ptrace it then. Compile-time flag only; never installed.
-pause-build: deps
+pause-build: deps static-cxx
 	$(SWIFT) build $(RELEASE) --scratch-path .build-pause --product netns-exec \
 	    -Xswiftc -DNETNS_EXEC_TEST_BUILD -Xswiftc -DNETNS_EXEC_PAUSE_WHILE_PRIVILEGED
 
@@ -94,4 +104,4 @@ fuzz:
 	bash fuzz/run.sh
 
 clean:
-	rm -rf .build .build-test .build-pause build
+	rm -rf .build .build-test .build-pause .build-static-cxx build

@@ -28,6 +28,20 @@ static char **saved_argv;
 int cl_saved_argc(void) { return saved_argc; }
 char **cl_saved_argv(void) { return saved_argv; }
 
+// Swift's CommandLine asks the runtime for argv through this function. The
+// runtime's own version (CommandLine.cpp) is fed by a static initializer
+// that parses all of /proc/self/maps at every start to find the stack, then
+// walks back from `environ`, which cl_startup's setenv has already moved,
+// so here it would find nothing. Defining the function in the executable
+// keeps that archive member and its initializer out of a static-stdlib link
+// (about 0.07 ms per launch, docs/BENCHMARKS.md) and gives CommandLine the
+// real argv. With a dynamic stdlib (debug builds) this copy is simply unused.
+__attribute__((swiftcall, visibility("hidden")))
+char **_swift_stdlib_getUnsafeArgvArgc(int *outArgLen) {
+    *outArgLen = saved_argc;
+    return saved_argv;
+}
+
 // Removes every SWIFT_* variable from the launcher's own environment, in
 // one pass, by taking its pointer out of `environ`.
 //
