@@ -17,7 +17,8 @@
 #   - a scratch directory under /var/tmp (binaries with file capabilities;
 #     not /tmp, which may be nosuid and so ignore file capabilities)
 #
-# Knobs: BENCH_RUNS (default 1000), BENCH_WARMUP (default 50),
+# Knobs: BENCH_RUNS (default 1000), BENCH_WARMUP (default 50), BENCH_ROUNDS
+#        (interleaved cross-check, default 300),
 #        NETNS_EXEC_BIN (default .build/release/netns-exec, the real release
 #        build, which reads /etc/netns-exec.conf).
 set -u
@@ -57,6 +58,16 @@ if [ -n "$FIREJAIL_NOTE" ] && command -v firejail >/dev/null 2>&1 &&
         -n "firejail (as root)" "${FIREJAIL[*]}" && FIREJAIL_ROOT_JSON=$SCRATCH/out/firejail-root.json
 fi
 
+# --- cross-check: the same three launches interleaved round by round, with
+# the CPU time the kernel charged to each (bench/launchtime.c). hyperfine
+# runs one command's batch after the other, so load from other work on the
+# machine can fall on one batch only; this shows whether it did.
+gcc -O2 -Wall -o "$SCRATCH/bin/launchtime" "$REPO_ROOT/bench/launchtime.c" || die "cannot build bench/launchtime.c"
+echo "== interleaved cross-check (${BENCH_ROUNDS:-300} rounds)"
+user_run "$SCRATCH/bin/launchtime" "${BENCH_ROUNDS:-300}" "/bin/true" "/bin/true" \
+    "C-reference" "$REF $NS /bin/true" "netns-exec" "$NX $NS /bin/true" \
+    | tee "$SCRATCH/out/interleaved.txt" || die "launchtime failed"
+
 # --- peak RSS: ru_maxrss of the whole launch (it survives execve, so it is
 # the larger of the launcher and /bin/true), median of 9 runs, as the user.
 peak_rss() {
@@ -86,6 +97,7 @@ cp "$SCRATCH/out/results.json" "$RAW_DIR/results.json"
 
 python3 "$REPO_ROOT/bench/report.py" \
     --results "$SCRATCH/out/results.json" \
+    --interleaved "$SCRATCH/out/interleaved.txt" \
     --firejail-root "$FIREJAIL_ROOT_JSON" \
     --firejail-note "$FIREJAIL_NOTE" \
     --rss "netns-exec=$RSS_NX" --rss "C reference=$RSS_REF" --rss "sudo recipe=$RSS_SUDO" \

@@ -59,6 +59,7 @@ def binary_facts(path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--results", required=True)
+    ap.add_argument("--interleaved", default="")
     ap.add_argument("--firejail-root", default="")
     ap.add_argument("--firejail-note", default="")
     ap.add_argument("--rss", action="append")
@@ -129,6 +130,18 @@ def main():
     for desc, ok, value in checks:
         out.append(f"| {desc} | {value} | {'met' if ok else 'MISSED'} |")
     out.append("")
+    inter = {}
+    if args.interleaved and os.path.exists(args.interleaved):
+        for line in open(args.interleaved):
+            f = line.split()
+            if len(f) == 5 and f[0] != "command":
+                inter[f[0]] = (float(f[1]), float(f[2]), float(f[3]))
+    if "netns-exec" in inter and "C-reference" in inter:
+        n, c = inter["netns-exec"], inter["C-reference"]
+        out.append("Cross-check, the same launches interleaved round by round (bench/launchtime.c): "
+                   f"median wall {n[0]:.3f} vs {c[0]:.3f} ms (ratio {n[0] / c[0]:.2f}), "
+                   f"CPU time charged per launch {n[2]:.3f} vs {c[2]:.3f} ms (ratio {n[2] / c[2]:.2f}).")
+        out.append("")
     out.append(f"Overhead over `/bin/true` alone: netns-exec {ms(over_nx):.3f} ms, "
                f"C reference {ms(over_ref):.3f} ms (ratio {over_nx / over_ref:.2f}).")
     out.append("")
