@@ -1,0 +1,119 @@
+#!/bin/bash
+# End to end, part 2: the kill switch (issue 3, check 3). A long-running
+# jailed client asks the IP server for a marked URL once a second. The
+# tunnel is removed twice over: with `ip link del` inside the jail, and
+# (after the jail is rebuilt, with a second client) with `netns-jail down`.
+# Afterwards:
+#  - the IP server's log holds marked requests from the VPN's address only,
+#    and none issued after the cut;
+#  - every request the clients made after the cut failed;
+#  - a capture on hostsim's uplink, which is the only way out of the
+#    machine, holds no packet from the jail other than WireGuard's own UDP.
+#    A host request made during the capture (from known ports) is the
+#    control that shows the capture sees plain traffic.
+. "$(dirname "$0")/../lib/testlib.sh"
+. "$(dirname "$0")/../lib/topology.sh"
+topo_suite_begin "EndToEnd/20 kill switch" nxe2b "$0" "$@"
+
+JAIL=nxe2b_jail IFC=nxe2b0 USR=nxe2b_user
+tag=$$$RANDOM
+work=$TOPO_DIR/ks
+
+topo_build "$TOPO_DIR" || { fail "topology could not be built"; suite_end; }
+topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
+topo_jail_config "$JAIL" "$IFC" "$TOPO_DIR/$IFC.conf"
+topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1
+check "netns-jail up builds the jail" test $? -eq 0 -a -e "/run/netns/$JAIL"
+[ -e "/run/netns/$JAIL" ] || { cat "$TOPO_DIR/up.out"; suite_end; }
+
+make_test_user "$USR" || { fail "test user"; suite_end; }
+launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; suite_end; }
+write_test_policy "$JAIL $USR"
+install -d -m 0755 "$work"
+
+# The capture: everything on the uplink, from before the first jailed packet.
+nsenter --net="/run/netns/$TOPO_HOST" -- tcpdump -i "$TOPO_UPLINK" -n -U -Z root -w "$work/uplink.pcap" \
+    >"$work/tcpdump.out" 2>&1 &
+tcpdump_pid=$!
+on_exit "kill_pid $tcpdump_pid"
+wait_for 10 grep -q "listening on" "$work/tcpdump.out" || { fail "tcpdump did not start"; suite_end; }
+check_eq "control: the host's own request during the capture" "$TOPO_HOST_ADDR" \
+    "$(host_run "$USR" curl -sS -m 5 --local-port 40000-40009 "http://$TOPO_WEB/ks-ctl-$tag" 2>&1)"
+
+# client MARK: one marked request a second, at most 60, until $work/stop.
+client='i=0; while [ $i -lt 60 ] && [ ! -e "$1/stop" ]; do i=$((i+1))
+  if r=$(curl -sS -m 1 "http://$2/$3-$i" 2>&1); then echo "$i ok $r"; else echo "$i fail $r"; fi
+  sleep 1; done'
+start_client() {  # PIDVAR MARK
+    host_run_bg "$1" "$work/$2.log" "$USR" "$launcher" "$JAIL" sh -c "$client" client "$work" "$TOPO_WEB" "$2-$tag"
+}
+oks() { grep -c " ok " "$work/$1.log" 2>/dev/null; }
+last() { tail -n 1 "$work/$1.log" 2>/dev/null | cut -d' ' -f1; }
+lines() { wc -l <"$work/$1.log"; }
+# after_cut MARK CUT: the client's lines for requests begun after request
+# CUT+1 (the one in flight at the cut may have got through legitimately).
+after_cut() { awk -v c="$2" '$1 > c + 1' "$work/$1.log"; }
+# (wait_for runs these again each time; a $(...) argument would not be.)
+has_oks() { [ "$(oks "$1")" -ge "$2" ]; }
+has_after_cut() { [ "$(after_cut "$1" "$2" | wc -l)" -ge "$3" ]; }
+
+# --- cut 1: ip link del inside the jail ----------------------------------------
+start_client c1 ks1
+check "client 1 reaches the internet through the tunnel" wait_for 10 has_oks ks1 2
+check_contains "client 1 is seen as the VPN" "ok $TOPO_VPN_PUBLIC" "$(cat "$work/ks1.log")"
+wg_pid=$(cat "/run/netns-jail/$JAIL.pid" 2>/dev/null)
+cut1=$(last ks1)
+ip -n "$JAIL" link del "$IFC"
+gone() { [ -n "$1" ] && [ ! -d "/proc/$1" ]; }
+check "the tunnel's wireguard-go exits when its interface is deleted" wait_for 5 gone "$wg_pid"
+wait_for 10 has_after_cut ks1 "$cut1" 3
+check_eq "after cut 1, client 1's requests fail" "" "$(after_cut ks1 "$cut1" | grep -v ' fail ')"
+check "after cut 1, client 1 made at least 3 requests" test "$(after_cut ks1 "$cut1" | wc -l)" -ge 3
+check "netns-jail verify reports the missing tunnel" test "$(jail_cmd verify "$JAIL" >/dev/null 2>&1; echo $?)" -ne 0
+
+# netns-jail down (client 1 still inside) and up again.
+down=$(jail_cmd down "$JAIL" 2>&1)
+check_contains "down names the client still inside" "$c1" "$down"
+jail_cmd up "$JAIL" >"$TOPO_DIR/up2.out" 2>&1
+check "netns-jail up rebuilds the jail" test $? -eq 0
+
+# --- cut 2: netns-jail down --------------------------------------------------
+start_client c2 ks2
+check "client 2 reaches the internet through the new tunnel" wait_for 10 has_oks ks2 2
+before=$(lines ks1)
+cut2=$(last ks2)
+jail_cmd down "$JAIL" >"$TOPO_DIR/down2.out" 2>&1
+check "netns-jail down with client 2 inside succeeds" test $? -eq 0
+wait_for 10 has_after_cut ks2 "$cut2" 3
+check_eq "after cut 2, client 2's requests fail" "" "$(after_cut ks2 "$cut2" | grep -v ' fail ')"
+check "after cut 2, client 2 made at least 3 requests" test "$(after_cut ks2 "$cut2" | wc -l)" -ge 3
+check "client 1 kept trying, in its orphaned namespace" test "$(lines ks1)" -gt "$before"
+check_eq "client 1 never got through again" "" "$(after_cut ks1 "$cut1" | grep -v ' fail ')"
+
+touch "$work/stop"
+wait_for 5 gone "$c1" && wait_for 5 gone "$c2"
+kill_pid "$tcpdump_pid"
+wait_for 5 gone "$tcpdump_pid"
+
+# --- what the IP server saw ----------------------------------------------------
+marked=$(grep -E " /ks[12]-$tag-" "$TOPO_DIR/web.log")
+check "the IP server saw the clients' requests before the cuts" test -n "$marked"
+check_eq "every marked request came from the VPN's address" "" \
+    "$(printf '%s\n' "$marked" | awk -v vpn="$TOPO_VPN_PUBLIC" 'NF && $1 != vpn')"
+check_eq "no marked request after cut 1 reached the server" "" \
+    "$(printf '%s\n' "$marked" | awk -v c="$cut1" -v m="/ks1-$tag-" 'index($2, m) == 1 && substr($2, length(m) + 1) + 0 > c + 1')"
+check_eq "no marked request after cut 2 reached the server" "" \
+    "$(printf '%s\n' "$marked" | awk -v c="$cut2" -v m="/ks2-$tag-" 'index($2, m) == 1 && substr($2, length(m) + 1) + 0 > c + 1')"
+
+# --- what left through the uplink ------------------------------------------------
+count() { tcpdump -r "$work/uplink.pcap" -n "$1" 2>/dev/null | wc -l; }
+wg_udp="udp and host $TOPO_ISP_ADDR and port $TOPO_WG_PORT"
+control="tcp and host $TOPO_HOST_ADDR and portrange 40000-40009"
+check "control: the capture holds the host's plain HTTP request" test "$(count "$control and dst port 80")" -gt 0
+check "the capture holds the tunnel's encrypted UDP" test "$(count "$wg_udp")" -gt 0
+check_eq "no packet carries a tunnel address in the clear" 0 \
+    "$(count "net 198.51.100.0/24 or net fd00:5e::/64")"
+check_eq "no packet other than WireGuard, the control and link chatter" 0 \
+    "$(count "not ($wg_udp) and not ($control) and not arp and not (ip6 and (icmp6 or multicast))")"
+
+suite_end
