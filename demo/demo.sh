@@ -1,0 +1,139 @@
+#!/bin/bash
+# make demo: a jailed program reaching a simulated internet through a real
+# WireGuard tunnel, and losing the network (not leaking) when the tunnel
+# dies. Needs root and `make build`. Everything it creates lives in network
+# namespaces and in a private mount namespace with a throw-away layer over
+# /etc, so the real /etc (netns-exec.conf, passwd, resolv.conf) is never
+# written, and all of it is removed when the demo ends, however it ends.
+set -u
+REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$REPO_ROOT/Tests/lib/testlib.sh"
+. "$REPO_ROOT/Tests/lib/topology.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "demo: run as root (it creates namespaces, a user and a capability-bearing binary): sudo make demo" >&2
+    exit 1
+fi
+for tool in wireguard-go wg nft dnsmasq curl setcap nsenter; do
+    command -v "$tool" >/dev/null || { echo "demo: $tool is missing; run make test-deps" >&2; exit 1; }
+done
+for bin in netns-exec netns-jail; do
+    [ -x "$REPO_ROOT/.build/release/$bin" ] || { echo "demo: .build/release/$bin is missing; run make build" >&2; exit 1; }
+done
+topo_reexec_private "$0" "$@"
+
+trap '_run_cleanups' EXIT
+trap '_run_cleanups; exit 130' INT TERM HUP
+
+JAIL=demo_jail IFC=demo_wg0 USR=nxdemo
+TOPO_JAIL_BIN=$REPO_ROOT/.build/release/netns-jail
+
+heading() { printf '\n\033[1m==== %s\033[0m\n' "$*"; }
+note() { printf '%s\n' "$*" | fold -s -w 76 | sed 's/^/  /'; }
+# shown LABEL CMD...: print the command as LABEL$ ..., run it, indent its output.
+shown() {
+    local label=$1; shift
+    printf '  \033[36m%s\033[0m %s\n' "$label" "$*"
+    "$@" 2>&1 | sed 's/^/      /'
+}
+# The demo user, on the simulated host, with and without the jail. The
+# displayed command is what a user would type; nsenter only puts us on
+# the simulated host.
+on_host() { host_run "$USR" "$@"; }
+in_jail() { host_run "$USR" "$launcher" "$JAIL" "$@"; }
+shown_host() { printf '  \033[36m%s@host$\033[0m %s\n' "$USR" "$*"; on_host "$@" 2>&1 | sed 's/^/      /'; }
+# shown_root TEXT CMD...: print TEXT as what root types, run CMD.
+shown_root() {
+    local text=$1; shift
+    printf '  \033[36mroot@host#\033[0m %s\n' "$text"
+    "$@" 2>&1 | sed 's/^/      /'
+}
+shown_jail() { printf '  \033[36m%s@host$\033[0m netns-exec %s %s\n' "$USR" "$JAIL" "$*"; in_jail "$@" 2>&1 | sed 's/^/      /'; }
+
+printf '\033[1mnetns-exec demo: a VPN jail built by netns-jail, entered by netns-exec\033[0m\n'
+heading "0. A sandbox for the demo"
+topo_sandbox "$TOPO_SANDBOX_DIR" || { echo "demo: could not sandbox /etc" >&2; exit 1; }
+make_scratch_dir TOPO_DIR || exit 1
+TOPO_JAIL_CONF=/etc/netns-jail.conf
+topo_names nxdemo
+topo_sweep_stale nxdemo
+topo_sweep_stale demo
+note "Private mount namespace; /etc is an overlay whose changes vanish with the demo. Scratch directory: $TOPO_DIR"
+
+heading "1. A simulated VPN provider and internet"
+topo_build "$TOPO_DIR" || { echo "demo: the topology could not be built" >&2; exit 1; }
+topo_host_resolver "$TOPO_DIR" || { echo "demo: the host's resolver could not be started" >&2; exit 1; }
+cat <<EOF
+  [demo_jail] ==WireGuard== [host] --uplink-- [VPN provider] --NAT-- [internet]
+   $TOPO_TUN_CLIENT         $TOPO_HOST_ADDR          $TOPO_VPN_PUBLIC            $TOPO_WEB
+                                                              "what is my IP" on port 80
+EOF
+note "Each box is a network namespace. The provider runs wireguard-go, NAT and a DNS server; the host has its own DNS server (192.0.2.53) and nscd. Nothing here touches the machine's real network."
+
+heading "2. The provider's WireGuard config, and /etc/netns-jail.conf"
+install -d -m 0700 /etc/wireguard
+topo_client_config "/etc/wireguard/$IFC.conf" "$TOPO_DIR/hook-ran"
+printf '  /etc/wireguard/%s.conf:\n' "$IFC"
+sed 's/^\(PrivateKey = \).*/\1(hidden)/; s/^/      /' "/etc/wireguard/$IFC.conf"
+topo_jail_config "$JAIL" "$IFC" "/etc/wireguard/$IFC.conf"
+printf '  %s:\n' "$TOPO_JAIL_CONF"
+sed 's/^/      /' "$TOPO_JAIL_CONF"
+
+heading "3. netns-jail up $JAIL"
+on_exit "topo_jail_sweep $JAIL $IFC"
+shown_root "netns-jail up $JAIL" jail_cmd up "$JAIL"
+[ -e "/run/netns/$JAIL" ] || { echo "demo: netns-jail up failed" >&2; exit 1; }
+shown_root "netns-jail status $JAIL" jail_cmd status "$JAIL"
+
+heading "4. A user, an installed netns-exec, and who may enter"
+make_test_user "$USR" || exit 1
+launcher=$(install_launcher "$TOPO_DIR/prefix" "$REPO_ROOT/.build/release/netns-exec") || exit 1
+printf '%s %s\n' "$JAIL" "$USR" >/etc/netns-exec.conf
+chmod 0644 /etc/netns-exec.conf
+shown_root "getcap $launcher" getcap "$launcher"
+shown_root "cat /etc/netns-exec.conf" cat /etc/netns-exec.conf
+
+heading "5. Who does the internet think we are?"
+shown_host curl -s -m 5 "http://$TOPO_WEB/"
+shown_jail curl -s -m 5 "http://$TOPO_WEB/"
+shown_jail curl -s -m 5 "http://[$TOPO_WEB6]/"
+note "The host is $TOPO_HOST_ADDR; the jailed curl arrives as the provider, $TOPO_VPN_PUBLIC (and $TOPO_VPN_PUBLIC6 over IPv6)."
+shown_host getent ahostsv4 whoami.test
+shown_jail getent ahostsv4 whoami.test
+note "Names: the host's DNS says $TOPO_HOST_ANSWER, the provider's says $TOPO_VPN_ANSWER. The jail asks the provider's."
+
+heading "6. The jail's view beside the host's"
+# side_by_side TITLE SCRIPT: SCRIPT's output on the host and in the jail.
+side_by_side() {
+    on_host sh -c "$2" 2>&1 | tr '\t' ' ' >"$TOPO_DIR/view.host"
+    in_jail sh -c "$2" 2>&1 | tr '\t' ' ' >"$TOPO_DIR/view.jail"
+    printf '  \033[1m%s\033[0m\n' "$1"
+    paste -d$'\037' "$TOPO_DIR/view.host" "$TOPO_DIR/view.jail" | awk -F$'\037' '{printf "    %-40s %s\n", $1, $2}'
+}
+printf '    \033[2m%-40s %s\033[0m\n' "host (as $USR)" "jail (netns-exec $JAIL ...)"
+side_by_side "interfaces (ip -br addr, no link-local)" 'ip -br addr | sed "s| fe80::[^ ]*||" | awk "{print \$1, \$3, \$4}"'
+side_by_side "/etc/resolv.conf" 'grep -v "^#" /etc/resolv.conf'
+side_by_side "capabilities (/proc/self/status)" 'grep -E "^(Cap|NoNewPrivs|Seccomp:)" /proc/self/status'
+note "netns-exec carries cap_sys_admin, but the jailed program has no capability, cannot gain any (NoNewPrivs) and runs under a seccomp filter."
+
+heading "7. The tunnel dies"
+client='i=0; while [ $i -lt 12 ]; do i=$((i+1)); printf "%2d  " $i; curl -sS -m 1 "http://$1/" 2>&1 || true; sleep 1; done'
+host_run_bg cpid "$TOPO_DIR/client.out" "$USR" "$launcher" "$JAIL" sh -c "$client" client "$TOPO_WEB"
+note "A jailed program asks \"what is my IP\" once a second (netns-exec $JAIL sh -c 'while ...; do curl ...; done')."
+wait_for 10 grep -q "^ 3 " "$TOPO_DIR/client.out"
+printf '  \033[36mroot@host#\033[0m ip -n %s link del %s   \033[2m(the tunnel crashes)\033[0m\n' "$JAIL" "$IFC"
+ip -n "$JAIL" link del "$IFC"
+wait_for 20 test ! -d "/proc/$cpid"
+sed 's/^/      /' "$TOPO_DIR/client.out"
+note "Before the crash it was $TOPO_VPN_PUBLIC; after it, no network at all: the jail holds only lo and a drop-everything kill switch, so nothing falls back to the host's uplink."
+printf '  the IP server saw requests from:\n'
+awk '$2 != "/ready" {print $1}' "$TOPO_DIR/web.log" | sort | uniq -c | sed 's/^/    /'
+note "$TOPO_HOST_ADDR is the host's own curl in step 5; everything the jail sent came from the provider's address."
+
+heading "8. netns-jail down"
+shown_root "netns-jail down $JAIL" jail_cmd down "$JAIL"
+shown_jail curl -s -m 5 "http://$TOPO_WEB/"
+note "With the jail gone, netns-exec refuses to run the command at all."
+
+heading "Done"
+note "Cleaning up: namespaces, processes, the demo user and the sandbox."
