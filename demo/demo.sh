@@ -56,8 +56,11 @@ topo_sandbox "$TOPO_SANDBOX_DIR" || { echo "demo: could not sandbox /etc" >&2; e
 make_scratch_dir TOPO_DIR || exit 1
 TOPO_JAIL_CONF=/etc/netns-jail.conf
 topo_names nxdemo
-topo_sweep_stale nxdemo
-topo_sweep_stale demo
+if [ "$(stat -f -c %T "/run/netns/$JAIL" 2>/dev/null)" = nsfs ]; then
+    echo "demo: a namespace named $JAIL already exists on this machine; the demo will not touch it (remove it first: netns-jail down $JAIL)" >&2
+    exit 1
+fi
+topo_sweep_stale "nxdemo_*" "$JAIL"
 note "Private mount namespace; /etc is an overlay whose changes vanish with the demo. Scratch directory: $TOPO_DIR"
 
 heading "1. A simulated VPN provider and internet"

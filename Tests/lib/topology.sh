@@ -138,7 +138,6 @@ topo_vpn_server() {
     WG_PROCESS_FOREGROUND=1 nsenter --net="/run/netns/$TOPO_VPN" -- wireguard-go -f "$TOPO_SRV_WG" >"$dir/wg-server.log" 2>&1 &
     pid=$!
     on_exit "kill_pid $pid"
-    TOPO_SERVER_WG_PID=$pid
     wait_for 5 test -S "/run/wireguard/$TOPO_SRV_WG.sock" || { echo "topology: wireguard-go did not start" >&2; return 1; }
     wg set "$TOPO_SRV_WG" listen-port "$TOPO_WG_PORT" private-key "$dir/server.key" \
         peer "$TOPO_CLIENT_PUB" allowed-ips "$TOPO_TUN_CLIENT/32,$TOPO_TUN_CLIENT6/128" || return 1
@@ -208,7 +207,6 @@ EOF
     nsenter --net="/run/netns/$TOPO_HOST" -- nscd -F -f "$dir/nscd.conf" >"$dir/nscd.log" 2>&1 &
     pid=$!
     on_exit "kill_pid $pid"
-    TOPO_NSCD_PID=$pid
     wait_for 5 test -S /run/nscd/socket || { echo "topology: nscd did not start" >&2; return 1; }
 }
 
@@ -286,18 +284,22 @@ topo_jail_up() {
     jail_cmd up "$name" "$@"
 }
 
-# topo_sweep_stale PREFIX: what a killed earlier run of this suite left on
-# the real /run (namespace files, netns-jail's wireguard-go records).
+# topo_sweep_stale GLOB...: what a killed earlier run left on the real /run
+# for the jails and namespaces matching GLOB (namespace files, netns-jail's
+# wireguard-go records). A namespace that is live in our view is not ours
+# (ours died with the earlier run's mount namespace) and is left alone.
 topo_sweep_stale() {
-    local f pid
-    for f in /run/netns-jail/"$1"_*.pid; do
-        [ -e "$f" ] || continue
-        pid=$(cat "$f")
-        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "^[^ ]*wireguard-go $1" && kill_pid "$pid"
-        rm -f "$f" "${f%.pid}.wireguard-go.log"
-    done
-    for f in /run/netns/"$1"_*; do
-        [ -e "$f" ] && ip netns del "${f##*/}" 2>/dev/null
+    local glob f pid
+    for glob in "$@"; do
+        for f in /run/netns/$glob; do
+            [ -e "$f" ] || continue
+            [ "$(stat -f -c %T "$f")" = nsfs ] && continue
+            for pid in $(cat "/run/netns-jail/${f##*/}.pid" 2>/dev/null); do
+                tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q "^[^ ]*wireguard-go " && kill_pid "$pid"
+            done
+            rm -f "/run/netns-jail/${f##*/}.pid" "/run/netns-jail/${f##*/}.wireguard-go.log"
+            ip netns del "${f##*/}" 2>/dev/null
+        done
     done
 }
 
@@ -328,11 +330,11 @@ topo_suite_begin() {
     if [ "$(id -u)" -ne 0 ]; then suite_begin "$name"; require_root; fi
     topo_reexec_private "$@"
     suite_begin "$name"
-    require_cmd wireguard-go wg nft dnsmasq curl nscd tcpdump setcap setpriv nsenter getent
+    require_cmd wireguard-go wg nft dnsmasq curl nscd tcpdump setcap setpriv nsenter unshare getent python3
     [ -x "$TOPO_JAIL_BIN" ] || { skip "$TOPO_JAIL_BIN missing (make build)"; suite_end; }
     topo_sandbox "$TOPO_SANDBOX_DIR" || { fail "could not sandbox /etc"; suite_end; }
     make_scratch_dir TOPO_DIR || { fail "no scratch directory"; suite_end; }
     TOPO_JAIL_CONF=$TOPO_DIR/netns-jail.conf
     topo_names "$prefix"
-    topo_sweep_stale "$prefix"
+    topo_sweep_stale "${prefix}_*"
 }
