@@ -69,14 +69,22 @@ topo_sandbox() {
 }
 
 # topo_reexec_private SCRIPT ARGS...: unless already done, run SCRIPT again
-# in a new private mount namespace with a sandboxed /etc, and exit with its
-# status. The mount point is removed afterwards from outside.
+# in a new private mount namespace (for topo_sandbox), and exit with its
+# status. INT, TERM and HUP are passed on, so the inner run cleans up when a
+# runner's timeout stops us. The mount point is removed afterwards, from
+# outside, where it is no longer busy.
 topo_reexec_private() {
     [ "${TOPO_PRIVATE:-}" = 1 ] && return 0
-    local d rc
+    local d rc inner
     d=$(mktemp -d /var/tmp/netns-exec-topo.XXXXXX) || exit 1
-    TOPO_PRIVATE=1 TOPO_SANDBOX_DIR=$d unshare --mount --propagation private -- bash "$@"
-    rc=$?
+    # unshare execs bash without forking, so $! is the inner script itself.
+    TOPO_PRIVATE=1 TOPO_SANDBOX_DIR=$d unshare --mount --propagation private -- bash "$@" &
+    inner=$!
+    trap 'kill -TERM $inner 2>/dev/null' INT TERM HUP
+    wait "$inner"; rc=$?
+    # A signal interrupts wait; wait again (bounded by the inner run's own
+    # cleanup) for the real status.
+    while kill -0 "$inner" 2>/dev/null; do wait "$inner"; rc=$?; done
     rmdir "$d" 2>/dev/null
     exit $rc
 }
