@@ -28,12 +28,14 @@ trap '_run_cleanups; exit 130' INT TERM HUP
 JAIL=demo_jail IFC=demo_wg0 USR=nxdemo
 TOPO_JAIL_BIN=$REPO_ROOT/.build/release/netns-jail
 
-heading() { printf '\n\033[1m==== %s\033[0m\n' "$*"; }
+# Colour only on a terminal.
+if [ -t 1 ]; then B=$'\033[1m' C=$'\033[36m' D=$'\033[2m' N=$'\033[0m'; else B= C= D= N=; fi
+heading() { printf "\n${B}==== %s${N}\n" "$*"; }
 note() { printf '%s\n' "$*" | fold -s -w 76 | sed 's/^/  /'; }
 # shown LABEL CMD...: print the command as LABEL$ ..., run it, indent its output.
 shown() {
     local label=$1; shift
-    printf '  \033[36m%s\033[0m %s\n' "$label" "$*"
+    printf "  ${C}%s${N} %s\n" "$label" "$*"
     "$@" 2>&1 | sed 's/^/      /'
 }
 # The demo user, on the simulated host, with and without the jail. The
@@ -41,16 +43,16 @@ shown() {
 # the simulated host.
 on_host() { host_run "$USR" "$@"; }
 in_jail() { host_run "$USR" "$launcher" "$JAIL" "$@"; }
-shown_host() { printf '  \033[36m%s@host$\033[0m %s\n' "$USR" "$*"; on_host "$@" 2>&1 | sed 's/^/      /'; }
+shown_host() { printf "  ${C}%s@host\$${N} %s\n" "$USR" "$*"; on_host "$@" 2>&1 | sed 's/^/      /'; }
 # shown_root TEXT CMD...: print TEXT as what root types, run CMD.
 shown_root() {
     local text=$1; shift
-    printf '  \033[36mroot@host#\033[0m %s\n' "$text"
+    printf "  ${C}root@host#${N} %s\n" "$text"
     "$@" 2>&1 | sed 's/^/      /'
 }
-shown_jail() { printf '  \033[36m%s@host$\033[0m netns-exec %s %s\n' "$USR" "$JAIL" "$*"; in_jail "$@" 2>&1 | sed 's/^/      /'; }
+shown_jail() { printf "  ${C}%s@host\$${N} netns-exec %s %s\n" "$USR" "$JAIL" "$*"; in_jail "$@" 2>&1 | sed 's/^/      /'; }
 
-printf '\033[1mnetns-exec demo: a VPN jail built by netns-jail, entered by netns-exec\033[0m\n'
+printf "${B}netns-exec demo: a VPN jail built by netns-jail, entered by netns-exec${N}\n"
 heading "0. A sandbox for the demo"
 topo_sandbox "$TOPO_SANDBOX_DIR" || { echo "demo: could not sandbox /etc" >&2; exit 1; }
 make_scratch_dir TOPO_DIR || exit 1
@@ -110,10 +112,10 @@ heading "6. The jail's view beside the host's"
 side_by_side() {
     on_host sh -c "$2" 2>&1 | tr '\t' ' ' >"$TOPO_DIR/view.host"
     in_jail sh -c "$2" 2>&1 | tr '\t' ' ' >"$TOPO_DIR/view.jail"
-    printf '  \033[1m%s\033[0m\n' "$1"
+    printf "  ${B}%s${N}\n" "$1"
     paste -d$'\037' "$TOPO_DIR/view.host" "$TOPO_DIR/view.jail" | awk -F$'\037' '{printf "    %-40s %s\n", $1, $2}'
 }
-printf '    \033[2m%-40s %s\033[0m\n' "host (as $USR)" "jail (netns-exec $JAIL ...)"
+printf "    ${D}%-40s %s${N}\n" "host (as $USR)" "jail (netns-exec $JAIL ...)"
 side_by_side "interfaces (ip -br addr, no link-local)" 'ip -br addr | sed "s| fe80::[^ ]*||" | awk "{print \$1, \$3, \$4}"'
 side_by_side "/etc/resolv.conf" 'grep -v "^#" /etc/resolv.conf'
 side_by_side "capabilities (/proc/self/status)" 'grep -E "^(Cap|NoNewPrivs|Seccomp:)" /proc/self/status'
@@ -124,7 +126,7 @@ client='i=0; while [ $i -lt 12 ]; do i=$((i+1)); printf "%2d  " $i; curl -sS -m 
 host_run_bg cpid "$TOPO_DIR/client.out" "$USR" "$launcher" "$JAIL" sh -c "$client" client "$TOPO_WEB"
 note "A jailed program asks \"what is my IP\" once a second (netns-exec $JAIL sh -c 'while ...; do curl ...; done')."
 wait_for 10 grep -q "^ 3 " "$TOPO_DIR/client.out"
-printf '  \033[36mroot@host#\033[0m ip -n %s link del %s   \033[2m(the tunnel crashes)\033[0m\n' "$JAIL" "$IFC"
+printf "  ${C}root@host#${N} ip -n %s link del %s   ${D}(the tunnel crashes)${N}\n" "$JAIL" "$IFC"
 ip -n "$JAIL" link del "$IFC"
 wait_for 20 test ! -d "/proc/$cpid"
 sed 's/^/      /' "$TOPO_DIR/client.out"
