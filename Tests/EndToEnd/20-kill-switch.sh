@@ -6,7 +6,9 @@
 # Afterwards:
 #  - the IP server's log holds marked requests from the VPN's address only,
 #    and none issued after the cut;
-#  - every request the clients made after the cut failed;
+#  - every request the clients made after the cut failed, even once a veth
+#    with a default route to the uplink is added to the dead jail, so that
+#    only the kill switch holds (a namespace without one gets out that way);
 #  - a capture on hostsim's uplink, which is the only way out of the
 #    machine, holds no packet from the jail other than WireGuard's own UDP.
 #    A host request made during the capture (from known ports) is the
@@ -71,6 +73,33 @@ check_eq "after cut 1, client 1's requests fail" "" "$(after_cut ks1 "$cut1" | g
 check "after cut 1, client 1 made at least 3 requests" test "$(after_cut ks1 "$cut1" | wc -l)" -ge 3
 check "netns-jail verify reports the missing tunnel" test "$(jail_cmd verify "$JAIL" >/dev/null 2>&1; echo $?)" -ne 0
 
+# --- the kill switch alone: a way out appears in the dead jail ---------------
+# A veth from the jail to hostsim, a default route over it, and hostsim
+# forwarding and masquerading it onto the uplink: now only the kill switch
+# stands between client 1 and the host's address. The same path from a
+# namespace without a kill switch (the control, from ports 40010-40019)
+# does reach the internet, as the host.
+way_out() {  # NS JAIL_SIDE HOST_SIDE SUBNET(3 octets) LAST_OCTET_BASE
+    ip -n "$TOPO_HOST" link add "$3" type veth peer name "$2" netns "$1" || return 1
+    on_exit "ip -n $TOPO_HOST link del $3"
+    ip -n "$TOPO_HOST" addr add "192.0.2.$(($4 + 1))/30" dev "$3"
+    ip -n "$TOPO_HOST" link set "$3" up
+    ip -n "$1" addr add "192.0.2.$(($4 + 2))/30" dev "$2"
+    ip -n "$1" link set "$2" up
+    ip -n "$1" route replace default via "192.0.2.$(($4 + 1))"
+}
+in_ns "$TOPO_HOST" sysctl -qw net.ipv4.ip_forward=1
+printf 'table ip nxe2b_nat {\n chain post {\n  type nat hook postrouting priority srcnat;\n  oifname "%s" ip saddr 192.0.2.240/29 masquerade\n }\n}\n' \
+    "$TOPO_UPLINK" | in_ns "$TOPO_HOST" nft -f -
+make_netns nxe2b_open && ip -n nxe2b_open link set lo up
+way_out nxe2b_open nxe2b_ob nxe2b_oh 244
+check_eq "control: a namespace without a kill switch gets out that way, as the host" "$TOPO_HOST_ADDR" \
+    "$(in_ns nxe2b_open curl -sS -m 3 --local-port 40010-40019 "http://$TOPO_WEB/ks-open-$tag" 2>&1)"
+way_out "$JAIL" nxe2b_jb nxe2b_jh 240
+outlet=$(last ks1)
+wait_for 10 has_after_cut ks1 "$outlet" 3
+check_eq "with a way out in the jail, client 1's requests still fail" "" "$(after_cut ks1 "$outlet" | grep -v ' fail ')"
+
 # netns-jail down (client 1 still inside) and up again.
 down=$(jail_cmd down "$JAIL" 2>&1)
 check_contains "down names the client still inside" "$c1" "$down"
@@ -108,8 +137,9 @@ check_eq "no marked request after cut 2 reached the server" "" \
 # --- what left through the uplink ------------------------------------------------
 count() { tcpdump -r "$work/uplink.pcap" -n "$1" 2>/dev/null | wc -l; }
 wg_udp="udp and host $TOPO_ISP_ADDR and port $TOPO_WG_PORT"
-control="tcp and host $TOPO_HOST_ADDR and portrange 40000-40009"
+control="tcp and host $TOPO_HOST_ADDR and portrange 40000-40019"
 check "control: the capture holds the host's plain HTTP request" test "$(count "$control and dst port 80")" -gt 0
+check "control: the capture holds the unprotected namespace's request" test "$(count "tcp and src portrange 40010-40019 and dst port 80")" -gt 0
 check "the capture holds the tunnel's encrypted UDP" test "$(count "$wg_udp")" -gt 0
 check_eq "no packet carries a tunnel address in the clear" 0 \
     "$(count "net 198.51.100.0/24 or net fd00:5e::/64")"
