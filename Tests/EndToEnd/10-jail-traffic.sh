@@ -95,4 +95,4 @@ check_eq "after the rename the jailed process still resolves through the VPN" "$
     "$(awk 'NR==1{print $1}' "$work/execd.lookup" 2>/dev/null)"
 check_not_contains "the host's DNS never saw that lookup" "c4-execd" "$(cat "$TOPO_DIR/host-dns.log")"
 
-suite_end
+topo_suite_end

@@ -146,4 +146,4 @@ check_eq "no packet carries a tunnel address in the clear" 0 \
 check_eq "no packet other than WireGuard, the control and link chatter" 0 \
     "$(count "not ($wg_udp) and not ($control) and not arp and not (ip6 and (icmp6 or multicast))")"
 
-suite_end
+topo_suite_end

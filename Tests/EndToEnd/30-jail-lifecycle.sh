@@ -106,4 +106,4 @@ check "down succeeds" quiet jail_cmd down "$JAIL"
 check "down again succeeds" quiet jail_cmd down "$JAIL"
 check_eq "down leaves nothing behind" "" "$(leftovers "$JAIL" "$IFC")"
 
-suite_end
+topo_suite_end

@@ -330,6 +330,20 @@ host_run_bg() {
     printf -v "$var" '%s' "$pid"
 }
 
+# topo_suite_end: suite_end, after showing the topology's logs (servers,
+# clients, netns-jail output) when a check failed.
+topo_suite_end() {
+    local f
+    if [ "$TEST_FAILED" -ne 0 ]; then
+        for f in "$TOPO_DIR"/*.log "$TOPO_DIR"/*.out "$TOPO_DIR"/*/*.log "$TOPO_DIR"/*/*.out; do
+            [ -s "$f" ] || continue
+            echo "  --- ${f#"$TOPO_DIR"/} (last 15 lines)"
+            tail -n 15 "$f" | sed 's/^/      /'
+        done
+    fi
+    suite_end
+}
+
 # topo_suite_begin NAME PREFIX SCRIPT ARGS...: the common start of an
 # end-to-end suite: root check, private mount namespace with a sandboxed
 # /etc, tools, scratch directory ($TOPO_DIR) and names (topo_names PREFIX).
