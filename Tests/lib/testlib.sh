@@ -105,10 +105,13 @@ make_test_group() {
 }
 
 # as_user NAME CMD...: run CMD as NAME with NAME's groups, no capabilities.
+# setpriv still holds root's capabilities at its own execve, so the kernel
+# would let it start a file NAME may not execute; the intermediate shell
+# runs as NAME with nothing, and its exec is checked like the user's own.
 as_user() {
     local name=$1; shift
     setpriv --reuid="$name" --regid="$(id -g "$name")" --init-groups \
-        --inh-caps=-all -- "$@"
+        --inh-caps=-all -- /bin/sh -c 'exec "$@"' as_user "$@"
 }
 
 # kill_pid PID: TERM, wait up to 2 s, then KILL. Never by name.
