@@ -17,6 +17,7 @@ struct DownCommand: ParsableCommand {
     var kill = false
 
     func run() throws {
+        try global.requireRoot("down")
         var failed = false
         // Down in reverse order of up, so --all unwinds like a stack.
         for jail in try global.select(selection.names, all: selection.all).reversed() {

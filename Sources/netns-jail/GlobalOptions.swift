@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import JailKit
 
 /// Options every subcommand takes.
@@ -23,6 +24,16 @@ struct GlobalOptions: ParsableArguments {
             return [arguments[1], first] + arguments.dropFirst(2)
         }
         return arguments
+    }
+
+    /// up, down, status and verify create or inspect namespaces, nftables and
+    /// WireGuard state that only root may touch. Saying so up front beats a
+    /// "Permission denied" from whichever file or tool is reached first.
+    func requireRoot(_ subcommand: String) throws {
+        guard geteuid() == 0 else {
+            Console.error(.config("\(subcommand) needs root: run it as root (su -c 'netns-jail \(subcommand) ...')"))
+            throw ExitCode(ExitStatus.usage)
+        }
     }
 
     /// Parses the configuration file (root-owned, not group/other-writable).

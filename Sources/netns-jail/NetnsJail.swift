@@ -37,9 +37,12 @@ struct NetnsJail: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
-            var message = fullMessage(for: error)
-            if message.hasPrefix("Error: ") { message = "netns-jail: " + message.dropFirst(7) }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            // One line, like every other refusal: the error, then where the
+            // usage is, rather than ArgumentParser's multi-line usage block.
+            var message = message(for: error)
+            if message.hasPrefix("Error: ") { message = String(message.dropFirst(7)) }
+            let line = message.split(separator: "\n").first.map(String.init) ?? message
+            FileHandle.standardError.write(Data("netns-jail: \(line) (see netns-jail --help)\n".utf8))
             Foundation.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
         }
     }

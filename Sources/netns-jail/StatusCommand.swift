@@ -17,6 +17,7 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        try global.requireRoot("status")
         let jails = try global.select(name.map { [$0] } ?? [], all: name == nil)
         let reports = jails.map { JailStatus(JailInspection.inspect(JailPaths(name: $0.name, interface: $0.interface))) }
         if json {

@@ -26,6 +26,7 @@ struct UpCommand: ParsableCommand {
     }
 
     func run() throws {
+        try global.requireRoot("up")
         var failed = false
         for jail in try global.select(selection.names, all: selection.all) {
             do throws(JailError) {

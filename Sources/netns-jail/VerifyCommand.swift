@@ -18,6 +18,7 @@ struct VerifyCommand: ParsableCommand {
     var name: String
 
     func run() throws {
+        try global.requireRoot("verify")
         guard let jail = try global.select([name], all: false).first else { throw ExitCode(ExitStatus.usage) }
         let wireguard = try ConfigLoader.wireguard(for: jail, warn: false)
         let state = JailInspection.inspect(JailPaths(name: jail.name, interface: jail.interface))

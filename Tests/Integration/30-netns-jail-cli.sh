@@ -1,0 +1,55 @@
+#!/bin/bash
+# netns-jail's refusals that need no jail: who may run it, and broken or
+# unsafe configuration files. Each is one "netns-jail:" line and exit 2, and
+# nothing is created.
+# shellcheck source=../lib/testlib.sh
+. "$(dirname "$0")/../lib/testlib.sh"
+suite_begin integration-netns-jail-cli
+require_root
+require_cmd setpriv useradd
+
+NJ=$REPO_ROOT/.build/release/netns-jail
+[ -x "$NJ" ] || { fail "netns-jail is built (make build)"; suite_end; }
+make_scratch_dir SCRATCH
+make_test_user nxcli_user
+CONF=$SCRATCH/netns-jail.conf
+
+netns_before=$(ip netns list | sort)
+
+# refused_nj DESC WANT CMD...: exit 2, one line that starts netns-jail: and holds WANT.
+refused_nj() {
+    local desc=$1 want=$2 err rc; shift 2
+    err=$("$@" 2>&1 >/dev/null); rc=$?
+    check_eq "$desc: exit 2" 2 $rc
+    check_contains "$desc: message" "$want" "$err"
+    check "$desc: every line starts netns-jail:" test -z "$(printf '%s\n' "$err" | grep -v '^netns-jail: ')"
+}
+
+printf '[nxcli_jail]\nwireguard = %s/wg.conf\n' "$SCRATCH" >"$CONF"; chmod 0644 "$CONF"
+for verb in up down status verify; do
+    refused_nj "$verb as a normal user" "netns-jail: $verb needs root" \
+        as_user nxcli_user "$NJ" --config "$CONF" $verb nxcli_jail
+done
+
+refused_nj "missing configuration" "cannot open $SCRATCH/none.conf" "$NJ" --config "$SCRATCH/none.conf" up nxcli_jail
+chown nxcli_user "$CONF"
+refused_nj "configuration not owned by root" "$CONF" "$NJ" --config "$CONF" up nxcli_jail
+chown root "$CONF"; chmod 0666 "$CONF"
+refused_nj "configuration writable by others" "$CONF" "$NJ" --config "$CONF" up nxcli_jail
+chmod 0644 "$CONF"
+
+printf '[nxcli_jail]\nwireguard = /etc/wireguard/x.conf\n[../bad]\nwireguard = /x\n[nxcli_jail]\nbogus line\n' >"$CONF"
+err=$("$NJ" --config "$CONF" up nxcli_jail 2>&1); rc=$?
+check_eq "syntax errors: exit 2" 2 $rc
+check_contains "syntax errors name file:line (3)" "$CONF:3" "$err"
+check_contains "syntax errors name file:line (5)" "$CONF:5" "$err"
+check_contains "syntax errors name file:line (6)" "$CONF:6" "$err"
+check "syntax errors: every line starts netns-jail:" test -z "$(printf '%s\n' "$err" | grep -v '^netns-jail: ')"
+
+printf '[nxcli_jail]\nwireguard = /etc/wireguard/x.conf\n' >"$CONF"
+refused_nj "unknown jail" "no jail named nxcli_other" "$NJ" --config "$CONF" up nxcli_other
+refused_nj "name and --all together" "either a jail name or --all" "$NJ" --config "$CONF" up nxcli_jail --all
+
+check_eq "nothing was created" "$netns_before" "$(ip netns list | sort)"
+check "no /etc/netns entry" test ! -e /etc/netns/nxcli_jail
+suite_end
