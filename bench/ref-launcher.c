@@ -342,10 +342,18 @@ static void load_filter(void) {
     rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL);
     struct scmp_arg_cmp sti = {1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, TIOCSTI};
     struct scmp_arg_cmp linux_ = {1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, TIOCLINUX};
-    struct scmp_arg_cmp vsock = {0, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, AF_VSOCK};
     rule(ctx, eperm, SCMP_SYS(ioctl), 1, &sti);
     rule(ctx, eperm, SCMP_SYS(ioctl), 1, &linux_);
-    rule(ctx, eperm, SCMP_SYS(socket), 1, &vsock);
+    // Socket families: only unix, inet, inet6 and netlink (AF_NETLINK is the highest).
+    const uint32_t noaf = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+    for (uint64_t af = 0; af < AF_NETLINK; af++) {
+        if (af == AF_UNIX || af == AF_INET || af == AF_INET6) continue;
+        struct scmp_arg_cmp c = {0, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, af};
+        rule(ctx, noaf, SCMP_SYS(socket), 1, &c);
+    }
+    struct scmp_arg_cmp above = {0, SCMP_CMP_GE, AF_NETLINK + 1, 0};
+    rule(ctx, noaf, SCMP_SYS(socket), 1, &above);
+    rule(ctx, eperm, SCMP_SYS(io_uring_setup), 0, NULL);
     const int mounts[] = {SCMP_SYS(mount), SCMP_SYS(umount), SCMP_SYS(umount2),
                           SCMP_SYS(pivot_root), SCMP_SYS(chroot), SCMP_SYS(open_tree),
                           SCMP_SYS(move_mount), SCMP_SYS(fsopen), SCMP_SYS(fsconfig),

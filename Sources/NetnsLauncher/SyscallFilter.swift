@@ -50,10 +50,15 @@ public enum SyscallFilter {
         try rule(ctx, eperm, cs_sys_ioctl(), "ioctl TIOCSTI", [masked(arg: 1, 0xFFFF_FFFF, equals: UInt64(cl_TIOCSTI))])
         try rule(ctx, eperm, cs_sys_ioctl(), "ioctl TIOCLINUX", [masked(arg: 1, 0xFFFF_FFFF, equals: UInt64(cl_TIOCLINUX))])
 
-        // AF_VSOCK is not network-namespaced: in a virtual machine it
-        // reaches the hypervisor host whatever namespace the caller is in.
-        try rule(ctx, eperm, cs_sys_socket(), "socket AF_VSOCK",
-                 [masked(arg: 0, 0xFFFF_FFFF, equals: UInt64(cs_af_vsock()))])
+        // Socket families: an allow-list. A network namespace isolates only
+        // the families the kernel namespaces; AF_VSOCK, for one, reaches the
+        // hypervisor's host from any namespace of a virtual machine, and other
+        // families are either not namespaced or rarely used kernel surface
+        // (AF_ALG, AF_BLUETOOTH, ...). So only Unix, IPv4, IPv6 and netlink
+        // sockets can be made; everything else fails as if the family were
+        // not built into the kernel (EAFNOSUPPORT), which programs that probe
+        // optional families already handle.
+        try denySocketFamilies(ctx, except: allowedFamilies)
         // io_uring runs its operations inside the kernel, where no seccomp
         // filter sees them: IORING_OP_SOCKET (Linux 5.19) made an AF_VSOCK
         // socket in the jail although the rule above denies socket(2)
@@ -75,6 +80,29 @@ public enum SyscallFilter {
         }
 
         try check(seccomp_load(ctx), "seccomp_load", nil)
+    }
+
+    static var allowedFamilies: [UInt64] {
+        [UInt64(cs_af_unix()), UInt64(cs_af_inet()), UInt64(cs_af_inet6()), UInt64(cs_af_netlink())]
+    }
+
+    /// The kernel reads socket(2)'s domain as a 32-bit int. Each family below
+    /// the highest allowed one that is not allowed gets a rule on the low 32
+    /// bits, so no upper-bit pattern can slip past it; everything from the
+    /// highest allowed family + 1 up is refused by one comparison on all 64
+    /// bits, which also refuses (harmlessly) any allowed family with upper
+    /// bits set. libseccomp translates the rules to i386, where `socketcall`
+    /// hides its arguments in memory and is therefore refused for every
+    /// family (SECURITY.md).
+    static func denySocketFamilies(_ ctx: scmp_filter_ctx, except allowed: [UInt64]) throws(Refusal) {
+        let refuse = cs_act_errno(EAFNOSUPPORT)
+        let highest = allowed.max()!
+        for family in 0..<highest where !allowed.contains(family) {
+            try rule(ctx, refuse, cs_sys_socket(), "socket family \(family)",
+                     [masked(arg: 0, 0xFFFF_FFFF, equals: family)])
+        }
+        try rule(ctx, refuse, cs_sys_socket(), "socket family > \(highest)",
+                 [scmp_arg_cmp(arg: 0, op: SCMP_CMP_GE, datum_a: highest + 1, datum_b: 0)])
     }
 
     /// CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET.

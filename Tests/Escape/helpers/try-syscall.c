@@ -133,6 +133,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(p, "socket-vsock-hi")) r = call("socket", (long)(AF_VSOCK | HIGH_BIT), SOCK_STREAM, 0, 0, 0, 0);
     else if (!strcmp(p, "socket-vsock-dgram")) r = call("socket", AF_VSOCK, SOCK_DGRAM, 0, 0, 0, 0);
     else if (!strcmp(p, "socket-inet"))   r = call("socket", AF_INET, SOCK_STREAM, 0, 0, 0, 0);
+    else if (!strcmp(p, "socket-af"))     r = call("socket", arg, argc > 4 ? strtol(argv[4], NULL, 0) : SOCK_DGRAM, 0, 0, 0, 0);
+    else if (!strcmp(p, "socket-af-hi"))  r = call("socket", (long)(arg | HIGH_BIT), argc > 4 ? strtol(argv[4], NULL, 0) : SOCK_DGRAM, 0, 0, 0, 0);
     else if (!strcmp(p, "socketcall-vsock") || !strcmp(p, "socketcall-inet")) {
         // i386 socketcall(SYS_SOCKET, args): the arguments sit in memory,
         // where a seccomp filter cannot read them.
