@@ -25,6 +25,10 @@ public struct Caller: Sendable {
     /// True when the account `name` has the caller's real uid. Comparing
     /// uids, not names, is what doas does: two names for one uid are one user.
     public func isUser(_ name: String) -> Bool {
+        // The caller's own account name (from getpwuid) needs no second
+        // lookup; any other name may still be an alias of the same uid.
+        // ("uid N", used when there is no account, is not a valid member.)
+        if name == self.name { return true }
         guard let entry = getpwnam(name) else { return false }
         return entry.pointee.pw_uid == uid
     }
