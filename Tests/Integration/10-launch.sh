@@ -20,12 +20,17 @@ make_test_user $ALICE && make_test_user $BOB && make_test_user $CAROL
 make_test_group $GROUP && usermod -a -G $GROUP $CAROL
 make_netns $NS
 make_netns $REQ_NS
+make_netns nxit_alias_ns
+# A second name for alice's uid: users are matched by uid, like doas does.
+userdel -f nxit_alias >/dev/null 2>&1 || true
+useradd -M -N -o -u "$(id -u $ALICE)" -g nogroup -s /bin/sh -d /nonexistent nxit_alias && on_exit "userdel -f nxit_alias"
 mkdir -p /etc/netns/$NS && on_exit "rm -rf /etc/netns/$NS"
 printf 'nameserver 198.51.100.53\nsearch jail.test\n' >/etc/netns/$NS/resolv.conf
 chmod 0644 /etc/netns/$NS/resolv.conf
 write_test_policy "# integration test policy
 $NS $ALICE @$GROUP
-$REQ_NS $ALICE require=nxit_tun"
+$REQ_NS $ALICE require=nxit_tun
+nxit_alias_ns nxit_alias"
 
 # --- landing in the namespace ---------------------------------------------
 out=$(as_user $ALICE "$NX" $NS sh -c 'ls /sys/class/net; echo ---; cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d " "')
@@ -39,6 +44,9 @@ check_eq "/etc/resolv.conf is the jail's" "$(cat /etc/netns/$NS/resolv.conf)" \
 check_eq "the rest of /etc is the host's" "$(cat /etc/hostname)" "$(as_user $ALICE "$NX" $NS cat /etc/hostname)"
 check_eq "membership through a supplementary group only" "lo" "$(as_user $CAROL "$NX" $NS ls /sys/class/net)"
 check_eq "the host's mount table is untouched" "" "$(grep -E ' /etc | /sys .*sysfs.*ro,' /proc/self/mountinfo | grep overlay)"
+
+check_eq "a user listed under another name for the same uid is let in" "lo" \
+    "$(as_user $ALICE "$NX" nxit_alias_ns ls /sys/class/net)"
 
 # --- refusal of an unlisted user --------------------------------------------
 install -d -m 0700 -o $BOB "$SCRATCH/bob"   # writable by bob, so "did not run" can fail
@@ -109,7 +117,8 @@ as_user $ALICE "$NX" $REQ_NS true; check_eq "require=: interface up is let in" 0
 
 # --- --list, --help, --version ------------------------------------------------
 check_eq "--list shows the allowed namespaces and that they exist" "$NS	exists
-$REQ_NS	exists" "$(as_user $ALICE "$NX" --list)"
+$REQ_NS	exists
+nxit_alias_ns	exists" "$(as_user $ALICE "$NX" --list)"
 check_eq "--list through a group" "$NS	exists" "$(as_user $CAROL "$NX" --list)"
 err=$(as_user $BOB "$NX" --list 2>&1); rc=$?
 check_eq "--list for a user with no namespace exits 0" 0 $rc
