@@ -163,6 +163,7 @@ static int policy_admits(const char *ns, char *require, size_t reqlen) {
 static int open_namespace(const char *ns) {
     int dir = open("/run/netns", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) refuse("open /run/netns", NULL);
+    require_root_only(dir, 1, "/run/netns");
     int fd = openat(dir, ns, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) refuse("open namespace", NULL);
     close(dir);

@@ -34,7 +34,8 @@ enum EtcOverlay {
         let names = try listEntries(dir, path: path)
         if names.isEmpty { return }
 
-        let layer = cl_detached_tmpfs("1m")
+        // Room for the most that is accepted: maximumFiles × maximumFileSize.
+        let layer = cl_detached_tmpfs("\(maximumFiles * maximumFileSize / 1024)k")
         guard layer >= 0 else { throw .system(call: "fsmount", path: "tmpfs", errno: errno) }
         defer { close(layer) }
         for name in names {

@@ -31,6 +31,9 @@ public struct NamespaceFile: ~Copyable {
             throw .system(call: "open", path: NamespaceFile.directory, errno: errno)
         }
         defer { close(dir) }
+        // Only root may add, rename or remove names here; otherwise a user
+        // could at least swap or detach other people's jails.
+        try PolicyFile.requireRootOnly(dir, what: NamespaceFile.directory, isDirectory: true)
 
         let fd = openat(dir, name.value, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else {

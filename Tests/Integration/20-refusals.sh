@@ -70,6 +70,10 @@ touch /run/netns/nxrf_file && on_exit "rm -f /run/netns/nxrf_file"
 refused "/run/netns/nxrf_file is not a network namespace" nxrf_file
 
 refused "namespace nxrf_missing does not exist: is the jail up?" nxrf_missing
+
+chmod o+w /run/netns && on_exit "chmod o-w /run/netns"
+refused "/run/netns is writable by group or other" $NS
+chmod o-w /run/netns
 refused "nxrf_alice may not enter nxrf_unlisted: ask an administrator" nxrf_unlisted
 
 # --- unsafe or broken policy files -------------------------------------------
