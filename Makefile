@@ -75,8 +75,8 @@ install: build
 	install -m 0755 $(BIN)/netns-jail $(DESTDIR)$(BINDIR)/netns-jail
 	install -m 0644 man/netns-exec.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/netns-exec.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	-install -m 0644 man/netns-jail.conf.5 $(DESTDIR)$(MANDIR)/man5/ 2>/dev/null
-	-install -m 0644 man/netns-jail.8 $(DESTDIR)$(MANDIR)/man8/ 2>/dev/null
+	install -m 0644 man/netns-jail.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/netns-jail.8 $(DESTDIR)$(MANDIR)/man8/
 	@if [ "$$(id -u)" -eq 0 ]; then \
 	    chown root:root $(DESTDIR)$(BINDIR)/netns-exec && \
 	    setcap $(CAPS) $(DESTDIR)$(BINDIR)/netns-exec && \
