@@ -13,12 +13,16 @@ MANDIR     ?= $(PREFIX)/man
 VERSION    := $(shell cat VERSION)
 
 SWIFT      ?= swift
+# netns-exec, the privileged launcher, is Embedded Swift built by
+# scripts/build-launcher.sh (no Swift runtime, 0.4 MB; docs/BENCHMARKS.md).
+# netns-jail is built by SwiftPM:
 # --disable-local-rpath: no $ORIGIN RUNPATH in a binary that root may run.
-# Launch latency (docs/BENCHMARKS.md): libstdc++ and libgcc are linked
-# statically, so no libstdc++.so or libgcc_s.so is loaded and relocated at
-# every launch. swiftc passes -lstdc++ itself, so -static-libstdc++ has no
-# effect (and gold rejects it); a -L directory that holds only a
-# libstdc++.a symlink makes that -lstdc++ resolve to the archive.
+# libstdc++ and libgcc are linked statically, so no libstdc++.so or
+# libgcc_s.so is loaded and relocated at every start. swiftc passes
+# -lstdc++ itself, so -static-libstdc++ has no effect (and gold rejects
+# it); a -L directory that holds only a libstdc++.a symlink makes that
+# -lstdc++ resolve to the archive.
+LAUNCHER   := sh scripts/build-launcher.sh
 STATIC_CXX := $(CURDIR)/.build-static-cxx
 RELEASE    := -c release --static-swift-stdlib --disable-local-rpath \
               -Xlinker -L$(STATIC_CXX) -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
@@ -46,12 +50,12 @@ test-deps:
 	@scripts/deps.sh --test
 
 build: deps static-cxx
-	$(SWIFT) build $(RELEASE)
+	$(SWIFT) build $(RELEASE) --product netns-jail
+	$(LAUNCHER) $(BIN)
 	@ls -l $(BIN)/netns-exec $(BIN)/netns-jail
 
-test-build: deps static-cxx
-	$(SWIFT) build $(RELEASE) --scratch-path .build-test --product netns-exec \
-	    -Xswiftc -DNETNS_EXEC_TEST_BUILD
+test-build: deps
+	$(LAUNCHER) $(TEST_BIN) -DNETNS_EXEC_TEST_BUILD
 
 unit-test: deps
 	$(SWIFT) test
@@ -59,9 +63,8 @@ unit-test: deps
 # A test build that stops itself (SIGSTOP) while it still holds its
 # capability, for Tests/Escape/50-privileges.sh to show the caller cannot
 # ptrace it then. Compile-time flag only; never installed.
-pause-build: deps static-cxx
-	$(SWIFT) build $(RELEASE) --scratch-path .build-pause --product netns-exec \
-	    -Xswiftc -DNETNS_EXEC_TEST_BUILD -Xswiftc -DNETNS_EXEC_PAUSE_WHILE_PRIVILEGED
+pause-build: deps
+	$(LAUNCHER) .build-pause/release -DNETNS_EXEC_TEST_BUILD -DNETNS_EXEC_PAUSE_WHILE_PRIVILEGED
 
 integration-test: test-deps build test-build pause-build
 	Tests/run-suites.sh

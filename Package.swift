@@ -1,9 +1,13 @@
 // swift-tools-version:6.0
 //
-// Two programs share this package:
-//   netns-exec  the capability-bearing launcher. It links only Glibc, libcap,
-//               libseccomp and the small modules below it; no Foundation,
-//               no argument-parsing framework (see SECURITY.md).
+// Two programs share this source tree:
+//   netns-exec  the capability-bearing launcher: Sources/netns-exec,
+//               NetnsLauncher, NetnsPolicy and the C shim CLinux. It is
+//               Embedded Swift (no Swift runtime, no Foundation, no
+//               argument-parsing framework; SECURITY.md), which SwiftPM cannot
+//               build next to ordinary Swift in one package, so
+//               scripts/build-launcher.sh builds it (`make build`). It is not
+//               a product here.
 //   netns-jail  the root admin tool that builds jails. It may use Foundation
 //               and swift-argument-parser, because it never carries privilege
 //               that its caller does not already have.
@@ -12,23 +16,20 @@ import PackageDescription
 let package = Package(
     name: "netns-exec",
     products: [
-        .executable(name: "netns-exec", targets: ["netns-exec"]),
         .executable(name: "netns-jail", targets: ["netns-jail"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
-        // --- the privileged launcher and what it is built from ---
-        .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
-        .systemLibrary(name: "CCap", pkgConfig: "libcap",
-                       providers: [.apt(["libcap-dev"])]),
+        // --- shared with the launcher (which compiles it again, embedded) ---
+        .target(name: "NetnsPolicy"),
+        // The jail's seccomp rules. Run at build time by
+        // scripts/build-launcher.sh, it prints the BPF program that the
+        // launcher loads, so libseccomp is a build dependency only.
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp",
                        providers: [.apt(["libseccomp-dev"])]),
-        .target(name: "NetnsPolicy"),
-        .target(name: "NetnsLauncher",
-                dependencies: ["CLinux", "CCap", "CSeccomp", "NetnsPolicy"]),
-        .executableTarget(name: "netns-exec", dependencies: ["NetnsLauncher", "NetnsPolicy"]),
+        .executableTarget(name: "netns-exec-filter", dependencies: ["CSeccomp"]),
 
         // --- the admin tool ---
         .target(name: "JailKit", dependencies: ["NetnsPolicy"]),

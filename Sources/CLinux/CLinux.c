@@ -2,10 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/landlock.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/nsfs.h>
+#include <linux/seccomp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -20,7 +24,15 @@
 #include <termios.h>
 #include <unistd.h>
 
-extern char **environ;
+
+int cl_errno(void) { return errno; }
+int cl_open(const char *path, int flags) { return open(path, flags); }
+int cl_openat(int dir, const char *path, int flags, mode_t mode) {
+    return openat(dir, path, flags, mode);
+}
+int cl_dup_cloexec(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 0); }
+const mode_t cl_S_IFMT = S_IFMT, cl_S_IFDIR = S_IFDIR, cl_S_IFREG = S_IFREG,
+             cl_S_IWGRP = S_IWGRP, cl_S_IWOTH = S_IWOTH;
 
 static int saved_argc;
 static char **saved_argv;
@@ -28,60 +40,38 @@ static char **saved_argv;
 int cl_saved_argc(void) { return saved_argc; }
 char **cl_saved_argv(void) { return saved_argv; }
 
-// Swift's CommandLine asks the runtime for argv through this function. The
-// runtime's own version (CommandLine.cpp) is fed by a static initializer
-// that parses all of /proc/self/maps at every start to find the stack, then
-// walks back from `environ`, which cl_startup's setenv has already moved,
-// so here it would find nothing. Defining the function in the executable
-// keeps that archive member and its initializer out of a static-stdlib link
-// (about 0.07 ms per launch, docs/BENCHMARKS.md) and gives CommandLine the
-// real argv. With a dynamic stdlib (debug builds) this copy is simply unused.
-__attribute__((swiftcall, visibility("hidden")))
-char **_swift_stdlib_getUnsafeArgvArgc(int *outArgLen) {
-    *outArgLen = saved_argc;
-    return saved_argv;
-}
-
-// Removes every SWIFT_* variable from the launcher's own environment, in
-// one pass, by taking its pointer out of `environ`.
+// Saves argv before main. glibc passes (argc, argv, envp) to ELF
+// constructors; main.swift reads the arguments one at a time from here and
+// never converts the whole vector.
 //
-// Two earlier ways were wrong, and Tests/Escape/50-privileges.sh and
-// 60-descriptors-env.sh keep them fixed. A loop of unsetenv() calls capped
-// at 4096 rounds let variable 4097 and later reach the Swift runtime, which
-// reads SWIFT_* even in secure mode (SWIFT_DEBUG_HELP printed its help from
-// the privileged launcher). Blanking an over-long name in place changed the
-// string itself, which is the kernel's copy of the caller's environment
-// that /proc/self/environ shows, so the command received `_WIFT_...`.
-// Moving pointers has neither problem: no limit, and the strings stay as
-// the caller wrote them.
-static void drop_swift_variables(void) {
-    if (!environ) return;
-    char **kept = environ;
-    for (char **e = environ; *e; e++) {
-        if (strncmp(*e, "SWIFT_", 6) != 0) *kept++ = *e;
-    }
-    *kept = NULL;
-}
-
-// Runs before main and before the Swift runtime reads its environment.
-//
-// glibc passes (argc, argv, envp) to ELF constructors; argv is kept from
-// here rather than from Swift's CommandLine, because on Linux the Swift
-// runtime finds argv by walking back from `environ`, which no longer works
-// once setenv() below has moved the environment to the heap.
-//
-// The runtime's crash backtracer, when not in secure mode (root running
-// the launcher, say), starts a `swift-backtrace` helper found relative to
-// the binary; a launcher must never do that. Other SWIFT_* variables tune
-// runtime debugging; none has a use here. The launched program still gets
-// the caller's environment untouched: CallerEnvironment rebuilds it from
-// /proc/self/environ.
+// Nothing else happens before main. netns-exec is Embedded Swift: there is
+// no Swift runtime that reads SWIFT_* variables, starts a crash backtracer
+// or parses /proc/self/maps, and the binary calls neither getenv nor
+// secure_getenv (Tests/Escape/50-privileges.sh checks its imports). The
+// launched program gets the caller's environment from /proc/self/environ
+// (CallerEnvironment).
 __attribute__((constructor(101))) static void cl_startup(int argc, char **argv, char **envp) {
     (void)envp;
     saved_argc = argc;
     saved_argv = argv;
-    drop_swift_variables();
-    setenv("SWIFT_BACKTRACE", "enable=no", 1);
+}
+
+// Embedded Swift seeds its hash tables with arc4random_buf, which glibc has
+// only from 2.36 (Slackware 15.0 ships 2.33). This definition, from the
+// kernel's generator, is used on every glibc, so one build behaves alike.
+// getrandom without flags waits until the pool is initialised and returns
+// at most 32 MiB at a time; the tables ask for 16 bytes.
+void arc4random_buf(void *buffer, size_t size) {
+    unsigned char *p = buffer;
+    while (size > 0) {
+        ssize_t n = getrandom(p, size, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            abort();
+        }
+        p += n;
+        size -= (size_t)n;
+    }
 }
 
 const int cl_CLONE_NEWNET = CLONE_NEWNET;
@@ -130,8 +120,38 @@ int cl_get_no_new_privs(void) { return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0); }
 int cl_clear_ambient_caps(void) {
     return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 }
-int cl_ambient_is_set(int cap) {
-    return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0);
+int cl_ambient_set_is_empty(void) {
+    // Capability numbers run from 0 to the kernel's last one; past it the
+    // query fails with EINVAL, which ends the walk (libcap's cap_max_bits
+    // finds the end the same way).
+    for (int cap = 0; cap < 64; cap++) {
+        int set = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0);
+        if (set == 1) return 0;
+        if (set < 0) return (errno == EINVAL && cap > 0) ? 1 : -1;
+    }
+    return 1;
+}
+
+// capget(2) and capset(2) with the version-3 structures (64 capability
+// bits in two 32-bit words), as the kernel has defined them since 2.6.26.
+// glibc declares neither; libcap would be a second library in a
+// privileged process for two system calls.
+int cl_drop_capabilities(void) {
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    memset(data, 0, sizeof data);
+    return (int)syscall(SYS_capset, &header, data);
+}
+
+int cl_capabilities_are_empty(void) {
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    memset(data, 0xff, sizeof data);
+    if (syscall(SYS_capget, &header, data) != 0) return -1;
+    for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+        if (data[i].effective | data[i].permitted | data[i].inheritable) return 0;
+    }
+    return 1;
 }
 int cl_set_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
 int cl_set_dumpable(void) { return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); }
@@ -192,7 +212,29 @@ int cl_interface_is_up(const char *name) {
     return (ifr.ifr_flags & IFF_UP) ? 1 : 0;
 }
 
-const unsigned long cl_TIOCSTI = TIOCSTI, cl_TIOCLINUX = TIOCLINUX;
+// The jail's seccomp filter, generated at build time by netns-exec-filter
+// (Sources/netns-exec-filter/JailFilter.swift holds the rules and their
+// reasons) with libseccomp, so the launcher needs neither libseccomp nor a
+// rule compiler at run time. scripts/build-launcher.sh writes the header.
+#include "jail-filter.h"
+
+// The BPF checks architectures by number, so a filter made for another
+// machine would refuse every call (or worse, check the wrong numbers).
+#if defined(__x86_64__) && !defined(CL_JAIL_FILTER_FOR_x86_64)
+#error "jail-filter.h was not generated on x86_64"
+#elif defined(__aarch64__) && !defined(CL_JAIL_FILTER_FOR_aarch64)
+#error "jail-filter.h was not generated on aarch64"
+#elif !defined(__x86_64__) && !defined(__aarch64__)
+#error "netns-exec's seccomp filter is built for x86_64 and aarch64 only"
+#endif
+
+int cl_load_jail_filter(void) {
+    struct sock_fprog program = {
+        .len = (unsigned short)(sizeof cl_jail_filter / sizeof cl_jail_filter[0]),
+        .filter = (struct sock_filter *)cl_jail_filter,  // the kernel only reads it
+    };
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program);
+}
 
 void cl_syslog_authpriv(int priority, const char *message) {
     syslog(LOG_AUTHPRIV | priority, "%s", message);

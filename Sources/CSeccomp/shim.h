@@ -31,6 +31,7 @@ CS_SYSCALL(io_uring_setup)
 #undef CS_SYSCALL
 
 #include <linux/sched.h>   /* CLONE_NEW*: sched.h hides them behind _GNU_SOURCE */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 static inline uint32_t cs_act_allow(void) { return SCMP_ACT_ALLOW; }
@@ -43,3 +44,6 @@ static inline int cs_af_inet(void) { return AF_INET; }
 static inline int cs_af_inet6(void) { return AF_INET6; }
 static inline int cs_af_netlink(void) { return AF_NETLINK; }
 static inline uint64_t cs_clone_newtime(void) { return CLONE_NEWTIME; }
+/// The terminal ioctls the filter refuses (request numbers are macros).
+static inline uint64_t cs_tiocsti(void) { return TIOCSTI; }
+static inline uint64_t cs_tioclinux(void) { return TIOCLINUX; }

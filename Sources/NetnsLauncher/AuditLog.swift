@@ -1,5 +1,4 @@
 import CLinux
-import Glibc
 import NetnsPolicy
 
 /// One syslog line (facility authpriv) per launch and per refusal, like

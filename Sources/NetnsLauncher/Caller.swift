@@ -1,4 +1,4 @@
-import Glibc
+import CLinux
 
 /// Who is asking, as the kernel says: the real uid, the real gid and the
 /// supplementary groups. Nothing here reads USER, LOGNAME or SUDO_USER; the
@@ -13,10 +13,10 @@ public struct Caller: Sendable {
     public static func fromKernel() throws(Refusal) -> Caller {
         let uid = getuid(), gid = getgid()
         let count = getgroups(0, nil)
-        guard count >= 0 else { throw .system(call: "getgroups", path: nil, errno: errno) }
+        guard count >= 0 else { throw .system(call: "getgroups", path: nil, errno: cl_errno()) }
         var groups = [gid_t](repeating: 0, count: Int(count))
         let got = getgroups(count, &groups)
-        guard got >= 0 else { throw .system(call: "getgroups", path: nil, errno: errno) }
+        guard got >= 0 else { throw .system(call: "getgroups", path: nil, errno: cl_errno()) }
         groups.removeSubrange(Int(got)...)
         let name = getpwuid(uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(uid)"
         return Caller(uid: uid, gid: gid, groups: groups, name: name)

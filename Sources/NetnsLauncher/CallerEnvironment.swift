@@ -1,5 +1,4 @@
 import CLinux
-import Glibc
 import NetnsPolicy
 
 /// The environment the command receives: the caller's own, byte for byte,
@@ -29,10 +28,10 @@ public struct CallerEnvironment: ~Copyable {
 
     public init(namespace: NamespaceName) throws(Refusal) {
         guard cl_get_no_new_privs() == 1, cl_set_dumpable() == 0 else {
-            throw .system(call: "prctl", path: "PR_SET_DUMPABLE", errno: errno)
+            throw .system(call: "prctl", path: "PR_SET_DUMPABLE", errno: cl_errno())
         }
-        let fd = open("/proc/self/environ", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .system(call: "open", path: "/proc/self/environ", errno: errno) }
+        let fd = cl_open("/proc/self/environ", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .system(call: "open", path: "/proc/self/environ", errno: cl_errno()) }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
@@ -40,8 +39,8 @@ public struct CallerEnvironment: ~Copyable {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
             if n == 0 { break }
             if n < 0 {
-                if errno == EINTR { continue }
-                throw .system(call: "read", path: "/proc/self/environ", errno: errno)
+                if cl_errno() == EINTR { continue }
+                throw .system(call: "read", path: "/proc/self/environ", errno: cl_errno())
             }
             bytes.append(contentsOf: chunk[..<n])
             guard bytes.count <= CallerEnvironment.maximumSize else {

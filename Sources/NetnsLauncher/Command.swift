@@ -1,5 +1,4 @@
 import CLinux
-import Glibc
 import NetnsPolicy
 
 /// The exec step. The command's words are the caller's original argv
@@ -13,7 +12,7 @@ public enum Command {
         let words = argv + index
         let file = words[0]!
         _ = environment.withEnvp { envp in cl_execvpe(file, words, envp) }
-        let code = errno
+        let code = cl_errno()
         let name = Quoted.bytes(UnsafeRawBufferPointer(start: file, count: strlen(file)))
         switch code {
         case ENOENT, ENOTDIR:

@@ -1,4 +1,4 @@
-import Glibc
+import CLinux
 import NetnsPolicy
 
 /// One-line output with write(2). Swift 6 rejects the C stdio globals, and
@@ -17,11 +17,11 @@ public enum Console {
         text.withUTF8 { buffer in
             var offset = 0
             while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let n = CLinux.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if n > 0 { offset += n; continue }
                 // EINTR is retried; any other error (a closed stderr, say)
                 // cannot be reported anywhere, so the message is dropped.
-                if n < 0 && errno == EINTR { continue }
+                if n < 0 && cl_errno() == EINTR { continue }
                 return
             }
         }

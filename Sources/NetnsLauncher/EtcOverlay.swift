@@ -1,5 +1,4 @@
 import CLinux
-import Glibc
 import NetnsPolicy
 
 /// Makes /etc/netns/NAME/FILE appear as /etc/FILE inside the jail.
@@ -22,11 +21,11 @@ enum EtcOverlay {
 
     static func mount(for namespace: NamespaceName) throws(Refusal) {
         let path = root + "/" + namespace.value
-        let dir = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        let dir = cl_open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         if dir < 0 {
             // No per-jail files: /etc is the host's, as with ip netns exec.
-            if errno == ENOENT { return }
-            throw .system(call: "open", path: path, errno: errno)
+            if cl_errno() == ENOENT { return }
+            throw .system(call: "open", path: path, errno: cl_errno())
         }
         defer { close(dir) }
         try PolicyFile.requireRootOnly(dir, what: path, isDirectory: true)
@@ -36,22 +35,22 @@ enum EtcOverlay {
 
         // Room for the most that is accepted: maximumFiles × maximumFileSize.
         let layer = cl_detached_tmpfs("\(maximumFiles * maximumFileSize / 1024)k")
-        guard layer >= 0 else { throw .system(call: "fsmount", path: "tmpfs", errno: errno) }
+        guard layer >= 0 else { throw .system(call: "fsmount", path: "tmpfs", errno: cl_errno()) }
         defer { close(layer) }
         for name in names {
             try copy(name, from: dir, directory: path, into: layer)
         }
         let options = "lowerdir=/proc/self/fd/\(layer):/etc"
         guard cl_mount("overlay", "/etc", "overlay", cl_MS_RDONLY, options) == 0 else {
-            throw .system(call: "mount", path: "overlay on /etc", errno: errno)
+            throw .system(call: "mount", path: "overlay on /etc", errno: cl_errno())
         }
     }
 
     static func listEntries(_ dir: Int32, path: String) throws(Refusal) -> [String] {
         // fdopendir takes ownership of its descriptor, so give it a copy.
-        let copy = fcntl(dir, F_DUPFD_CLOEXEC, 0)
+        let copy = cl_dup_cloexec(dir)
         guard copy >= 0, let stream = fdopendir(copy) else {
-            throw .system(call: "fdopendir", path: path, errno: errno)
+            throw .system(call: "fdopendir", path: path, errno: cl_errno())
         }
         defer { closedir(stream) }
         var names: [String] = []
@@ -70,9 +69,9 @@ enum EtcOverlay {
 
     static func copy(_ name: String, from dir: Int32, directory: String, into layer: Int32) throws(Refusal) {
         let path = directory + "/" + name
-        let src = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        let src = cl_openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0)
         guard src >= 0 else {
-            let code = errno
+            let code = cl_errno()
             if code == ELOOP { throw .denied("\(Quoted.text(path)) is a symbolic link; only regular files owned by root are allowed there") }
             if code == EACCES {
                 throw .system(call: "open", path: Quoted.text(path), errno: code,
@@ -85,23 +84,23 @@ enum EtcOverlay {
         guard size <= maximumFileSize else {
             throw .denied("\(Quoted.text(path)) is larger than \(maximumFileSize) bytes; refusing it")
         }
-        let dst = openat(layer, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o444)
-        guard dst >= 0 else { throw .system(call: "open", path: "tmpfs/" + name, errno: errno) }
+        let dst = cl_openat(layer, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o444)
+        guard dst >= 0 else { throw .system(call: "open", path: "tmpfs/" + name, errno: cl_errno()) }
         defer { close(dst) }
         var buffer = [UInt8](repeating: 0, count: 8192)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(src, $0.baseAddress!, $0.count) }
             if n == 0 { return }
             if n < 0 {
-                if errno == EINTR { continue }
-                throw .system(call: "read", path: path, errno: errno)
+                if cl_errno() == EINTR { continue }
+                throw .system(call: "read", path: path, errno: cl_errno())
             }
             var done = 0
             while done < n {
                 let w = buffer.withUnsafeBytes { write(dst, $0.baseAddress! + done, n - done) }
                 if w < 0 {
-                    if errno == EINTR { continue }
-                    throw .system(call: "write", path: "tmpfs/" + name, errno: errno)
+                    if cl_errno() == EINTR { continue }
+                    throw .system(call: "write", path: "tmpfs/" + name, errno: cl_errno())
                 }
                 done += w
             }

@@ -1,3 +1,4 @@
+import CLinux
 import NetnsPolicy
 
 /// `netns-exec --list`: the namespaces this caller may enter, one a line,

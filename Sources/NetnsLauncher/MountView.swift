@@ -1,5 +1,4 @@
 import CLinux
-import Glibc
 import NetnsPolicy
 
 /// The filesystem as the jailed program sees it. It does what
@@ -22,12 +21,12 @@ import NetnsPolicy
 public enum MountView {
     public static func build(for namespace: NamespaceName) throws(Refusal) {
         guard cl_unshare(cl_CLONE_NEWNS) == 0 else {
-            throw .system(call: "unshare", path: "CLONE_NEWNS", errno: errno)
+            throw .system(call: "unshare", path: "CLONE_NEWNS", errno: cl_errno())
         }
         // Slave, not private: mounts the host makes later (a USB stick, say)
         // still appear inside, while nothing done here propagates out.
         guard cl_mount(nil, "/", nil, cl_MS_SLAVE | cl_MS_REC, nil) == 0 else {
-            throw .system(call: "mount", path: "/ (MS_SLAVE|MS_REC)", errno: errno)
+            throw .system(call: "mount", path: "/ (MS_SLAVE|MS_REC)", errno: cl_errno())
         }
         try EtcOverlay.mount(for: namespace)
         try remountSys()
@@ -37,12 +36,12 @@ public enum MountView {
     static func remountSys() throws(Refusal) {
         // EINVAL means nothing was mounted on /sys; then there is nothing
         // to hide and the fresh mount below is all that is needed.
-        if cl_umount2("/sys", cl_MNT_DETACH) != 0 && errno != EINVAL {
-            throw .system(call: "umount2", path: "/sys", errno: errno)
+        if cl_umount2("/sys", cl_MNT_DETACH) != 0 && cl_errno() != EINVAL {
+            throw .system(call: "umount2", path: "/sys", errno: cl_errno())
         }
         let flags = cl_MS_RDONLY | cl_MS_NOSUID | cl_MS_NODEV | cl_MS_NOEXEC
         guard cl_mount("sysfs", "/sys", "sysfs", flags, nil) == 0 else {
-            throw .system(call: "mount", path: "/sys", errno: errno)
+            throw .system(call: "mount", path: "/sys", errno: cl_errno())
         }
     }
 }

@@ -1,5 +1,4 @@
 import CLinux
-import Glibc
 import NetnsPolicy
 
 /// A network namespace named under /run/netns, opened so that nothing but a
@@ -25,22 +24,22 @@ public struct NamespaceFile: ~Copyable {
     public init(_ name: NamespaceName) throws(Refusal) {
         self.name = name
         let path = NamespaceFile.directory + "/" + name.value
-        let dir = open(NamespaceFile.directory, cl_O_PATH | O_DIRECTORY | O_CLOEXEC)
+        let dir = cl_open(NamespaceFile.directory, cl_O_PATH | O_DIRECTORY | O_CLOEXEC)
         guard dir >= 0 else {
-            if errno == ENOENT { throw NamespaceFile.missing(name) }
-            throw .system(call: "open", path: NamespaceFile.directory, errno: errno)
+            if cl_errno() == ENOENT { throw NamespaceFile.missing(name) }
+            throw .system(call: "open", path: NamespaceFile.directory, errno: cl_errno())
         }
         defer { close(dir) }
         // Only root may add, rename or remove names here; otherwise a user
         // could at least swap or detach other people's jails.
         try PolicyFile.requireRootOnly(dir, what: NamespaceFile.directory, isDirectory: true)
 
-        let fd = openat(dir, name.value, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        let fd = cl_openat(dir, name.value, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0)
         guard fd >= 0 else {
-            switch errno {
+            switch cl_errno() {
             case ENOENT: throw NamespaceFile.missing(name)
             case ELOOP: throw .denied("\(path) is a symbolic link, not a namespace; refusing it")
-            default: throw .system(call: "open", path: path, errno: errno)
+            default: throw .system(call: "open", path: path, errno: cl_errno())
             }
         }
         guard cl_fd_is_nsfs(fd) == 1, cl_ns_get_nstype(fd) == cl_CLONE_NEWNET else {
@@ -56,7 +55,7 @@ public struct NamespaceFile: ~Copyable {
     /// that nothing of it reaches the command.
     public consuming func enter() throws(Refusal) {
         let rc = cl_setns(fd, cl_CLONE_NEWNET)
-        let code = errno
+        let code = cl_errno()
         guard rc == 0 else {
             if code == EPERM { throw Privileges.missingCapabilityRefusal() }
             throw .system(call: "setns", path: NamespaceFile.directory + "/" + name.value, errno: code)

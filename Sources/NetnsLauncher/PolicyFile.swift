@@ -1,5 +1,4 @@
 import CLinux
-import Glibc
 import NetnsPolicy
 
 /// Reads the allow-list, after checking that only root could have written
@@ -20,17 +19,17 @@ public enum PolicyFile {
     static let maximumSize = 256 * 1024
 
     public static func load() throws(Refusal) -> Policy {
-        let dir = open(directory, cl_O_PATH | O_DIRECTORY | O_CLOEXEC)
+        let dir = cl_open(directory, cl_O_PATH | O_DIRECTORY | O_CLOEXEC)
         guard dir >= 0 else {
-            if errno == ENOENT { throw missing }
-            throw .system(call: "open", path: directory, errno: errno)
+            if cl_errno() == ENOENT { throw missing }
+            throw .system(call: "open", path: directory, errno: cl_errno())
         }
         defer { close(dir) }
         try requireRootOnly(dir, what: directory, isDirectory: true)
 
-        let fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        let fd = cl_openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0)
         if fd < 0 {
-            let code = errno
+            let code = cl_errno()
             switch code {
             case ENOENT:
                 throw missing
@@ -70,15 +69,15 @@ public enum PolicyFile {
     @discardableResult
     static func requireRootOnly(_ fd: Int32, what: String, isDirectory: Bool) throws(Refusal) -> Int {
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .system(call: "fstat", path: what, errno: errno) }
-        let type = st.st_mode & S_IFMT
-        if isDirectory ? type != S_IFDIR : type != S_IFREG {
+        guard fstat(fd, &st) == 0 else { throw .system(call: "fstat", path: what, errno: cl_errno()) }
+        let type = st.st_mode & cl_S_IFMT
+        if isDirectory ? type != cl_S_IFDIR : type != cl_S_IFREG {
             throw .denied("\(what) is not a \(isDirectory ? "directory" : "regular file")")
         }
         guard st.st_uid == 0 else {
             throw .denied("\(what) is not owned by root; as root run: chown root:root \(what)")
         }
-        guard st.st_mode & (S_IWGRP | S_IWOTH) == 0 else {
+        guard st.st_mode & (cl_S_IWGRP | cl_S_IWOTH) == 0 else {
             throw .denied("\(what) is writable by group or other; as root run: chmod go-w \(what)")
         }
         return Int(st.st_size)
@@ -91,8 +90,8 @@ public enum PolicyFile {
             let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + used, $0.count - used) }
             if n == 0 { break }
             if n < 0 {
-                if errno == EINTR { continue }
-                throw .system(call: "read", path: path, errno: errno)
+                if cl_errno() == EINTR { continue }
+                throw .system(call: "read", path: path, errno: cl_errno())
             }
             used += n
         }

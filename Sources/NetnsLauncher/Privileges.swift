@@ -1,6 +1,4 @@
-import CCap
 import CLinux
-import Glibc
 import NetnsPolicy
 
 /// The capabilities netns-exec holds from its file, and their removal.
@@ -19,33 +17,32 @@ import NetnsPolicy
 public enum Privileges {
     public static func dropAll() throws(Refusal) {
         guard cl_clear_ambient_caps() == 0 else {
-            throw .system(call: "prctl", path: "PR_CAP_AMBIENT_CLEAR_ALL", errno: errno)
+            throw .system(call: "prctl", path: "PR_CAP_AMBIENT_CLEAR_ALL", errno: cl_errno())
         }
-        guard let empty = cap_init() else { throw .system(call: "cap_init", path: nil, errno: errno) }
-        defer { cap_free(UnsafeMutableRawPointer(empty)) }
-        guard cap_set_proc(empty) == 0 else {
-            throw .system(call: "capset", path: "drop all", errno: errno)
+        guard cl_drop_capabilities() == 0 else {
+            throw .system(call: "capset", path: "drop all", errno: cl_errno())
         }
         guard cl_set_no_new_privs() == 0 else {
-            throw .system(call: "prctl", path: "PR_SET_NO_NEW_PRIVS", errno: errno)
+            throw .system(call: "prctl", path: "PR_SET_NO_NEW_PRIVS", errno: cl_errno())
         }
-        try verifyDropped(against: empty)
+        try verifyDropped()
     }
 
     /// Reads the sets back from the kernel. capset cannot half-succeed, but
-    /// checking costs two system calls and turns any surprise into a
+    /// checking costs a few system calls and turns any surprise into a
     /// refusal instead of a privileged command.
-    static func verifyDropped(against empty: cap_t) throws(Refusal) {
-        guard let now = cap_get_proc() else { throw .system(call: "capget", path: nil, errno: errno) }
-        defer { cap_free(UnsafeMutableRawPointer(now)) }
-        guard cap_compare(now, empty) == 0 else {
-            throw .denied("capabilities are still held after dropping them; refusing to run the command")
+    static func verifyDropped() throws(Refusal) {
+        switch cl_capabilities_are_empty() {
+        case 1: break
+        case 0: throw .denied("capabilities are still held after dropping them; refusing to run the command")
+        default: throw .system(call: "capget", path: nil, errno: cl_errno())
         }
         // The ambient set is a subset of permitted and inheritable, both
         // now empty, so it must be empty; we check it anyway.
-        let last = Int32(cap_max_bits())
-        for cap in 0..<last where cl_ambient_is_set(cap) != 0 {
-            throw .denied("ambient capability \(cap) is still set after dropping it; refusing to run the command")
+        switch cl_ambient_set_is_empty() {
+        case 1: break
+        case 0: throw .denied("an ambient capability is still set after dropping them; refusing to run the command")
+        default: throw .system(call: "prctl", path: "PR_CAP_AMBIENT_IS_SET", errno: cl_errno())
         }
         guard cl_get_no_new_privs() == 1 else {
             throw .denied("no_new_privs did not take effect; refusing to run the command")

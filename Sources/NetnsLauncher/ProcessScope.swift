@@ -1,5 +1,4 @@
 import CLinux
-import Glibc
 
 /// Keeps the jailed program away from the user's processes outside the jail.
 ///
@@ -18,14 +17,14 @@ public enum ProcessScope {
     public static func confine() throws(Refusal) {
         let abi = cl_landlock_abi()
         guard abi >= 1 else {
-            let code = errno
+            let code = cl_errno()
             if code == ENOSYS || code == EOPNOTSUPP {
                 throw .denied("this kernel has no Landlock (needs Linux 5.13+ with landlock in the lsm= list), so jailed programs could trace your other processes; refusing. See SECURITY.md")
             }
             throw .system(call: "landlock_create_ruleset", path: nil, errno: code)
         }
         guard cl_landlock_confine(abi) == 0 else {
-            throw .system(call: "landlock_restrict_self", path: nil, errno: errno)
+            throw .system(call: "landlock_restrict_self", path: nil, errno: cl_errno())
         }
     }
 }

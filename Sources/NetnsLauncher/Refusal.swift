@@ -1,4 +1,4 @@
-import Glibc
+import CLinux
 
 /// Why a launch did not happen. Every case becomes exactly one line on
 /// stderr, beginning with `netns-exec:`, and exit status 125.
@@ -24,7 +24,7 @@ public enum Refusal: Error, Sendable {
 
 /// Errno as text, without the locale machinery of strerror_l.
 public enum Errno {
-    public static var current: Int32 { errno }
+    public static var current: Int32 { cl_errno() }
 
     public static func describe(_ code: Int32) -> String {
         guard let text = strerror(code) else { return "errno \(code)" }

@@ -1,5 +1,4 @@
 import CLinux
-import Glibc
 
 /// Directories whose Unix sockets answer name lookups from the host's
 /// network namespace. A socket on the filesystem ignores network
@@ -20,12 +19,12 @@ enum ResolverSockets {
         var seen: [(dev_t, ino_t)] = []
         for path in directories {
             var st = stat()
-            guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { continue }
+            guard stat(path, &st) == 0, st.st_mode & cl_S_IFMT == cl_S_IFDIR else { continue }
             if seen.contains(where: { $0 == (st.st_dev, st.st_ino) }) { continue }
             seen.append((st.st_dev, st.st_ino))
             let flags = cl_MS_RDONLY | cl_MS_NOSUID | cl_MS_NODEV | cl_MS_NOEXEC
             guard cl_mount("tmpfs", path, "tmpfs", flags, "size=4k,mode=0755") == 0 else {
-                throw .system(call: "mount", path: path, errno: errno)
+                throw .system(call: "mount", path: path, errno: cl_errno())
             }
         }
     }

@@ -1,132 +1,19 @@
 import CLinux
-import CSeccomp
-import Glibc
 
-/// The seccomp filter, loaded last before execve (after it, the launcher
-/// makes no call the filter has to allow; this is bubblewrap's rule).
+/// The jail's seccomp filter, loaded last before execve: after it the
+/// launcher makes no call the filter has to allow (bubblewrap's rule).
 ///
-/// The default is allow: the jail is a network boundary, not a general
-/// sandbox, and a deny-list of the ways *out* keeps ordinary programs
-/// working. Each rule fails the call with an errno instead of killing the
-/// process, so a program sees an ordinary error. Every rule is installed
-/// for every ABI this kernel runs: on x86_64 that is x86_64, i386 and x32,
-/// because a 64-bit process can enter the kernel through `int $0x80` or the
-/// x32 bit and a filter that knew only x86_64 would not see those calls.
-/// SECURITY.md lists each rule with its reason.
+/// The rules, and the reason for each, are in
+/// Sources/netns-exec-filter/JailFilter.swift. That program runs at build
+/// time and lets libseccomp turn them into BPF for every ABI this kernel
+/// runs (x86_64, i386 and x32 on x86_64); the launcher loads the finished
+/// program with one seccomp(2) call, so the privileged process carries no
+/// rule compiler and no libseccomp. The filter needs no_new_privs, which
+/// Privileges.dropAll has set and checked.
 public enum SyscallFilter {
     public static func loadJail() throws(Refusal) {
-        guard let ctx = seccomp_init(cs_act_allow()) else {
-            throw .system(call: "seccomp_init", path: nil, errno: ENOMEM)
+        guard cl_load_jail_filter() == 0 else {
+            throw .system(call: "seccomp", path: "SECCOMP_SET_MODE_FILTER", errno: cl_errno())
         }
-        defer { seccomp_release(ctx) }
-        #if arch(x86_64)
-        try check(seccomp_arch_add(ctx, cs_arch_x86()), "seccomp_arch_add", "x86")
-        try check(seccomp_arch_add(ctx, cs_arch_x32()), "seccomp_arch_add", "x32")
-        #elseif arch(arm64)
-        // The 32-bit ARM ABI exists only where the CPU supports it.
-        let rc = seccomp_arch_add(ctx, cs_arch_arm())
-        if rc != 0 && rc != -EINVAL { try check(rc, "seccomp_arch_add", "arm") }
-        #endif
-
-        let eperm = cs_act_errno(EPERM)
-
-        // Leaving the network namespace, or building a new one of any kind
-        // (a user namespace is how an unprivileged process regains
-        // CAP_SYS_ADMIN-like powers, and a large kernel attack surface).
-        try rule(ctx, eperm, cs_sys_setns(), "setns")
-        for flag in namespaceFlags + [cs_clone_newtime()] {
-            try rule(ctx, eperm, cs_sys_unshare(), "unshare", [masked(arg: 0, flag, equals: flag)])
-        }
-        for flag in namespaceFlags {
-            try rule(ctx, eperm, cs_sys_clone(), "clone", [masked(arg: 0, flag, equals: flag)])
-        }
-        // clone3 passes its flags in memory, where seccomp cannot look.
-        // ENOSYS makes the C library fall back to clone, which is checked.
-        try rule(ctx, cs_act_errno(ENOSYS), cs_sys_clone3(), "clone3")
-
-        // Pushing input into the user's terminal. The kernel reads the
-        // ioctl request as 32 bits but seccomp compares 64, so an exact
-        // match would let TIOCSTI | 1 << 32 through: compare the low half.
-        try rule(ctx, eperm, cs_sys_ioctl(), "ioctl TIOCSTI", [masked(arg: 1, 0xFFFF_FFFF, equals: UInt64(cl_TIOCSTI))])
-        try rule(ctx, eperm, cs_sys_ioctl(), "ioctl TIOCLINUX", [masked(arg: 1, 0xFFFF_FFFF, equals: UInt64(cl_TIOCLINUX))])
-
-        // Socket families: an allow-list. A network namespace isolates only
-        // the families the kernel namespaces; AF_VSOCK, for one, reaches the
-        // hypervisor's host from any namespace of a virtual machine, and other
-        // families are either not namespaced or rarely used kernel surface
-        // (AF_ALG, AF_BLUETOOTH, ...). So only Unix, IPv4, IPv6 and netlink
-        // sockets can be made; everything else fails as if the family were
-        // not built into the kernel (EAFNOSUPPORT), which programs that probe
-        // optional families already handle.
-        try denySocketFamilies(ctx, except: allowedFamilies)
-        // io_uring runs its operations inside the kernel, where no seccomp
-        // filter sees them: IORING_OP_SOCKET (Linux 5.19) made an AF_VSOCK
-        // socket in the jail although the rule above denies socket(2)
-        // (Tests/Escape, 10-abis.sh). Without a ring there is no such
-        // path. EPERM is what the kernel itself answers when io_uring is
-        // disabled by sysctl, so programs already fall back to epoll.
-        try rule(ctx, eperm, cs_sys_io_uring_setup(), "io_uring_setup")
-
-        // Changing the mount view (both mount APIs). Without capabilities
-        // these fail already; the rules keep it so if a user namespace is
-        // ever allowed again, and make the errno predictable.
-        for (call, name) in [(cs_sys_mount(), "mount"), (cs_sys_umount(), "umount"),
-                             (cs_sys_umount2(), "umount2"), (cs_sys_pivot_root(), "pivot_root"),
-                             (cs_sys_chroot(), "chroot"), (cs_sys_open_tree(), "open_tree"),
-                             (cs_sys_move_mount(), "move_mount"), (cs_sys_fsopen(), "fsopen"),
-                             (cs_sys_fsconfig(), "fsconfig"), (cs_sys_fsmount(), "fsmount"),
-                             (cs_sys_fspick(), "fspick"), (cs_sys_mount_setattr(), "mount_setattr")] {
-            try rule(ctx, eperm, call, name)
-        }
-
-        try check(seccomp_load(ctx), "seccomp_load", nil)
-    }
-
-    static var allowedFamilies: [UInt64] {
-        [UInt64(cs_af_unix()), UInt64(cs_af_inet()), UInt64(cs_af_inet6()), UInt64(cs_af_netlink())]
-    }
-
-    /// The kernel reads socket(2)'s domain as a 32-bit int. Each family below
-    /// the highest allowed one that is not allowed gets a rule on the low 32
-    /// bits, so no upper-bit pattern can slip past it; everything from the
-    /// highest allowed family + 1 up is refused by one comparison on all 64
-    /// bits, which also refuses (harmlessly) any allowed family with upper
-    /// bits set. libseccomp translates the rules to i386, where `socketcall`
-    /// hides its arguments in memory and is therefore refused for every
-    /// family (SECURITY.md).
-    static func denySocketFamilies(_ ctx: scmp_filter_ctx, except allowed: [UInt64]) throws(Refusal) {
-        let refuse = cs_act_errno(EAFNOSUPPORT)
-        let highest = allowed.max()!
-        for family in 0..<highest where !allowed.contains(family) {
-            try rule(ctx, refuse, cs_sys_socket(), "socket family \(family)",
-                     [masked(arg: 0, 0xFFFF_FFFF, equals: family)])
-        }
-        try rule(ctx, refuse, cs_sys_socket(), "socket family > \(highest)",
-                 [scmp_arg_cmp(arg: 0, op: SCMP_CMP_GE, datum_a: highest + 1, datum_b: 0)])
-    }
-
-    /// CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET.
-    /// (CLONE_NEWTIME shares its bit with CSIGNAL in clone, so it is only
-    /// checked for unshare.)
-    static let namespaceFlags: [UInt64] = [
-        UInt64(CLONE_NEWNS), UInt64(CLONE_NEWCGROUP), UInt64(CLONE_NEWUTS), UInt64(CLONE_NEWIPC),
-        UInt64(CLONE_NEWUSER), UInt64(CLONE_NEWPID), UInt64(CLONE_NEWNET),
-    ]
-
-    static func masked(arg: UInt32, _ mask: UInt64, equals value: UInt64) -> scmp_arg_cmp {
-        scmp_arg_cmp(arg: arg, op: SCMP_CMP_MASKED_EQ, datum_a: mask, datum_b: value)
-    }
-
-    static func rule(_ ctx: scmp_filter_ctx, _ action: UInt32, _ call: Int32, _ name: String,
-                     _ conditions: [scmp_arg_cmp] = []) throws(Refusal) {
-        let rc = conditions.withUnsafeBufferPointer {
-            seccomp_rule_add_array(ctx, action, call, UInt32($0.count), $0.baseAddress)
-        }
-        try check(rc, "seccomp_rule_add", name)
-    }
-
-    /// libseccomp returns -errno and leaves errno alone.
-    static func check(_ rc: Int32, _ call: String, _ what: String?) throws(Refusal) {
-        guard rc == 0 else { throw .system(call: call, path: what, errno: -rc) }
     }
 }

@@ -1,5 +1,4 @@
 import CLinux
-import Glibc
 import NetnsPolicy
 
 /// The `require=IFACE` check. It runs inside the namespace, after setns and
@@ -10,9 +9,9 @@ public enum Tunnel {
     public static func requireUp(_ interface: InterfaceName, in namespace: NamespaceName) throws(Refusal) {
         let state = cl_interface_is_up(interface.value)
         if state == 1 { return }
-        if state == 0 || errno == ENODEV {
+        if state == 0 || cl_errno() == ENODEV {
             throw .denied("the tunnel is down: interface \(interface) in \(namespace) is \(state == 0 ? "down" : "missing"); ask an administrator to run netns-jail up \(namespace)")
         }
-        throw .system(call: "ioctl SIOCGIFFLAGS", path: interface.value, errno: errno)
+        throw .system(call: "ioctl SIOCGIFFLAGS", path: interface.value, errno: cl_errno())
     }
 }

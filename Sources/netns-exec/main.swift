@@ -3,7 +3,6 @@
 // is never setuid. The launch is the nine steps of DESIGN.md, in order; any
 // failure prints one line, logs it, and exits 125 without running anything.
 import CLinux
-import Glibc
 import NetnsLauncher
 import NetnsPolicy
 
@@ -12,45 +11,44 @@ let argc = Int(cl_saved_argc())
 let argv = cl_saved_argv()!
 
 /// Runs one step; a refusal ends the process (exit 125) before anything
-/// further happens. This is the only error path of the launch.
-/// (Swift does not yet infer typed throws for closures, so the closure is
-/// untyped here; every step throws only Refusal.)
-func step<T: ~Copyable>(_ log: AuditLog? = nil, _ body: () throws -> T) -> T {
-    do { return try body() } catch {
-        Console.refuse(error as? Refusal ?? .denied("internal error: \(error)"), log: log)
+/// further happens. This is the only error path of the launch. (Each
+/// closure below spells out `throws(Refusal)`: Embedded Swift has no
+/// untyped `any Error`, and Swift does not yet infer a closure's thrown type.)
+func step<T: ~Copyable>(_ log: AuditLog? = nil, _ body: () throws(Refusal) -> T) -> T {
+    do throws(Refusal) { return try body() } catch {
+        Console.refuse(error, log: log)
     }
 }
 
-@MainActor
 func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
-    let caller = step { try Caller.fromKernel() }                         // 2. who is asking
+    let caller = step { () throws(Refusal) in try Caller.fromKernel() }                  // 2. who is asking
     let log = AuditLog(caller: caller, namespace: namespace)
-    let policy = step(log) { try PolicyFile.load() }                       // 3. policy
+    let policy = step(log) { () throws(Refusal) in try PolicyFile.load() }               // 3. policy
     guard let entry = policy.entry(for: namespace),
           entry.admits(isUser: caller.isUser, isInGroup: caller.isInGroup) else {
         Console.refuse(.denied("\(caller.name) may not enter \(namespace): ask an administrator to add you to \(PolicyFile.path)"), log: log)
     }
-    let file = step(log) { try NamespaceFile(namespace) }                  // 4. namespace
-    do { try file.enter() } catch { Console.refuse(error, log: log) }       // 5. enter
+    let file = step(log) { () throws(Refusal) in try NamespaceFile(namespace) }          // 4. namespace
+    do { try file.enter() } catch { Console.refuse(error, log: log) }                       // 5. enter
     if let tunnel = entry.requiredInterface {
-        step(log) { try Tunnel.requireUp(tunnel, in: namespace) }
+        step(log) { () throws(Refusal) in try Tunnel.requireUp(tunnel, in: namespace) }
     }
-    step(log) { try MountView.build(for: namespace) }                      // 6. mount view
+    step(log) { () throws(Refusal) in try MountView.build(for: namespace) }              // 6. mount view
     #if NETNS_EXEC_PAUSE_WHILE_PRIVILEGED
     // Test builds only: stop while still privileged, so a test can show
     // that the caller cannot ptrace us now. Never in an installed binary.
     raise(SIGSTOP)
     #endif
-    step(log) { try Privileges.dropAll() }                                 // 7. drop privileges
-    step(log) { try ProcessScope.confine() }                               // 8a. Landlock
-    var environment = step(log) { try CallerEnvironment(namespace: namespace) }
-    log.launched(command: String(cString: argv[commandIndex]!))            // 9. log
-    step(log) { try SyscallFilter.loadJail() }                             // 8b. seccomp, last
+    step(log) { () throws(Refusal) in try Privileges.dropAll() }                         // 7. drop privileges
+    step(log) { () throws(Refusal) in try ProcessScope.confine() }                       // 8a. Landlock
+    var environment = step(log) { () throws(Refusal) in try CallerEnvironment(namespace: namespace) }
+    log.launched(command: String(cString: argv[commandIndex]!))                              // 9. log
+    step(log) { () throws(Refusal) in try SyscallFilter.loadJail() }                     // 8b. seccomp, last
     exit(Command.exec(argv: argv, index: commandIndex, environment: &environment))
 }
 
 // 1. Arguments
-let invocation = step {
+let invocation = step { () throws(Refusal) in
     do throws(Invocation.UsageError) {
         return try Invocation.parse(count: argc) { String(cString: argv[$0]!) }
     } catch { throw Refusal.denied(error.message) }
@@ -62,9 +60,9 @@ case .version:
     Console.out("netns-exec \(netnsExecVersion)\n")
 case .list:
     // Listing needs no privilege at all, so none is kept for it.
-    step { try Privileges.dropAll() }
-    let caller = step { try Caller.fromKernel() }
-    Listing.print(step { try PolicyFile.load() }, for: caller)
+    step { () throws(Refusal) in try Privileges.dropAll() }
+    let caller = step { () throws(Refusal) in try Caller.fromKernel() }
+    Listing.print(step { () throws(Refusal) in try PolicyFile.load() }, for: caller)
 case .launch(let namespace, let commandIndex):
     launch(namespace, commandIndex: commandIndex)
 }

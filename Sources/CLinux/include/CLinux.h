@@ -6,8 +6,33 @@
 #ifndef CLINUX_H
 #define CLINUX_H
 
+// netns-exec is built as Embedded Swift (docs/BENCHMARKS.md), which has no
+// Glibc overlay module: the launcher sees the C library only through the
+// headers below and the wrappers in this file.
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <syslog.h>
+#include <unistd.h>
+
+// --- the C library, where Swift cannot call it directly -------------------
+/// errno is a macro around a thread-local; Swift cannot read it directly.
+int cl_errno(void);
+/// open(2) and openat(2) are variadic in the headers; these are not.
+int cl_open(const char *path, int flags);
+int cl_openat(int dir, const char *path, int flags, mode_t mode);
+/// fcntl(fd, F_DUPFD_CLOEXEC, 0); fcntl is variadic.
+int cl_dup_cloexec(int fd);
+/// The permission and type bits of st_mode as mode_t (they are macros).
+extern const mode_t cl_S_IFMT, cl_S_IFDIR, cl_S_IFREG, cl_S_IWGRP, cl_S_IWOTH;
 
 // --- namespaces -----------------------------------------------------------
 extern const int cl_CLONE_NEWNET;
@@ -42,8 +67,12 @@ int cl_set_no_new_privs(void);
 /// 1 or 0, or -1 on error.
 int cl_get_no_new_privs(void);
 int cl_clear_ambient_caps(void);
-/// 1 if capability `cap` is in the ambient set, 0 if not, -1 on error.
-int cl_ambient_is_set(int cap);
+/// 1 if the ambient set is empty, 0 if not, -1 on error.
+int cl_ambient_set_is_empty(void);
+/// capset(2): empties the effective, permitted and inheritable sets.
+int cl_drop_capabilities(void);
+/// capget(2): 1 if all three sets are empty, 0 if not, -1 on error.
+int cl_capabilities_are_empty(void);
 /// PR_SET_DUMPABLE 0: kept while privileged (the kernel already does this for
 /// file-capability programs; we state it rather than rely on it).
 int cl_set_not_dumpable(void);
@@ -64,8 +93,10 @@ int cl_landlock_confine(int abi);
 /// 0 if it exists and is down, -1 with errno (ENODEV) if absent.
 int cl_interface_is_up(const char *name);
 
-// --- terminal ioctl numbers for the seccomp filter ------------------------
-extern const unsigned long cl_TIOCSTI, cl_TIOCLINUX;
+// --- seccomp ----------------------------------------------------------------
+/// seccomp(SECCOMP_SET_MODE_FILTER) with the jail's filter, generated at
+/// build time (Sources/netns-exec-filter). Needs no_new_privs. 0 or -1.
+int cl_load_jail_filter(void);
 
 // --- process start ------------------------------------------------------
 /// argc and argv as the kernel passed them, saved by a constructor.
