@@ -42,6 +42,7 @@ fi
 # --- timing: one hyperfine run, as the user, no shell in between ------------
 cmds=(-n "netns-exec" "$NX $NS /bin/true"
       -n "C reference" "$REF $NS /bin/true"
+      -n "C reference, libseccomp at run time" "$REF_RT $NS /bin/true"
       -n "sudo recipe" "sudo -n $WRAP /bin/true")
 [ -z "$FIREJAIL_NOTE" ] && cmds+=(-n "firejail" "${FIREJAIL[*]}")
 cmds+=(-n "/bin/true" "/bin/true")
@@ -79,6 +80,7 @@ peak_rss() {
 echo "== peak RSS"
 RSS_NX=$(peak_rss "$NX" "$NS" /bin/true)
 RSS_REF=$(peak_rss "$REF" "$NS" /bin/true)
+RSS_REF_RT=$(peak_rss "$REF_RT" "$NS" /bin/true)
 RSS_SUDO=$(peak_rss sudo -n "$WRAP" /bin/true)
 RSS_TRUE=$(peak_rss /bin/true)
 RSS_FJ=""
@@ -100,9 +102,11 @@ python3 "$REPO_ROOT/bench/report.py" \
     --interleaved "$SCRATCH/out/interleaved.txt" \
     --firejail-root "$FIREJAIL_ROOT_JSON" \
     --firejail-note "$FIREJAIL_NOTE" \
-    --rss "netns-exec=$RSS_NX" --rss "C reference=$RSS_REF" --rss "sudo recipe=$RSS_SUDO" \
+    --rss "netns-exec=$RSS_NX" --rss "C reference=$RSS_REF" \
+    --rss "C reference, libseccomp at run time=$RSS_REF_RT" --rss "sudo recipe=$RSS_SUDO" \
     --rss "/bin/true=$RSS_TRUE" ${RSS_FJ:+--rss "firejail=$RSS_FJ"} \
     --binary "netns-exec=$NX" --binary "C reference=$REF" \
+    --binary "C reference, libseccomp at run time=$REF_RT" \
     --machine "$MACHINE" --tools "$TOOLS" --runs "$RUNS" --warmup "$WARMUP" \
     --doc "$DOC"
 status=$?

@@ -14,11 +14,18 @@
 // namespace, slave /, /etc overlay over a detached tmpfs copy of
 // /etc/netns/NAME, fresh /sys, resolver sockets masked, 7 capabilities
 // dropped and read back, no_new_privs, 8a Landlock scope, environment from
-// /proc/self/environ, 9 syslog line, 8b seccomp (libseccomp, every ABI),
-// execvpe. Exit 125 refused, 126 cannot execute, 127 not found.
+// /proc/self/environ, 9 syslog line, 8b seccomp, execvpe. Exit 125 refused,
+// 126 cannot execute, 127 not found.
 //
-// Build: gcc -O2 -fPIE -pie ... -lseccomp -lcap; install with
-// setcap cap_sys_admin+ep (bench/bench.sh does both).
+// The seccomp filter is the one netns-exec loads: the BPF program that
+// netns-exec-filter made with libseccomp at build time (jail-filter.h, from
+// `make build`), loaded with seccomp(2). Built with -DRUNTIME_LIBSECCOMP,
+// it instead builds the same rules with libseccomp at every start, as
+// netns-exec did before; the benchmark times both.
+//
+// Build: gcc -O2 -fPIE -pie -I .build/release/launcher-build ... (and
+// -DRUNTIME_LIBSECCOMP -lseccomp); install with setcap cap_sys_admin+ep
+// (bench/setup.sh does both).
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
@@ -32,12 +39,18 @@
 #include <net/if.h>
 #include <pwd.h>
 #include <sched.h>
+#ifdef RUNTIME_LIBSECCOMP
 #include <seccomp.h>
+#else
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include "jail-filter.h"
+#endif
+#include <linux/capability.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -263,19 +276,25 @@ static void mount_view(const char *ns) {
     }
 }
 
-// 7. Capabilities: clear, no_new_privs, read back (Privileges.swift).
+// 7. Capabilities: clear, no_new_privs, read back (Privileges.swift and
+// CLinux.c: capset/capget with the version-3 structures, no libcap).
 static void drop_privileges(void) {
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) refuse("ambient", NULL);
-    cap_t empty = cap_init();
-    if (!empty || cap_set_proc(empty) != 0) refuse("capset", NULL);
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &header, data) != 0) refuse("capset", NULL);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) refuse("no_new_privs", NULL);
-    cap_t now = cap_get_proc();
-    if (!now || cap_compare(now, empty) != 0) refuse("capabilities", "still held");
-    for (int c = 0; c < (int)cap_max_bits(); c++)
-        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) != 0) refuse("ambient", "still set");
+    memset(data, 0xff, sizeof data);
+    if (syscall(SYS_capget, &header, data) != 0) refuse("capget", NULL);
+    for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+        if (data[i].effective | data[i].permitted | data[i].inheritable) refuse("capabilities", "still held");
+    for (int c = 0; c < 64; c++) {
+        int set = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0);
+        if (set == 1) refuse("ambient", "still set");
+        if (set < 0) break;  // EINVAL past the last capability
+    }
     if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) refuse("no_new_privs", "not set");
-    cap_free(now);
-    cap_free(empty);
 }
 
 // 8a. Landlock scope (CLinux.c cl_landlock_confine).
@@ -317,7 +336,16 @@ static char **caller_environment(const char *ns) {
     return envp;
 }
 
-// 8b. The seccomp filter of SyscallFilter.swift, for x86_64, x86 and x32.
+#ifndef RUNTIME_LIBSECCOMP
+// 8b. The jail's filter as netns-exec loads it (SyscallFilter.swift).
+static void load_filter(void) {
+    struct sock_fprog program = {(unsigned short)(sizeof cl_jail_filter / sizeof cl_jail_filter[0]),
+                                 (struct sock_filter *)cl_jail_filter};
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0) refuse("seccomp", NULL);
+}
+#else
+// 8b. The rules of JailFilter.swift built with libseccomp at every start,
+// for x86_64, x86 and x32.
 static void rule(scmp_filter_ctx ctx, uint32_t act, int nr, unsigned n, const struct scmp_arg_cmp *c) {
     int rc = seccomp_rule_add_array(ctx, act, nr, n, c);
     if (rc != 0) { errno = -rc; refuse("seccomp_rule_add", NULL); }
@@ -325,6 +353,7 @@ static void rule(scmp_filter_ctx ctx, uint32_t act, int nr, unsigned n, const st
 static void load_filter(void) {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) refuse("seccomp_init", "failed");
+    if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) refuse("seccomp_attr_set", "failed");
 #if defined(__x86_64__)
     if (seccomp_arch_add(ctx, SCMP_ARCH_X86) || seccomp_arch_add(ctx, SCMP_ARCH_X32)) refuse("seccomp_arch_add", "failed");
 #endif
@@ -364,6 +393,7 @@ static void load_filter(void) {
     if (rc != 0) { errno = -rc; refuse("seccomp_load", NULL); }
     seccomp_release(ctx);
 }
+#endif
 
 int main(int argc, char **argv) {
     // 1. Arguments (a leading "--" is allowed, as in netns-exec).

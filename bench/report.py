@@ -80,7 +80,8 @@ def main():
             return 2
 
     rows = []
-    order = ["/bin/true", "C reference", "netns-exec", "sudo recipe", "firejail"]
+    order = ["/bin/true", "C reference", "netns-exec", "C reference, libseccomp at run time",
+             "sudo recipe", "firejail"]
     for name in order:
         r = results.get(name)
         if r is None:

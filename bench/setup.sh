@@ -4,7 +4,7 @@
 # policy file (an existing one is put back exactly), the sudoers drop-in and
 # a scratch directory holding netns-exec and the C reference launcher with
 # their file capability; then it checks that each launcher really jails.
-# Afterwards: NS, BENCH_USER, SCRATCH, NX, REF, WRAP, user_run, die.
+# Afterwards: NS, BENCH_USER, SCRATCH, NX, REF, REF_RT, WRAP, user_run, die.
 # shellcheck shell=bash
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 # shellcheck source=../Tests/lib/testlib.sh
@@ -41,13 +41,22 @@ install_capable() {
         echo "$SCRATCH/bin/$2"
 }
 install -m 0755 -o root -g root "$NETNS_EXEC_BIN" "$SCRATCH/bin/netns-exec"
-gcc -O2 -fPIE -pie -Wall -Wextra -o "$SCRATCH/bin/ref-launcher" \
-    "$REPO_ROOT/bench/ref-launcher.c" -lseccomp -lcap || die "cannot build bench/ref-launcher.c"
-chown root:root "$SCRATCH/bin/ref-launcher"; chmod 0755 "$SCRATCH/bin/ref-launcher"
-setcap "$CAPS" "$SCRATCH/bin/netns-exec" || die "setcap failed on netns-exec"
-setcap "$CAPS" "$SCRATCH/bin/ref-launcher" || die "setcap failed on ref-launcher"
+# The C reference loads the seccomp filter that `make build` generated for
+# netns-exec (jail-filter.h); the second build makes it with libseccomp at
+# every start instead, as netns-exec did before it was precompiled.
+FILTER_DIR=$(dirname "$NETNS_EXEC_BIN")/launcher-build
+[ -f "$FILTER_DIR/jail-filter.h" ] || die "$FILTER_DIR/jail-filter.h missing; run: make build"
+gcc -O2 -fPIE -pie -Wall -Wextra -I "$FILTER_DIR" -o "$SCRATCH/bin/ref-launcher" \
+    "$REPO_ROOT/bench/ref-launcher.c" || die "cannot build bench/ref-launcher.c"
+gcc -O2 -fPIE -pie -Wall -Wextra -DRUNTIME_LIBSECCOMP -o "$SCRATCH/bin/ref-launcher-rt" \
+    "$REPO_ROOT/bench/ref-launcher.c" -lseccomp || die "cannot build bench/ref-launcher.c (libseccomp)"
+for b in netns-exec ref-launcher ref-launcher-rt; do
+    chown root:root "$SCRATCH/bin/$b"; chmod 0755 "$SCRATCH/bin/$b"
+    setcap "$CAPS" "$SCRATCH/bin/$b" || die "setcap failed on $b"
+done
 NX=$SCRATCH/bin/netns-exec
 REF=$SCRATCH/bin/ref-launcher
+REF_RT=$SCRATCH/bin/ref-launcher-rt
 
 # --- namespace, jail files, user --------------------------------------------
 [ -e "/etc/netns/$NS" ] && die "/etc/netns/$NS already exists; remove it (a previous run was killed?)"
@@ -106,6 +115,7 @@ verify() {
 echo "== checking the launchers"
 verify netns-exec "$NX" "$NS"
 verify ref-launcher "$REF" "$NS"
+verify ref-launcher-rt "$REF_RT" "$NS"
 verify sudo-recipe sudo -n "$WRAP"
 [ "$(user_run "$NX" "$NS" /bin/sh -c 'echo $NETNS_EXEC')" = "$NS" ] || die "netns-exec did not set NETNS_EXEC"
 [ "$(user_run "$REF" "$NS" /bin/sh -c 'echo $NETNS_EXEC')" = "$NS" ] || die "ref-launcher did not set NETNS_EXEC"
