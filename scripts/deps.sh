@@ -5,7 +5,7 @@
 # says what is missing: the SlackBuild path does not need the test tools.
 set -eu
 
-build_pkgs="libcap-dev libseccomp-dev pkg-config"
+build_pkgs="libseccomp-dev pkg-config gcc libc6-dev binutils libcap2-bin"
 test_pkgs="libcap2-bin nftables wireguard-tools wireguard-go iproute2 dnsmasq-base
  tcpdump curl socat python3 desktop-file-utils sudo util-linux procps psmisc
  hyperfine nscd gcc libc6-dev xz-utils strace libglib2.0-bin"
