@@ -33,7 +33,7 @@ cc=${CC:-cc}
 target=$(uname -m)-unknown-linux-gnu
 
 # Embedded Swift's standard library lives beside the toolchain's own.
-swift_bin=$(command -v "$swiftc") || { echo "build-launcher: $swiftc not found; install Swift 6.1 or later" >&2; exit 1; }
+swift_bin=$(command -v "$swiftc") || { echo "build-launcher: $swiftc not found; install a Swift toolchain (6.3.1 tested)" >&2; exit 1; }
 swift_lib=$(cd "$(dirname "$swift_bin")/../lib/swift" && pwd)
 embedded=$swift_lib/embedded/$target
 [ -d "$embedded" ] || {

@@ -109,6 +109,14 @@ check_not_contains "netns-exec imports no getenv" "getenv" "$imports"
 check_contains "control: the import list is real (it has execvpe)" "execvpe" "$imports"
 check_eq "netns-exec needs libc.so.6 and nothing else" "libc.so.6" \
     "$(readelf -d "$ESC_LAUNCHER" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ' | sed 's/ $//')"
+# Hardening of the binary (scripts/build-launcher.sh): position independent
+# (ASLR), relocations read-only after start (full RELRO), no executable
+# stack, no RUNPATH that would let a library be found next to it.
+check_contains "netns-exec is position independent" "DYN" "$(readelf -h "$ESC_LAUNCHER" | grep Type:)"
+check_contains "netns-exec has a RELRO segment" "GNU_RELRO" "$(readelf -lW "$ESC_LAUNCHER")"
+check_contains "netns-exec binds every symbol at start (full RELRO)" "BIND_NOW" "$(readelf -d "$ESC_LAUNCHER")"
+check_not_contains "netns-exec's stack is not executable" "RWE" "$(readelf -lW "$ESC_LAUNCHER" | grep GNU_STACK)"
+check_not_contains "netns-exec has no RUNPATH or RPATH" "PATH" "$(readelf -d "$ESC_LAUNCHER")"
 
 # Controls: the same objects are honoured by an unprivileged copy of the
 # launcher (not in secure mode), and SWIFT_DEBUG_HELP is live in an
