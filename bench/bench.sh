@@ -59,7 +59,7 @@ if [ -n "$FIREJAIL_NOTE" ] && command -v firejail >/dev/null 2>&1 &&
         -n "firejail (as root)" "${FIREJAIL[*]}" && FIREJAIL_ROOT_JSON=$SCRATCH/out/firejail-root.json
 fi
 
-# --- cross-check: the same three launches interleaved round by round, with
+# --- cross-check: the same launches interleaved round by round, with
 # the CPU time the kernel charged to each (bench/launchtime.c). hyperfine
 # runs one command's batch after the other, so load from other work on the
 # machine can fall on one batch only; this shows whether it did.
@@ -67,6 +67,7 @@ gcc -O2 -Wall -o "$SCRATCH/bin/launchtime" "$REPO_ROOT/bench/launchtime.c" || di
 echo "== interleaved cross-check (${BENCH_ROUNDS:-300} rounds)"
 user_run "$SCRATCH/bin/launchtime" "${BENCH_ROUNDS:-300}" "/bin/true" "/bin/true" \
     "C-reference" "$REF $NS /bin/true" "netns-exec" "$NX $NS /bin/true" \
+    "sudo-recipe" "$(command -v sudo) -n $WRAP /bin/true" \
     | tee "$SCRATCH/out/interleaved.txt" || die "launchtime failed"
 
 # --- peak RSS: ru_maxrss of the whole launch (it survives execve, so it is

@@ -136,12 +136,16 @@ def main():
         for line in open(args.interleaved):
             f = line.split()
             if len(f) == 5 and f[0] != "command":
-                inter[f[0]] = (float(f[1]), float(f[2]), float(f[3]))
+                inter[f[0]] = (float(f[1]), float(f[2]), float(f[3]), int(f[4]))
     if "netns-exec" in inter and "C-reference" in inter:
         n, c = inter["netns-exec"], inter["C-reference"]
         out.append("Cross-check, the same launches interleaved round by round (bench/launchtime.c): "
                    f"median wall {n[0]:.3f} vs {c[0]:.3f} ms (ratio {n[0] / c[0]:.2f}), "
                    f"CPU time charged per launch {n[2]:.3f} vs {c[2]:.3f} ms (ratio {n[2] / c[2]:.2f}).")
+        if "sudo-recipe" in inter and inter["sudo-recipe"][3] == 0:
+            u = inter["sudo-recipe"]
+            out[-1] += (f" The sudo recipe in the same rounds: median wall {u[0]:.3f} ms, "
+                        f"{u[0] / n[0]:.1f}× netns-exec's; CPU time {u[2]:.3f} ms, {u[2] / n[2]:.1f}×.")
         out.append("")
     out.append(f"Overhead over `/bin/true` alone: netns-exec {ms(over_nx):.3f} ms, "
                f"C reference {ms(over_ref):.3f} ms (ratio {over_nx / over_ref:.2f}).")
