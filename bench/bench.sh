@@ -16,6 +16,9 @@
 #     removed again
 #   - a scratch directory under /var/tmp (binaries with file capabilities;
 #     not /tmp, which may be nosuid and so ignore file capabilities)
+#   - firejail: installed with apt-get if missing (purged afterwards); its
+#     /etc/firejail/firejail.config, if it says restricted-network yes, is
+#     copied aside, changed to no for the run and put back with cp -a
 #
 # Knobs: BENCH_RUNS (default 1000), BENCH_WARMUP (default 50), BENCH_ROUNDS
 #        (interleaved cross-check, default 300),
@@ -30,12 +33,35 @@ RAW_DIR=$REPO_ROOT/bench/out
 # shellcheck source=setup.sh
 . "$REPO_ROOT/bench/setup.sh"
 
+# --- firejail --netns, for comparison ----------------------------------------
+# Installed for the run if it is missing (Debian), and purged again; Debian's
+# /etc/firejail/firejail.config says `restricted-network yes`, which keeps
+# --netns from everyone but root, so that one line is set to `no` for the
+# run and the file is put back byte for byte (cp -a) at exit, as the policy
+# file is. firejail must then pass the same jail check as the others.
 FIREJAIL_NOTE=""
 FIREJAIL=(firejail --quiet --noprofile "--netns=$NS" /bin/true)
+FJ_CONF=/etc/firejail/firejail.config
+if ! command -v firejail >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing firejail for the run (purged afterwards)"
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends firejail >/dev/null 2>&1; then
+        on_exit "DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq firejail firejail-profiles >/dev/null 2>&1"
+    fi
+fi
 if ! command -v firejail >/dev/null 2>&1; then
-    FIREJAIL_NOTE="firejail is not installed"
-elif ! fj_err=$(user_run "${FIREJAIL[@]}" 2>&1); then
-    FIREJAIL_NOTE="not runnable as an unprivileged user here: $(printf '%s' "$fj_err" | head -n 1)"
+    FIREJAIL_NOTE="firejail is not installed and could not be installed"
+else
+    if [ -f "$FJ_CONF" ] && grep -Eq '^[[:space:]]*restricted-network[[:space:]]+yes' "$FJ_CONF"; then
+        cp -a "$FJ_CONF" "$SCRATCH/firejail.config.saved" || die "cannot back up $FJ_CONF"
+        on_exit "cp -a '$SCRATCH/firejail.config.saved' '$FJ_CONF'"
+        sed -i 's/^\([[:space:]]*restricted-network[[:space:]]\{1,\}\)yes/\1no/' "$FJ_CONF"
+        echo "  note firejail: restricted-network set to no in $FJ_CONF for this run (restored at exit)"
+    fi
+    if fj_err=$(user_run "${FIREJAIL[@]}" 2>&1); then
+        verify firejail firejail --quiet --noprofile "--netns=$NS"
+    else
+        FIREJAIL_NOTE="not runnable as an unprivileged user here: $(printf '%s' "$fj_err" | head -n 1)"
+    fi
 fi
 [ -n "$FIREJAIL_NOTE" ] && echo "  note firejail: $FIREJAIL_NOTE"
 
@@ -51,13 +77,6 @@ user_run hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" \
     --export-json "$SCRATCH/out/results.json" "${cmds[@]}" || die "hyperfine failed"
 
 FIREJAIL_ROOT_JSON=""
-if [ -n "$FIREJAIL_NOTE" ] && command -v firejail >/dev/null 2>&1 &&
-   firejail --quiet --noprofile "--netns=$NS" /bin/true >/dev/null 2>&1; then
-    # Not comparable (root, so none of the user checks), shown for scale only.
-    echo "== firejail as root, for scale only"
-    hyperfine -N --style basic --warmup 5 --runs 50 --export-json "$SCRATCH/out/firejail-root.json" \
-        -n "firejail (as root)" "${FIREJAIL[*]}" && FIREJAIL_ROOT_JSON=$SCRATCH/out/firejail-root.json
-fi
 
 # --- cross-check: the same launches interleaved round by round, with
 # the CPU time the kernel charged to each (bench/launchtime.c). hyperfine

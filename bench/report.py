@@ -149,6 +149,8 @@ def main():
         out.append("")
     out.append(f"Overhead over `/bin/true` alone: netns-exec {ms(over_nx):.3f} ms, "
                f"C reference {ms(over_ref):.3f} ms (ratio {over_nx / over_ref:.2f}).")
+    if "firejail" in results:
+        out[-1] += f" firejail / netns-exec: {results['firejail']['mean'] / nx:.1f}."
     out.append("")
     out.append("| binary | file size | loaded (text+data+bss) | dynamic relocations | shared libraries |")
     out.append("|---|---|---|---|---|")

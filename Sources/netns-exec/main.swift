@@ -11,39 +11,39 @@ let argc = Int(cl_saved_argc())
 let argv = cl_saved_argv()!
 
 /// Runs one step; a refusal ends the process (exit 125) before anything
-/// further happens. This is the only error path of the launch. (Each
-/// closure below spells out `throws(Refusal)`: Embedded Swift has no
-/// untyped `any Error`, and Swift does not yet infer a closure's thrown type.)
-func step<T: ~Copyable>(_ log: AuditLog? = nil, _ body: () throws(Refusal) -> T) -> T {
+/// further happens. This is the only error path of the launch. (Closures
+/// below spell out `throws(Refusal)`: Embedded Swift has no untyped
+/// `any Error`, and Swift does not yet infer a closure's thrown type.)
+func step<T: ~Copyable>(log: AuditLog? = nil, _ body: () throws(Refusal) -> T) -> T {
     do throws(Refusal) { return try body() } catch {
         Console.refuse(error, log: log)
     }
 }
 
 func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
-    let caller = step { () throws(Refusal) in try Caller.fromKernel() }                  // 2. who is asking
+    let caller = step(Caller.fromKernel)                                         // 2. who is asking
     let log = AuditLog(caller: caller, namespace: namespace)
-    let policy = step(log) { () throws(Refusal) in try PolicyFile.load() }               // 3. policy
+    let policy = step(log: log, PolicyFile.load)                                 // 3. policy
     guard let entry = policy.entry(for: namespace),
           entry.admits(isUser: caller.isUser, isInGroup: caller.isInGroup) else {
         Console.refuse(.denied("\(caller.name) may not enter \(namespace): ask an administrator to add you to \(PolicyFile.path)"), log: log)
     }
-    let file = step(log) { () throws(Refusal) in try NamespaceFile(namespace) }          // 4. namespace
-    do { try file.enter() } catch { Console.refuse(error, log: log) }                       // 5. enter
+    let file = step(log: log) { () throws(Refusal) in try NamespaceFile(namespace) }  // 4. namespace
+    do { try file.enter() } catch { Console.refuse(error, log: log) }            // 5. enter
     if let tunnel = entry.requiredInterface {
-        step(log) { () throws(Refusal) in try Tunnel.requireUp(tunnel, in: namespace) }
+        step(log: log) { () throws(Refusal) in try Tunnel.requireUp(tunnel, in: namespace) }
     }
-    step(log) { () throws(Refusal) in try MountView.build(for: namespace) }              // 6. mount view
+    step(log: log) { () throws(Refusal) in try MountView.build(for: namespace) }  // 6. mount view
     #if NETNS_EXEC_PAUSE_WHILE_PRIVILEGED
     // Test builds only: stop while still privileged, so a test can show
     // that the caller cannot ptrace us now. Never in an installed binary.
     raise(SIGSTOP)
     #endif
-    step(log) { () throws(Refusal) in try Privileges.dropAll() }                         // 7. drop privileges
-    step(log) { () throws(Refusal) in try ProcessScope.confine() }                       // 8a. Landlock
-    var environment = step(log) { () throws(Refusal) in try CallerEnvironment(namespace: namespace) }
-    log.launched(command: String(cString: argv[commandIndex]!))                              // 9. log
-    step(log) { () throws(Refusal) in try SyscallFilter.loadJail() }                     // 8b. seccomp, last
+    step(log: log, Privileges.dropAll)                                           // 7. drop privileges
+    step(log: log, ProcessScope.confine)                                         // 8a. Landlock
+    var environment = step(log: log) { () throws(Refusal) in try CallerEnvironment(namespace: namespace) }
+    log.launched(command: String(cString: argv[commandIndex]!))                  // 9. log
+    step(log: log, SyscallFilter.loadJail)                                       // 8b. seccomp, last
     exit(Command.exec(argv: argv, index: commandIndex, environment: &environment))
 }
 
@@ -60,9 +60,9 @@ case .version:
     Console.out("netns-exec \(netnsExecVersion)\n")
 case .list:
     // Listing needs no privilege at all, so none is kept for it.
-    step { () throws(Refusal) in try Privileges.dropAll() }
-    let caller = step { () throws(Refusal) in try Caller.fromKernel() }
-    Listing.print(step { () throws(Refusal) in try PolicyFile.load() }, for: caller)
+    step(Privileges.dropAll)
+    let caller = step(Caller.fromKernel)
+    Listing.print(step(PolicyFile.load), for: caller)
 case .launch(let namespace, let commandIndex):
     launch(namespace, commandIndex: commandIndex)
 }
