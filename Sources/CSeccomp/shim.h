@@ -28,6 +28,8 @@ CS_SYSCALL(fsmount)
 CS_SYSCALL(fspick)
 CS_SYSCALL(mount_setattr)
 CS_SYSCALL(io_uring_setup)
+CS_SYSCALL(io_uring_enter)
+CS_SYSCALL(io_uring_register)
 #undef CS_SYSCALL
 
 #include <linux/sched.h>   /* CLONE_NEW*: sched.h hides them behind _GNU_SOURCE */

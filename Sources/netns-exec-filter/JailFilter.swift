@@ -82,6 +82,13 @@ enum JailFilter {
         // path. EPERM is what the kernel itself answers when io_uring is
         // disabled by sysctl, so programs already fall back to epoll.
         try rule(ctx, eperm, cs_sys_io_uring_setup(), "io_uring_setup")
+        // A ring made outside the jail can still be handed in (inherited,
+        // or passed over a Unix socket). Submitting to it, or registering
+        // files and buffers with it, goes through these two calls; refusing
+        // them leaves such a ring unusable except for a kernel-polled
+        // (SQPOLL) ring while its poller is awake (SECURITY.md, "Known gaps").
+        try rule(ctx, eperm, cs_sys_io_uring_enter(), "io_uring_enter")
+        try rule(ctx, eperm, cs_sys_io_uring_register(), "io_uring_register")
 
         // Changing the mount view (both mount APIs). Without capabilities
         // these fail already; the rules keep it so if a user namespace is

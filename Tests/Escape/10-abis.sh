@@ -19,7 +19,7 @@ escape_setup
 denied="setns-badfd unshare-net unshare-user unshare-time clone-newnet clone-newuser
  mount umount2 pivot_root chroot open_tree move_mount fsopen fsconfig fsmount fspick
  mount_setattr
- tiocsti tiocsti-hi tioclinux tioclinux-hi io_uring_setup"
+ tiocsti tiocsti-hi tioclinux tioclinux-hi io_uring_setup io_uring_enter io_uring_register"
 # Ordinary calls that must keep working in the jail (the filter is a
 # deny-list, not a sandbox).
 allowed="clone-plain socket-inet"
@@ -102,6 +102,8 @@ for abi in x64 i386; do
     check_eq "control $abi clone3(NULL, 0): the kernel alone says EINVAL" EINVAL "$(result "$outside" "$abi" clone3)"
     check_eq "control $abi open_tree(missing): the kernel alone says ENOENT" ENOENT "$(result "$outside" "$abi" open_tree)"
     check_eq "control $abi io_uring_setup(NULL): the kernel alone says EFAULT" EFAULT "$(result "$outside" "$abi" io_uring_setup)"
+    check_eq "control $abi io_uring_enter(-1): the kernel alone says EBADF" EBADF "$(result "$outside" "$abi" io_uring_enter)"
+    check_eq "control $abi io_uring_register(-1, 0): the kernel alone says EINVAL" EINVAL "$(result "$outside" "$abi" io_uring_register)"
 done
 # i386 socketcall(SYS_SOCKET, args): the family is in memory, out of the
 # filter's reach, so libseccomp fails the whole SYS_SOCKET sub-call closed.
@@ -119,6 +121,15 @@ case $uring_outside in
     ok) pass "control: io_uring AF_VSOCK socket works outside the jail (the path was real)" ;;
     setup:*) skip "io_uring is disabled on this kernel ($uring_outside); the control cannot run" ;;
     *) fail "control: io_uring AF_VSOCK outside gave $uring_outside" ;;
+esac
+# A ring made outside and inherited through the launcher: the jailed
+# program cannot submit to it. (The control uses it from outside.)
+check_eq "an io_uring ring inherited from outside: io_uring_enter EPERM in the jail" "enter:EPERM" \
+    "$(outside "$ESC_URING" hold "$ESC_LAUNCHER" "$ESC_JAIL" "$ESC_URING" enter-inherited)"
+case $uring_outside in
+    setup:*) skip "io_uring is disabled on this kernel; no inherited-ring control" ;;
+    *) check_eq "control: the same inherited ring works outside the jail" ok \
+           "$(outside "$ESC_URING" hold "$ESC_URING" enter-inherited)" ;;
 esac
 
 suite_end

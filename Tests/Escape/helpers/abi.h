@@ -31,7 +31,8 @@ static const struct nxesc_call nxesc_calls[] = {
     {"mount_setattr", 442, 442, 442},  {"ptrace", 101, 26, 521},
     {"kill", 62, 37, 62},              {"pidfd_open", 434, 434, 434},
     {"pidfd_getfd", 438, 438, 438},    {"process_vm_writev", 311, 348, 540},
-    {"io_uring_setup", 425, 425, 425},
+    {"io_uring_setup", 425, 425, 425}, {"io_uring_enter", 426, 426, 426},
+    {"io_uring_register", 427, 427, 427},
 };
 #define NXESC_X32_BIT 0x40000000L
 

@@ -145,6 +145,8 @@ int main(int argc, char **argv) {
     else if (!strncmp(p, "tiocsti", 7) || !strncmp(p, "tioclinux", 9))
         r = argc > 3 && !strcmp(argv[3], "stdin") ? on_stdin(p) : on_pty(p);
     else if (!strcmp(p, "io_uring_setup")) r = call("io_uring_setup", 1, 0, 0, 0, 0, 0);  // NULL params: EFAULT
+    else if (!strcmp(p, "io_uring_enter")) r = call("io_uring_enter", -1, 0, 0, 0, 0, 0);     // no ring: EBADF
+    else if (!strcmp(p, "io_uring_register")) r = call("io_uring_register", -1, 0, 0, 0, 0, 0); // opcode 0, no args: EINVAL
     else { fprintf(stderr, "try-syscall: unknown probe %s\n", p); return 2; }
 
     puts(nxesc_result(r));

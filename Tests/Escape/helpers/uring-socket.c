@@ -4,8 +4,14 @@
 // io_uring operations never pass through the seccomp filter, so a filter
 // rule on socket(2) alone would not stop an AF_VSOCK socket made this way.
 // Test helper only; no liburing, just the raw ring.
+//
+//   uring-socket hold CMD [ARG...]   makes a ring, leaves it open across
+//                                    exec (NXESC_RING_FD=N) and runs CMD
+//   uring-socket enter-inherited     io_uring_enter on that inherited ring:
+//                                    "ok" or "enter:ERRNO"
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/io_uring.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +22,31 @@
 #include <unistd.h>
 
 int main(int argc, char **argv) {
+    if (argc > 2 && !strcmp(argv[1], "hold")) {
+        struct io_uring_params held;
+        memset(&held, 0, sizeof held);
+        int fd = (int)syscall(__NR_io_uring_setup, 4, &held);
+        if (fd < 0) { printf("setup:%s\n", strerrorname_np(errno)); return 0; }
+        // The kernel makes ring descriptors close-on-exec; a caller that
+        // wants to hand one in has to clear that on purpose.
+        if (fcntl(fd, F_SETFD, 0) != 0) { printf("fcntl:%s\n", strerrorname_np(errno)); return 1; }
+        char number[16];
+        snprintf(number, sizeof number, "%d", fd);
+        setenv("NXESC_RING_FD", number, 1);
+        fflush(stdout);
+        execv(argv[2], argv + 2);
+        printf("exec:%s\n", strerrorname_np(errno));
+        return 1;
+    }
+    if (argc > 1 && !strcmp(argv[1], "enter-inherited")) {
+        const char *number = getenv("NXESC_RING_FD");
+        if (!number) { puts("no-ring"); return 1; }
+        // A no-op enter: nothing to submit, nothing to wait for.
+        long r = syscall(__NR_io_uring_enter, atoi(number), 0, 0, 0, NULL, 0);
+        if (r < 0) printf("enter:%s\n", strerrorname_np(errno));
+        else puts("ok");
+        return 0;
+    }
     int family = argc > 1 && !strcmp(argv[1], "inet") ? AF_INET : AF_VSOCK;
     struct io_uring_params params;
     memset(&params, 0, sizeof params);
