@@ -346,6 +346,7 @@ static void load_filter(void) {
 #else
 // 8b. The rules of JailFilter.swift built with libseccomp at every start,
 // for x86_64, x86 and x32.
+static int export_only;
 static void rule(scmp_filter_ctx ctx, uint32_t act, int nr, unsigned n, const struct scmp_arg_cmp *c) {
     int rc = seccomp_rule_add_array(ctx, act, nr, n, c);
     if (rc != 0) { errno = -rc; refuse("seccomp_rule_add", NULL); }
@@ -384,18 +385,30 @@ static void load_filter(void) {
     struct scmp_arg_cmp above = {0, SCMP_CMP_GE, AF_NETLINK + 1, 0};
     rule(ctx, noaf, SCMP_SYS(socket), 1, &above);
     rule(ctx, eperm, SCMP_SYS(io_uring_setup), 0, NULL);
+    rule(ctx, eperm, SCMP_SYS(io_uring_enter), 0, NULL);
+    rule(ctx, eperm, SCMP_SYS(io_uring_register), 0, NULL);
     const int mounts[] = {SCMP_SYS(mount), SCMP_SYS(umount), SCMP_SYS(umount2),
                           SCMP_SYS(pivot_root), SCMP_SYS(chroot), SCMP_SYS(open_tree),
                           SCMP_SYS(move_mount), SCMP_SYS(fsopen), SCMP_SYS(fsconfig),
                           SCMP_SYS(fsmount), SCMP_SYS(fspick), SCMP_SYS(mount_setattr)};
     for (size_t i = 0; i < sizeof mounts / sizeof mounts[0]; i++) rule(ctx, eperm, mounts[i], 0, NULL);
-    int rc = seccomp_load(ctx);
-    if (rc != 0) { errno = -rc; refuse("seccomp_load", NULL); }
+    int rc = export_only ? seccomp_export_bpf(ctx, 1) : seccomp_load(ctx);
+    if (rc != 0) { errno = -rc; refuse(export_only ? "seccomp_export_bpf" : "seccomp_load", NULL); }
     seccomp_release(ctx);
+    if (export_only) exit(0);
+}
+static void export_filter(void) {
+    export_only = 1;
+    load_filter();
 }
 #endif
 
 int main(int argc, char **argv) {
+#ifdef RUNTIME_LIBSECCOMP
+    // For Tests/Escape/10-abis.sh: the BPF libseccomp makes of these rules,
+    // which must be netns-exec's compiled-in program byte for byte.
+    if (argc == 2 && strcmp(argv[1], "--export-bpf") == 0) export_filter();
+#endif
     // 1. Arguments (a leading "--" is allowed, as in netns-exec).
     int i = 1;
     if (i < argc && strcmp(argv[i], "--") == 0) i++;

@@ -132,4 +132,24 @@ case $uring_outside in
            "$(outside "$ESC_URING" hold "$ESC_URING" enter-inherited)" ;;
 esac
 
+# The filter compiled into netns-exec (made at build time by
+# netns-exec-filter from Sources/netns-exec-filter/JailFilter.swift) against
+# what libseccomp makes at run time of the C reference's own copy of the
+# rules (bench/ref-launcher.c): two independent transcriptions of the rule
+# table, which must give the same program byte for byte.
+filter_header=$(dirname "$ESC_BUILD")/launcher-build/jail-filter.h
+if gcc -O2 -DRUNTIME_LIBSECCOMP -o "$ESC_DIR/ref-launcher-rt" bench/ref-launcher.c -lseccomp; then
+    "$ESC_DIR/ref-launcher-rt" --export-bpf >"$ESC_DIR/filter.rt.bpf"
+    python3 -c '
+import re, struct, sys
+rows = re.findall(r"\{(0x[0-9a-f]+), (\d+), (\d+), (0x[0-9a-f]+)\},", open(sys.argv[1]).read())
+sys.stdout.buffer.write(b"".join(struct.pack("<HBBI", int(c, 16), int(t), int(f), int(k, 16)) for c, t, f, k in rows))
+' "$filter_header" >"$ESC_DIR/filter.built.bpf"
+    check "the compiled-in filter has instructions" test -s "$ESC_DIR/filter.built.bpf"
+    check "the compiled-in filter is byte for byte what libseccomp builds from the C reference's rules" \
+        cmp -s "$ESC_DIR/filter.built.bpf" "$ESC_DIR/filter.rt.bpf"
+else
+    fail "building bench/ref-launcher.c with libseccomp"
+fi
+
 suite_end
