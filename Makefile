@@ -4,7 +4,7 @@
 #   make demo       a jailed program reaching a simulated internet through WireGuard
 #   make install    into $(DESTDIR)$(PREFIX); as root it also applies the file capabilities
 #   make uninstall
-#   make bench | package | fuzz   (see README.md)
+#   make bench | bench-steps | package | fuzz   (see README.md)
 
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -36,7 +36,7 @@ TEST_BIN   := .build-test/release
 CAPS       := cap_sys_admin+ep
 
 .PHONY: all deps test-deps build test-build test unit-test integration-test \
-        install uninstall demo bench package fuzz clean pause-build static-cxx
+        install uninstall demo bench bench-steps package fuzz clean pause-build static-cxx
 
 all: build
 
@@ -99,6 +99,10 @@ demo: test-deps build
 
 bench: test-deps build
 	bash bench/bench.sh
+
+# What each launch step costs (the C reference with one step left out).
+bench-steps: test-deps build
+	bash bench/steps.sh
 
 package: build
 	bash packaging/slackware/make-package.sh

@@ -61,6 +61,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
+// bench/steps.sh builds variants with one step left out (-DSKIP_OVERLAY,
+// ...) to measure what each step costs; -DEXEC_ONLY gives a capability
+// program that does nothing but exec. The benchmark's builds define none.
+
 #ifndef POLICY_DIR
 #define POLICY_DIR "/etc"
 #endif
@@ -255,10 +259,14 @@ static void etc_overlay(const char *ns) {
 static void mount_view(const char *ns) {
     if (unshare(CLONE_NEWNS) != 0) refuse("unshare", NULL);
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) refuse("mount / slave", NULL);
-    etc_overlay(ns);
-    if (umount2("/sys", MNT_DETACH) != 0 && errno != EINVAL) refuse("umount /sys", NULL);
     unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+#ifndef SKIP_OVERLAY
+    etc_overlay(ns);
+#endif
+#ifndef SKIP_SYS
+    if (umount2("/sys", MNT_DETACH) != 0 && errno != EINVAL) refuse("umount /sys", NULL);
     if (mount("sysfs", "/sys", "sysfs", ro, NULL) != 0) refuse("mount /sys", NULL);
+#endif
     // ResolverSockets: cover each existing directory once.
     static const char *const dirs[] = {"/run/nscd", "/var/run/nscd", "/run/systemd/resolve",
                                        "/run/avahi-daemon", "/var/run/avahi-daemon"};
@@ -272,7 +280,9 @@ static void mount_view(const char *ns) {
             dup |= seen[j].st_dev == st.st_dev && seen[j].st_ino == st.st_ino;
         if (dup) continue;
         seen[nseen++] = st;
+#ifndef SKIP_MASKS
         if (mount("tmpfs", dirs[i], "tmpfs", ro, "size=4k,mode=0755") != 0) refuse(dirs[i], NULL);
+#endif
     }
 }
 
@@ -404,6 +414,10 @@ static void export_filter(void) {
 #endif
 
 int main(int argc, char **argv) {
+#ifdef EXEC_ONLY
+    if (argc > 2) execv(argv[2], argv + 2);
+    return 127;
+#endif
 #ifdef RUNTIME_LIBSECCOMP
     // For Tests/Escape/10-abis.sh: the BPF libseccomp makes of these rules,
     // which must be netns-exec's compiled-in program byte for byte.
@@ -423,7 +437,11 @@ int main(int argc, char **argv) {
     ngroups = getgroups(0, NULL);
     if (ngroups < 0 || !(groups = calloc((size_t)ngroups + 1, sizeof *groups))) refuse("getgroups", NULL);
     if ((ngroups = getgroups(ngroups, groups)) < 0) refuse("getgroups", NULL);
+#ifndef SKIP_NSS
     struct passwd *pw = getpwuid(getuid());
+#else
+    struct passwd *pw = NULL;
+#endif
     if (pw) snprintf(caller_name, sizeof caller_name, "%s", pw->pw_name);
     else snprintf(caller_name, sizeof caller_name, "uid %u", (unsigned)getuid());
 
@@ -433,12 +451,20 @@ int main(int argc, char **argv) {
     if (setns(nsfd, CLONE_NEWNET) != 0) refuse("setns", NULL);                             // 5
     close(nsfd);
     if (require[0]) require_up(require);
+#ifndef SKIP_MOUNTNS
     mount_view(ns_name);                                                                   // 6
+#endif
     drop_privileges();                                                                     // 7
+#ifndef SKIP_LANDLOCK
     landlock_confine();                                                                    // 8a
+#endif
     char **envp = caller_environment(ns_name);
+#ifndef SKIP_SYSLOG
     log_line(LOG_INFO, "%s (uid %u) entered %s: %s", command[0]);                           // 9
+#endif
+#ifndef SKIP_FILTER
     load_filter();                                                                         // 8b
+#endif
     execvpe(command[0], command, envp);
     int e = errno;
     dprintf(2, "ref-launcher: %s: %s\n", command[0], strerror(e));

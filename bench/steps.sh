@@ -1,0 +1,51 @@
+#!/bin/bash
+# bench/steps.sh (make bench-steps): what each launch step costs, measured
+# by leaving it out of the C reference launcher one at a time
+# (bench/ref-launcher.c built with -DSKIP_<STEP>) and timing every variant
+# interleaved round by round with the full reference (bench/launchtime.c),
+# as the benchmark user, in the set-up of `make bench` (bench/setup.sh).
+# "exec only" is a capability program that does nothing but exec the
+# command: the price of the second execve itself. Run as root; it writes
+# nothing into docs/. BENCH_ROUNDS (default 400).
+set -u
+set -o pipefail
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROUNDS=${BENCH_ROUNDS:-400}
+# shellcheck source=setup.sh
+. "$REPO_ROOT/bench/setup.sh"
+
+gcc -O2 -Wall -o "$SCRATCH/bin/launchtime" "$REPO_ROOT/bench/launchtime.c" || die "cannot build launchtime"
+
+steps="OVERLAY SYS MASKS MOUNTNS NSS LANDLOCK SYSLOG FILTER"
+args=("/bin/true" "/bin/true" "full" "$REF $NS /bin/true")
+for step in $steps EXEC_ONLY; do
+    flag=-DSKIP_$step
+    [ "$step" = EXEC_ONLY ] && flag=-DEXEC_ONLY
+    # Unused-function warnings are expected: the step's code is left out.
+    gcc -O2 -fPIE -pie -I "$FILTER_DIR" "$flag" -o "$SCRATCH/bin/ref-$step" \
+        "$REPO_ROOT/bench/ref-launcher.c" 2>/dev/null || die "cannot build the $step variant"
+    bin=$(install_capable "$SCRATCH/bin/ref-$step" "ref-$step.cap") || die "cannot install the $step variant"
+    args+=("$step" "$bin $NS /bin/true")
+done
+[ "$(user_run "$SCRATCH/bin/ref-EXEC_ONLY.cap" "$NS" /bin/sh -c 'echo ok')" = ok ] ||
+    die "the exec-only variant does not run its command"
+
+echo "== $ROUNDS interleaved rounds"
+user_run "$SCRATCH/bin/launchtime" "$ROUNDS" "${args[@]}" | tee "$SCRATCH/out/steps.txt" ||
+    die "launchtime failed"
+echo
+echo "== what leaving each step out saves (CPU time per launch against the full reference)"
+awk '
+    $1 == "full" { full = $4 }
+    $1 == "/bin/true" { base = $4 }
+    NR > 1 && $1 != "full" && $1 != "/bin/true" { cpu[$1] = $4; order[++n] = $1 }
+    END {
+        for (i = 1; i <= n; i++) {
+            s = order[i]
+            if (s == "EXEC_ONLY")
+                printf "  %-10s %6.3f ms over /bin/true (a capability program that only execs)\n", s, cpu[s] - base
+            else
+                printf "  %-10s %6.3f ms\n", s, full - cpu[s]
+        }
+        printf "  full reference: %.3f ms, /bin/true alone: %.3f ms\n", full, base
+    }' "$SCRATCH/out/steps.txt"
