@@ -111,4 +111,4 @@ fuzz:
 	bash fuzz/run.sh
 
 clean:
-	rm -rf .build .build-test .build-pause .build-static-cxx build
+	rm -rf .build .build-test .build-pause .build-filter .build-static-cxx build
