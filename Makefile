@@ -22,7 +22,7 @@ SWIFT      ?= swift
 # -lstdc++ itself, so -static-libstdc++ has no effect (and gold rejects
 # it); a -L directory that holds only a libstdc++.a symlink makes that
 # -lstdc++ resolve to the archive.
-LAUNCHER   := sh scripts/build-launcher.sh
+LAUNCHER   := bash scripts/build-launcher.sh
 STATIC_CXX := $(CURDIR)/.build-static-cxx
 RELEASE    := -c release --static-swift-stdlib --disable-local-rpath \
               -Xlinker -L$(STATIC_CXX) -Xswiftc -Xclang-linker -Xswiftc -static-libgcc

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # scripts/build-launcher.sh OUTDIR [-DFLAG ...]
 #
 # Builds the privileged launcher, OUTDIR/netns-exec, as Embedded Swift.
@@ -16,6 +16,7 @@
 # -DFLAG arguments become Swift compile-time conditions (the Makefile's
 # test and pause builds). Environment: SWIFTC, SWIFT, CC, CFLAGS_EXTRA.
 set -eu
+set -o pipefail
 
 [ $# -ge 1 ] || { echo "usage: scripts/build-launcher.sh OUTDIR [-DFLAG ...]" >&2; exit 2; }
 out=$1
@@ -44,15 +45,16 @@ embedded=$swift_lib/embedded/$target
 work=$out/launcher-build
 mkdir -p "$out" "$work"
 
-swiftflags="-enable-experimental-feature Embedded -wmo -Osize -target $target"
-swiftflags="$swiftflags -I $work -I $repo/Sources/CLinux/include"
-swiftflags="$swiftflags -Xcc -D_GNU_SOURCE $*"
+swiftflags=(-enable-experimental-feature Embedded -wmo -Osize -target "$target"
+            -I "$work" -I "$repo/Sources/CLinux/include" -Xcc -D_GNU_SOURCE "$@")
 
 # Hardening for a program that runs with a capability: stack protector,
 # fortified libc calls, position independent (ASLR), read-only relocations
 # bound at start (full RELRO), no executable stack.
-cflags="-O2 -fPIE -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong -Wall -Wextra ${CFLAGS_EXTRA:-}"
-ldflags="-pie -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack"
+cflags=(-O2 -fPIE -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong -Wall -Wextra)
+# shellcheck disable=SC2206  # CFLAGS_EXTRA is a flag list, split on purpose
+[ -n "${CFLAGS_EXTRA:-}" ] && cflags+=($CFLAGS_EXTRA)
+ldflags=(-pie -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack)
 
 # The seccomp filter: netns-exec-filter (SwiftPM, its own scratch path so
 # that the release flags of netns-jail's build are not disturbed) prints
@@ -66,20 +68,19 @@ swift=${SWIFT:-$(dirname "$swift_bin")/swift}
 "$repo/.build-filter/debug/netns-exec-filter" >"$work/jail-filter.h.tmp"
 mv -f "$work/jail-filter.h.tmp" "$work/jail-filter.h"
 
-# shellcheck disable=SC2086  # flag lists are split on purpose
 {
-    "$swiftc" $swiftflags -parse-as-library -module-name NetnsPolicy \
+    "$swiftc" "${swiftflags[@]}" -parse-as-library -module-name NetnsPolicy \
         -emit-module -emit-module-path "$work/NetnsPolicy.swiftmodule" \
         -c -o "$work/NetnsPolicy.o" "$repo"/Sources/NetnsPolicy/*.swift
-    "$swiftc" $swiftflags -parse-as-library -module-name NetnsLauncher \
+    "$swiftc" "${swiftflags[@]}" -parse-as-library -module-name NetnsLauncher \
         -emit-module -emit-module-path "$work/NetnsLauncher.swiftmodule" \
         -c -o "$work/NetnsLauncher.o" "$repo"/Sources/NetnsLauncher/*.swift
-    "$swiftc" $swiftflags -module-name netns_exec \
+    "$swiftc" "${swiftflags[@]}" -module-name netns_exec \
         -c -o "$work/main.o" "$repo"/Sources/netns-exec/*.swift
-    "$cc" $cflags -I "$repo/Sources/CLinux/include" -I "$work" -c -o "$work/CLinux.o" "$repo/Sources/CLinux/CLinux.c"
+    "$cc" "${cflags[@]}" -I "$repo/Sources/CLinux/include" -I "$work" -c -o "$work/CLinux.o" "$repo/Sources/CLinux/CLinux.c"
     # The Unicode tables are needed only for non-ASCII string comparison;
     # the linker takes the members that are referenced.
-    "$cc" $ldflags -o "$out/netns-exec.tmp" \
+    "$cc" "${ldflags[@]}" -o "$out/netns-exec.tmp" \
         "$work/main.o" "$work/NetnsLauncher.o" "$work/NetnsPolicy.o" "$work/CLinux.o" \
         "$embedded/libswiftUnicodeDataTables.a"
 }
