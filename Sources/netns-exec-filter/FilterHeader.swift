@@ -1,0 +1,24 @@
+/// The C header that CLinux.c includes: the program as a constant
+/// `struct sock_filter` array, and a macro naming the machine it was made
+/// on, which CLinux.c checks against the one it is compiled for.
+enum FilterHeader {
+    static func text(_ program: BPFProgram, machine: String, libseccomp: String) -> String {
+        var out = """
+        // Generated at build time by netns-exec-filter (Sources/netns-exec-filter)
+        // with libseccomp \(libseccomp) on \(machine). Do not edit: the rules and
+        // the reason for each are in JailFilter.swift. \(program.instructions.count) instructions.
+        #define CL_JAIL_FILTER_FOR_\(machine) 1
+        static const struct sock_filter cl_jail_filter[] = {
+
+        """
+        for i in program.instructions {
+            out += "    {\(hex(i.code, digits: 4)), \(i.jumpTrue), \(i.jumpFalse), \(hex(i.operand, digits: 8))},\n"
+        }
+        return out + "};\n"
+    }
+
+    static func hex<T: BinaryInteger>(_ value: T, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return "0x" + String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+}
