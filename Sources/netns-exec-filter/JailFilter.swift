@@ -1,7 +1,8 @@
 import CSeccomp
 import Glibc
 
-/// The seccomp filter, loaded last before execve (after it, the launcher
+/// The jail's seccomp rules. This program runs at build time; the launcher
+/// loads the BPF made of them last before execve (after it, the launcher
 /// makes no call the filter has to allow; this is bubblewrap's rule).
 ///
 /// The default is allow: the jail is a network boundary, not a general
@@ -11,6 +12,9 @@ import Glibc
 /// for every ABI this kernel runs: on x86_64 that is x86_64, i386 and x32,
 /// because a 64-bit process can enter the kernel through `int $0x80` or the
 /// x32 bit and a filter that knew only x86_64 would not see those calls.
+/// Which ABIs are named is decided on the machine that builds the filter;
+/// an ABI left out is not open, because libseccomp's default for an
+/// architecture the filter does not name is to kill the caller.
 /// SECURITY.md lists each rule with its reason.
 enum JailFilter {
     /// A libseccomp context holding every rule. The caller exports and
