@@ -82,9 +82,8 @@ FIREJAIL_ROOT_JSON=""
 # the CPU time the kernel charged to each (bench/launchtime.c). hyperfine
 # runs one command's batch after the other, so load from other work on the
 # machine can fall on one batch only; this shows whether it did.
-gcc -O2 -Wall -o "$SCRATCH/bin/launchtime" "$REPO_ROOT/bench/launchtime.c" || die "cannot build bench/launchtime.c"
 echo "== interleaved cross-check (${BENCH_ROUNDS:-300} rounds)"
-user_run "$SCRATCH/bin/launchtime" "${BENCH_ROUNDS:-300}" "/bin/true" "/bin/true" \
+user_run "$LAUNCHTIME" "${BENCH_ROUNDS:-300}" "/bin/true" "/bin/true" \
     "C-reference" "$REF $NS /bin/true" "netns-exec" "$NX $NS /bin/true" \
     "sudo-recipe" "$(command -v sudo) -n $WRAP /bin/true" \
     | tee "$SCRATCH/out/interleaved.txt" || die "launchtime failed"

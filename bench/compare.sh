@@ -16,7 +16,6 @@ ROUNDS=${BENCH_ROUNDS:-400}
 # shellcheck source=setup.sh
 . "$REPO_ROOT/bench/setup.sh"
 
-gcc -O2 -Wall -o "$SCRATCH/bin/launchtime" "$REPO_ROOT/bench/launchtime.c" || die "cannot build launchtime"
 lt_args=("/bin/true" "/bin/true" "C-reference" "$REF $NS /bin/true")
 hf_args=(-n "C reference" "$REF $NS /bin/true")
 for arg in "$@"; do
@@ -28,7 +27,7 @@ for arg in "$@"; do
     hf_args+=(-n "$name" "$bin $NS /bin/true")
 done
 echo "== $ROUNDS interleaved rounds"
-user_run "$SCRATCH/bin/launchtime" "$ROUNDS" "${lt_args[@]}" || die "launchtime failed"
+user_run "$LAUNCHTIME" "$ROUNDS" "${lt_args[@]}" || die "launchtime failed"
 if [ "${HYPERFINE:-0}" = 1 ]; then
     user_run hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" "${hf_args[@]}" | grep -E "Benchmark|Time"
 fi

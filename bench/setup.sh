@@ -4,7 +4,8 @@
 # policy file (an existing one is put back exactly), the sudoers drop-in and
 # a scratch directory holding netns-exec and the C reference launcher with
 # their file capability; then it checks that each launcher really jails.
-# Afterwards: NS, BENCH_USER, SCRATCH, NX, REF, REF_RT, WRAP, user_run, die.
+# Afterwards: NS, BENCH_USER, SCRATCH, NX, REF, REF_RT, WRAP, LAUNCHTIME,
+# FILTER_DIR, user_run, die.
 # shellcheck shell=bash
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 # shellcheck source=../Tests/lib/testlib.sh
@@ -57,6 +58,11 @@ done
 NX=$SCRATCH/bin/netns-exec
 REF=$SCRATCH/bin/ref-launcher
 REF_RT=$SCRATCH/bin/ref-launcher-rt
+
+# bench/launchtime.c: the interleaved timer that bench.sh, compare.sh and
+# steps.sh all use.
+LAUNCHTIME=$SCRATCH/bin/launchtime
+gcc -O2 -Wall -o "$LAUNCHTIME" "$REPO_ROOT/bench/launchtime.c" || die "cannot build bench/launchtime.c"
 
 # --- namespace, jail files, user --------------------------------------------
 [ -e "/etc/netns/$NS" ] && die "/etc/netns/$NS already exists; remove it (a previous run was killed?)"

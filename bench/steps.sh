@@ -14,7 +14,6 @@ ROUNDS=${BENCH_ROUNDS:-400}
 # shellcheck source=setup.sh
 . "$REPO_ROOT/bench/setup.sh"
 
-gcc -O2 -Wall -o "$SCRATCH/bin/launchtime" "$REPO_ROOT/bench/launchtime.c" || die "cannot build launchtime"
 
 steps="OVERLAY SYS MASKS MOUNTNS NSS LANDLOCK SYSLOG FILTER"
 args=("/bin/true" "/bin/true" "full" "$REF $NS /bin/true")
@@ -31,7 +30,7 @@ done
     die "the exec-only variant does not run its command"
 
 echo "== $ROUNDS interleaved rounds"
-user_run "$SCRATCH/bin/launchtime" "$ROUNDS" "${args[@]}" | tee "$SCRATCH/out/steps.txt" ||
+user_run "$LAUNCHTIME" "$ROUNDS" "${args[@]}" | tee "$SCRATCH/out/steps.txt" ||
     die "launchtime failed"
 echo
 echo "== what leaving each step out saves (CPU time per launch against the full reference)"

@@ -1,8 +1,10 @@
-// Thin C under the launcher: the Linux calls and constants that Swift's Glibc
-// module does not import (variadic functions, function-like macros, ioctl
-// request numbers, and kernel structs newer than the libc headers).
-// Each wrapper does one call and returns what the kernel returned; errno is
-// left for the Swift side to read. Names carry the `cl_` prefix.
+// Thin C under the launcher: the Linux calls and constants Swift cannot use
+// directly (variadic functions, function-like macros, errno, ioctl request
+// numbers, kernel structs newer than the libc headers), and the mount and
+// namespace calls with the exact C types the kernel takes (the headers'
+// enum constants arrive in Swift as Int). Each wrapper does one call and
+// returns what the kernel returned; errno is left for the Swift side to
+// read. Names carry the `cl_` prefix.
 #ifndef CLINUX_H
 #define CLINUX_H
 
