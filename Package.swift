@@ -33,8 +33,13 @@ let package = Package(
 
         // --- the admin tool ---
         .target(name: "JailKit", dependencies: ["NetnsPolicy"]),
+        // Two calls for `netns-jail doctor` that Swift's Glibc module lacks
+        // (Landlock's syscall, getxattr). A dependency of the tool, not of
+        // JailKit, so that fuzz/run.sh still compiles JailKit's sources alone.
+        .target(name: "CDoctor"),
         .executableTarget(name: "netns-jail", dependencies: [
             "JailKit",
+            "CDoctor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

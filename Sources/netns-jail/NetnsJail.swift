@@ -13,6 +13,7 @@ struct NetnsJail: ParsableCommand {
         VerifyCommand.self,
         ListCommand.self,
         DesktopCommand.self,
+        DoctorCommand.self,
     ]
 
     static let configuration = CommandConfiguration(
