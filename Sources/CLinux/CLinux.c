@@ -115,6 +115,11 @@ int cl_detached_tmpfs(const char *size_option) {
     return mnt;
 }
 
+int cl_attach_mount(int mount_fd, int directory_fd) {
+    return (int)syscall(SYS_move_mount, mount_fd, "", directory_fd, "",
+                        MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
 int cl_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
 int cl_get_no_new_privs(void) { return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0); }
 int cl_clear_ambient_caps(void) {
@@ -175,20 +180,41 @@ int cl_landlock_abi(void) {
                         LANDLOCK_CREATE_RULESET_VERSION);
 }
 
-int cl_landlock_confine(int abi) {
+int cl_landlock_confine(int scoped) {
     struct cl_landlock_ruleset_attr attr = {0};
-    // Handling MAKE_BLOCK with no rule that grants it forbids creating block
-    // devices, which an unprivileged user cannot do anyway (CAP_MKNOD). It is
-    // the cheapest way to make a valid ruleset on ABI 1-5; the domain itself
-    // is what matters: a process in a Landlock domain cannot ptrace, read
-    // /proc/PID/mem of, or pidfd_getfd from a process outside that domain.
-    attr.handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_BLOCK;
-    if (abi >= 6)
+    // What matters is the domain itself: a process in a Landlock domain
+    // cannot ptrace, open /proc/PID/mem of, process_vm_writev into or
+    // pidfd_getfd from a process outside it. The ruleset must handle
+    // something, and whatever it handles must not get in the program's way.
+    //
+    // Any ruleset that handles a filesystem right also forbids moving a
+    // file to another directory (EXDEV) unless it grants REFER there. So
+    // ABI 6 handles no filesystem right at all, only scopes, and ABI 2-5
+    // handle REFER alone and grant it beneath the root: a domain that
+    // changes nothing about what the filesystem allows.
+    int rule_root = -1;
+    if (scoped) {
         attr.scoped = CL_LANDLOCK_SCOPE_SIGNAL | CL_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
+    } else {
+        attr.handled_access_fs = LANDLOCK_ACCESS_FS_REFER;
+    }
+    // The kernel takes a struct larger than its own when the extra fields
+    // are zero, so the same 24 bytes serve every ABI.
     int fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
     if (fd < 0) return -1;
-    int rc = (int)syscall(SYS_landlock_restrict_self, fd, 0);
+    int rc = 0;
+    if (!scoped) {
+        rule_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        struct landlock_path_beneath_attr beneath = {
+            .allowed_access = LANDLOCK_ACCESS_FS_REFER,
+            .parent_fd = rule_root,
+        };
+        rc = rule_root < 0 ? -1
+           : (int)syscall(SYS_landlock_add_rule, fd, LANDLOCK_RULE_PATH_BENEATH, &beneath, 0);
+    }
+    if (rc == 0) rc = (int)syscall(SYS_landlock_restrict_self, fd, 0);
     int saved = errno;
+    if (rule_root >= 0) close(rule_root);
     close(fd);
     errno = saved;
     return rc;

@@ -14,8 +14,10 @@ public struct AuditLog: Sendable {
         self.namespace = namespace.value
     }
 
-    public func launched(command: String) {
-        emit(LOG_INFO, "\(who) entered \(namespace): \(Quoted.text(command))")
+    /// The isolation is logged so that an administrator sees which guard
+    /// each launch got (it depends on the kernel; see ProcessIsolation).
+    public func launched(command: String, isolation: ProcessIsolation) {
+        emit(LOG_INFO, "\(who) entered \(namespace): \(Quoted.text(command)); isolation: \(isolation.summary)")
     }
 
     public func refused(_ reason: String) {

@@ -7,8 +7,9 @@ import NetnsPolicy
 /// refuses a lower layer nested inside another (/etc/netns/NAME is inside
 /// /etc), so the jail's files are copied into a tmpfs that has no path at
 /// all (fsopen/fsmount), which becomes the overlay's top layer. After the
-/// overlay is mounted the tmpfs descriptor is closed and nothing can reach
-/// the copy except through the read-only overlay.
+/// overlay is mounted the tmpfs is detached again and its descriptor
+/// closed, and nothing can reach the copy except through the read-only
+/// overlay.
 ///
 /// Only regular files owned by root and not writable by group or other are
 /// accepted, in a directory with the same properties; anything else is a
@@ -40,9 +41,30 @@ enum EtcOverlay {
         for name in names {
             try copy(name, from: dir, directory: path, into: layer)
         }
-        let options = "lowerdir=/proc/self/fd/\(layer):/etc"
+        try mountOverlay(layer: layer, attachingAt: dir)
+    }
+
+    /// Mounts the read-only overlay of `layer` over /etc.
+    ///
+    /// Kernels before 6.15 take an overlay layer only from a mount attached
+    /// in the caller's mount namespace (a detached one gives EINVAL), so the
+    /// layer is first attached on the jail's own directory, which we hold
+    /// open and have checked. That happens in our private namespace, whose
+    /// mounts never propagate to the host (MountView makes it a slave).
+    /// overlayfs keeps its own private clone of each layer, so once the
+    /// overlay exists the attachment is undone and the copy is again
+    /// reachable only through the read-only overlay.
+    static func mountOverlay(layer: Int32, attachingAt directory: Int32) throws(Refusal) {
+        guard cl_attach_mount(layer, directory) == 0 else {
+            throw .system(call: "move_mount", path: "tmpfs on /etc/netns", errno: cl_errno())
+        }
+        let attached = "/proc/self/fd/\(layer)"
+        let options = "lowerdir=\(attached):/etc"
         guard cl_mount("overlay", "/etc", "overlay", cl_MS_RDONLY, options) == 0 else {
             throw .system(call: "mount", path: "overlay on /etc", errno: cl_errno())
+        }
+        guard cl_umount2(attached, cl_MNT_DETACH) == 0 else {
+            throw .system(call: "umount2", path: "tmpfs on /etc/netns", errno: cl_errno())
         }
     }
 

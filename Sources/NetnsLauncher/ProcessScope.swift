@@ -1,30 +1,61 @@
 import CLinux
+import NetnsPolicy
 
-/// Keeps the jailed program away from the user's processes outside the jail.
+/// Keeps the jailed program away from the user's processes outside the
+/// jail, with whichever kernel mechanism ProcessIsolation.choose picks
+/// (the reasoning lives there, beside the rule, so that `netns-jail doctor`
+/// reports exactly what happens here).
 ///
-/// Those processes share the user's uid, so without more the program could
-/// ptrace one of them, write its /proc/PID/mem, or take one of its sockets
-/// with pidfd_getfd, and so act in the host's network namespace: a full
-/// escape. A Landlock domain closes all of these precisely: a process in a
-/// domain may not use ptrace-class access on a process outside it (Landlock
-/// ABI 1, Linux 5.13), and from ABI 6 (Linux 6.12) it may not signal one
-/// either. Inside the jail gdb and strace keep working on the program's own
-/// children, which a seccomp ban on ptrace would have broken.
-///
-/// Without Landlock the launch is refused: the brief is that one bypass is
-/// worse than a missing feature. SECURITY.md says how to enable Landlock.
+/// Inside the jail gdb and strace keep working on the program's own
+/// children under either mechanism, which a seccomp ban on ptrace would
+/// have broken.
 public enum ProcessScope {
-    public static func confine() throws(Refusal) {
-        let abi = cl_landlock_abi()
-        guard abi >= 1 else {
-            let code = cl_errno()
-            if code == ENOSYS || code == EOPNOTSUPP {
-                throw .denied("this kernel has no Landlock (needs Linux 5.13+ with landlock in the lsm= list), so jailed programs could trace your other processes; refusing. See SECURITY.md")
+    static let yamaScopePath = "/proc/sys/kernel/yama/ptrace_scope"
+
+    /// Applies the guard; returns it, for the audit log. Runs after every
+    /// privilege is gone: it reads only world-readable kernel settings, and
+    /// Landlock requires no_new_privs, which Privileges.dropAll sets.
+    public static func confine(allowsHostPtrace: Bool) throws(Refusal) -> ProcessIsolation {
+        let isolation = ProcessIsolation.choose(landlockABI: try landlockABI(),
+                                                yamaScope: try yamaScope(),
+                                                allowsHostPtrace: allowsHostPtrace)
+        switch isolation {
+        case .landlock(_, let scoped):
+            guard cl_landlock_confine(scoped ? 1 : 0) == 0 else {
+                throw .system(call: "landlock_restrict_self", path: nil, errno: cl_errno())
             }
-            throw .system(call: "landlock_create_ruleset", path: nil, errno: code)
+        case .yama, .unguarded:
+            // Yama is system-wide and already applies to us; nothing to set.
+            break
+        case .unavailable(let reason):
+            throw .denied(reason)
         }
-        guard cl_landlock_confine(abi) == 0 else {
-            throw .system(call: "landlock_restrict_self", path: nil, errno: cl_errno())
+        return isolation
+    }
+
+    /// nil when the kernel has no Landlock (not built, or not in lsm=).
+    static func landlockABI() throws(Refusal) -> Int? {
+        let abi = cl_landlock_abi()
+        if abi >= 1 { return Int(abi) }
+        let code = cl_errno()
+        if code == ENOSYS || code == EOPNOTSUPP { return nil }
+        throw .system(call: "landlock_create_ruleset", path: nil, errno: code)
+    }
+
+    /// nil when Yama is not active (its sysctl exists only then).
+    static func yamaScope() throws(Refusal) -> Int? {
+        let fd = cl_open(yamaScopePath, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        if fd < 0 {
+            if cl_errno() == ENOENT { return nil }
+            throw .system(call: "open", path: yamaScopePath, errno: cl_errno())
         }
+        defer { close(fd) }
+        // A single digit and a newline; procfs answers a small read whole.
+        var bytes = [UInt8](repeating: 0, count: 8)
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        guard n > 0, bytes[0] >= UInt8(ascii: "0"), bytes[0] <= UInt8(ascii: "9") else {
+            throw .system(call: "read", path: yamaScopePath, errno: n < 0 ? cl_errno() : EINVAL)
+        }
+        return Int(bytes[0] - UInt8(ascii: "0"))
     }
 }

@@ -6,14 +6,19 @@ public struct PolicyEntry: Equatable, Sendable {
     /// `require=IFACE`: refuse to launch unless IFACE exists in the
     /// namespace and is up. This is how "the tunnel is down" is detected.
     public let requiredInterface: InterfaceName?
+    /// `host-ptrace=allow`: launch even where the kernel offers neither
+    /// Landlock nor Yama, so the jailed program may trace the user's
+    /// processes outside the jail. See ProcessIsolation.
+    public let allowsHostPtrace: Bool
     /// Where the entry came from, for messages and logs.
     public let line: Int
 
     public init(namespace: NamespaceName, members: [Member],
-                requiredInterface: InterfaceName?, line: Int) {
+                requiredInterface: InterfaceName?, allowsHostPtrace: Bool = false, line: Int) {
         self.namespace = namespace
         self.members = members
         self.requiredInterface = requiredInterface
+        self.allowsHostPtrace = allowsHostPtrace
         self.line = line
     }
 

@@ -4,7 +4,7 @@
 ///     line    = [ entry ] [ "#" comment ] newline
 ///     entry   = NAMESPACE { member | option }
 ///     member  = USER | "@" GROUP
-///     option  = "require=" IFACE
+///     option  = "require=" IFACE | "host-ptrace=allow"
 ///
 /// Tokens are separated by spaces or tabs (a trailing CR is tolerated). Only
 /// printable ASCII is allowed outside comments. A namespace may appear once,
@@ -53,13 +53,20 @@ struct PolicyParser {
 
         var members: [Member] = []
         var required: InterfaceName?
+        var allowsHostPtrace = false
         var lineIsValid = true
         for token in tokens.dropFirst() {
             if let eq = token.firstIndex(of: "=") {
                 let key = String(token[..<eq])
                 let value = String(token[token.index(after: eq)...])
+                if key == "host-ptrace" {
+                    if value == "allow" { allowsHostPtrace = true; continue }
+                    fail(number, "host-ptrace= takes only 'allow' (see netns-exec.conf(5))")
+                    lineIsValid = false
+                    continue
+                }
                 guard key == "require" else {
-                    fail(number, "unknown option \(Quoted.text(key)); the only option is require=INTERFACE")
+                    fail(number, "unknown option \(Quoted.text(key)); the options are require=INTERFACE and \(ProcessIsolation.optOutOption)")
                     lineIsValid = false
                     continue
                 }
@@ -87,7 +94,8 @@ struct PolicyParser {
             return
         }
         entries.append(PolicyEntry(namespace: namespace, members: members,
-                                   requiredInterface: required, line: number))
+                                   requiredInterface: required, allowsHostPtrace: allowsHostPtrace,
+                                   line: number))
     }
 
     private mutating func fail(_ line: Int, _ message: String) {

@@ -40,9 +40,11 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     raise(SIGSTOP)
     #endif
     step(log: log, Privileges.dropAll)                                           // 7. drop privileges
-    step(log: log, ProcessScope.confine)                                         // 8a. Landlock
+    let isolation = step(log: log) { () throws(Refusal) in                      // 8a. process isolation
+        try ProcessScope.confine(allowsHostPtrace: entry.allowsHostPtrace)
+    }
     var environment = step(log: log) { () throws(Refusal) in try CallerEnvironment(namespace: namespace) }
-    log.launched(command: String(cString: argv[commandIndex]!))                  // 9. log
+    log.launched(command: String(cString: argv[commandIndex]!), isolation: isolation)  // 9. log
     step(log: log, SyscallFilter.loadJail)                                       // 8b. seccomp, last
     exit(Command.exec(argv: argv, index: commandIndex, environment: &environment))
 }

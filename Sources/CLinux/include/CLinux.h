@@ -63,6 +63,10 @@ extern const int cl_O_PATH;
 /// The new mount API (Linux 5.2): a detached tmpfs that no path reaches.
 /// Returns a mount fd (O_CLOEXEC) or -1.
 int cl_detached_tmpfs(const char *size_option);
+/// move_mount(2) of a detached mount fd onto the directory open as
+/// `directory_fd`: attaches it in the caller's mount namespace, on the very
+/// directory that descriptor names (no path is looked up). 0 or -1.
+int cl_attach_mount(int mount_fd, int directory_fd);
 
 // --- privileges -----------------------------------------------------------
 int cl_set_no_new_privs(void);
@@ -84,11 +88,13 @@ int cl_set_dumpable(void);
 // --- Landlock (struct and syscalls may be newer than the libc headers) ----
 /// The best Landlock ABI the kernel offers, or -1 (errno ENOSYS/EOPNOTSUPP).
 int cl_landlock_abi(void);
-/// Put the calling thread in a Landlock domain that denies nothing on the
-/// filesystem a user could do anyway, but scopes ptrace (ABI >= 1) and,
-/// when `abi` >= 6, signals and abstract sockets.
+/// Put the calling thread in a Landlock domain that restricts nothing on the
+/// filesystem but scopes ptrace-class access. `scoped` (ABI >= 6): the
+/// ruleset handles only the signal and abstract-socket scopes. Otherwise
+/// (ABI >= 2) it handles LANDLOCK_ACCESS_FS_REFER and grants it beneath
+/// `/`, so renames and links across directories still work.
 /// Requires no_new_privs. Returns 0 or -1.
-int cl_landlock_confine(int abi);
+int cl_landlock_confine(int scoped);
 
 // --- interfaces -----------------------------------------------------------
 /// 1 if the interface exists and is IFF_UP in the current network namespace,
