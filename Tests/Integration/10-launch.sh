@@ -126,6 +126,22 @@ check_contains "and says so" "netns-exec: $BOB may not enter any namespace" "$er
 check_eq "--version matches VERSION" "netns-exec $(cat "$REPO_ROOT/VERSION")" "$(as_user $ALICE "$NX" --version)"
 as_user $ALICE "$NX" --help | grep -q '^usage: netns-exec'; check_eq "--help prints usage and exits 0" 0 "${PIPESTATUS[0]}"
 
+# --- moving files across directories (no EXDEV) ------------------------------
+# The guard against the user's other processes must not break programs:
+# a Landlock ruleset that handles a filesystem right without granting REFER
+# makes every cross-directory rename fail with EXDEV (qBittorrent's IPC
+# socket among them). ProcessIsolation picks a ruleset that keeps them.
+install -d -m 0700 -o $ALICE "$SCRATCH/alice-moves" "$SCRATCH/alice-control"
+got=$(as_user $ALICE "$NX" $NS python3 "$REPO_ROOT/Tests/lib/crossdir.py" "$SCRATCH/alice-moves" | tr '\n' ' ')
+check_eq "jail: rename, link and an IPC socket move across directories" \
+    "rename=ok link=ok socket-rename=ok socket-connect=ok " "$got"
+if [ "$(landlock_abi)" -ge 1 ]; then
+    got=$(as_user $ALICE python3 "$REPO_ROOT/Tests/lib/crossdir.py" --old-ruleset "$SCRATCH/alice-control" | tr '\n' ' ')
+    check_contains "control: the ruleset netns-exec used before gives EXDEV" "rename=EXDEV link=EXDEV socket-rename=EXDEV" "$got"
+else
+    echo "  note no Landlock on this kernel: the EXDEV control cannot be shown here"
+fi
+
 # --- syslog: one authpriv line per launch and per refusal ---------------------
 LOGSOCK=$SCRATCH/log.sock
 socat -u UNIX-RECV:"$LOGSOCK",mode=666 OPEN:"$SCRATCH/syslog",creat,append &
@@ -147,6 +163,7 @@ log=$(cat "$SCRATCH/syslog" 2>/dev/null)
 check_contains "launch logged at authpriv.info (<86>)" "<86>" "$log"
 check_contains "launch line names user, uid, namespace and command" "netns-exec[" "$log"
 check_contains "launch line content" "$ALICE (uid $(id -u $ALICE)) entered $NS: 'true'" "$log"
+check_contains "launch line names the guard this kernel gives" "entered $NS: 'true'; isolation: $(expected_isolation)" "$log"
 check_contains "refusal logged at authpriv.notice (<85>)" "<85>" "$log"
 check_contains "refusal line content" "$BOB (uid $(id -u $BOB)) refused for $NS" "$log"
 

@@ -134,6 +134,29 @@ check_eq "no capability: refused with 125" 125 $rc
 check_contains "no capability: says how to fix it" "netns-exec: netns-exec lacks CAP_SYS_ADMIN: install it with make install as root, or run as root: setcap cap_sys_admin+ep '$SCRATCH/bin/netns-exec-nocap'" "$err"
 check "no capability: command did not run" test ! -e "$MARK"
 
+# --- a kernel with no guard against the user's other processes -----------------
+# Without Landlock (ABI 2+) and with Yama at 0 a jailed program could ptrace
+# the user's programs outside the jail: refused, unless the namespace's line
+# gives that up by name. Only a kernel without usable Landlock can show
+# this (the guest matrix's Slackware profile); Yama's scope is lowered for
+# the check and put back.
+YAMA=/proc/sys/kernel/yama/ptrace_scope
+if [ "$(landlock_abi)" -lt 2 ] && [ -w "$YAMA" ] && [ "$(cat "$YAMA")" -lt 3 ]; then
+    old_scope=$(cat "$YAMA")
+    on_exit "echo $old_scope >$YAMA"
+    echo 0 >"$YAMA"
+    refused "netns-exec: this kernel has" $NS
+    refused "sysctl kernel.yama.ptrace_scope=1" $NS
+    write_test_policy "$NS $USER_A host-ptrace=allow"
+    rm -f "$MARK"
+    as_user $USER_A "$NX" $NS touch "$MARK"
+    check "host-ptrace=allow: the namespace that gave the guard up launches" test -e "$MARK"
+    echo "$old_scope" >"$YAMA"
+    write_test_policy "$POLICY_OK"
+else
+    echo "  note this kernel has Landlock (ABI $(landlock_abi)); the no-guard refusal is shown in the guest matrix"
+fi
+
 # And after all that, the good case still works.
 as_user $USER_A "$NX" $NS touch "$MARK" || echo "rc=$?" >&2
 check "a good launch after the refusals" test -e "$MARK"

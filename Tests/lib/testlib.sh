@@ -190,3 +190,25 @@ make_netns() {
     ip netns add "$1" || return 1
     on_exit "ip netns del $1"
 }
+
+# --- what the kernel gives (computed here, apart from the launcher) --------
+# landlock_abi: the running kernel's Landlock ABI, 0 when it has none.
+landlock_abi() {
+    python3 -c 'import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+print(max(0, libc.syscall(444, None, 0, 1)))'
+}
+
+# expected_isolation: the guard netns-exec must pick on this kernel, in the
+# words of its audit line (ProcessIsolation.summary), worked out from the
+# kernel directly so that a wrong choice in the launcher shows.
+expected_isolation() {
+    local abi scope
+    abi=$(landlock_abi)
+    scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null)
+    if [ "$abi" -ge 6 ]; then echo "landlock (ABI $abi, scoped)"
+    elif [ "$abi" -ge 2 ]; then echo "landlock (ABI $abi)"
+    elif [ -n "$scope" ] && [ "$scope" -ge 1 ]; then echo "yama (ptrace_scope $scope)"
+    else echo refused; fi
+}
