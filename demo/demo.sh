@@ -29,7 +29,7 @@ JAIL=demo_jail IFC=demo_wg0 USR=nxdemo
 TOPO_JAIL_BIN=$REPO_ROOT/.build/release/netns-jail
 
 # Colour only on a terminal.
-if [ -t 1 ]; then B=$'\033[1m' C=$'\033[36m' D=$'\033[2m' N=$'\033[0m'; else B= C= D= N=; fi
+if [ -t 1 ]; then B=$'\033[1m' C=$'\033[36m' D=$'\033[2m' G=$'\033[32m' R=$'\033[1;31m' N=$'\033[0m'; else B= C= D= G= R= N=; fi
 heading() { printf "\n${B}==== %s${N}\n" "$*"; }
 note() { printf '%s\n' "$*" | fold -s -w 76 | sed 's/^/  /'; }
 # shown LABEL CMD...: print the command as LABEL$ ..., run it, indent its output.
@@ -43,14 +43,32 @@ shown() {
 # the simulated host.
 on_host() { host_run "$USR" "$@"; }
 in_jail() { host_run "$USR" "$launcher" "$JAIL" "$@"; }
-shown_host() { printf "  ${C}%s@host\$${N} %s\n" "$USR" "$*"; on_host "$@" 2>&1 | sed 's/^/      /'; }
+# shown_host and shown_jail keep what the command printed in LAST, for expect.
+shown_host() { printf "  ${C}%s@host\$${N} %s\n" "$USR" "$*"; LAST=$(on_host "$@" 2>&1); printf '%s\n' "$LAST" | sed 's/^/      /'; }
 # shown_root TEXT CMD...: print TEXT as what root types, run CMD.
 shown_root() {
     local text=$1; shift
     printf "  ${C}root@host#${N} %s\n" "$text"
     "$@" 2>&1 | sed 's/^/      /'
 }
-shown_jail() { printf "  ${C}%s@host\$${N} netns-exec %s %s\n" "$USR" "$JAIL" "$*"; in_jail "$@" 2>&1 | sed 's/^/      /'; }
+shown_jail() { printf "  ${C}%s@host\$${N} netns-exec %s %s\n" "$USR" "$JAIL" "$*"; LAST=$(in_jail "$@" 2>&1); LAST_STATUS=$?; printf '%s\n' "$LAST" | sed 's/^/      /'; }
+
+# expect WHAT NEEDLE TEXT: a demo that shows a jail that does not work must
+# not end as if it did. Every claim the demo makes is checked; a failed one
+# is marked where it happens and makes the demo exit 1 at the end.
+FAILED=0
+expect() {
+    case "$3" in
+        *"$2"*) printf "  ${G}ok${N} %s\n" "$1" ;;
+        *) printf "  ${R}FAILED${N} %s (expected %q)\n" "$1" "$2"; FAILED=$((FAILED + 1)) ;;
+    esac
+}
+expect_not() {
+    case "$3" in
+        *"$2"*) printf "  ${R}FAILED${N} %s (found %q)\n" "$1" "$2"; FAILED=$((FAILED + 1)) ;;
+        *) printf "  ${G}ok${N} %s\n" "$1" ;;
+    esac
+}
 
 printf "${B}netns-exec demo: a VPN jail built by netns-jail, entered by netns-exec${N}\n"
 heading "0. A sandbox for the demo"
@@ -100,11 +118,15 @@ shown_root "cat /etc/netns-exec.conf" cat /etc/netns-exec.conf
 
 heading "5. Who does the internet think we are?"
 shown_host curl -s -m 5 "http://$TOPO_WEB/"
+expect "the host arrives as itself" "$TOPO_HOST_ADDR" "$LAST"
 shown_jail curl -s -m 5 "http://$TOPO_WEB/"
+expect "the jailed program arrives as the VPN" "$TOPO_VPN_PUBLIC" "$LAST"
 shown_jail curl -s -m 5 "http://[$TOPO_WEB6]/"
+expect "the jailed program arrives as the VPN over IPv6" "$TOPO_VPN_PUBLIC6" "$LAST"
 note "The host is $TOPO_HOST_ADDR; the jailed curl arrives as the provider, $TOPO_VPN_PUBLIC (and $TOPO_VPN_PUBLIC6 over IPv6)."
 shown_host getent ahostsv4 whoami.test
 shown_jail getent ahostsv4 whoami.test
+expect "the jail resolves through the VPN's DNS" "$TOPO_VPN_ANSWER" "$LAST"
 note "Names: the host's DNS says $TOPO_HOST_ANSWER, the provider's says $TOPO_VPN_ANSWER. The jail asks the provider's."
 
 heading "6. The jail's view beside the host's"
@@ -131,14 +153,23 @@ ip -n "$JAIL" link del "$IFC"
 wait_for 20 test ! -d "/proc/$cpid"
 sed 's/^/      /' "$TOPO_DIR/client.out"
 note "Before the crash it was $TOPO_VPN_PUBLIC; after it, no network at all: the jail holds only lo and a drop-everything kill switch, so nothing falls back to the host's uplink."
+expect "the jailed client reached the internet as the VPN before the crash" "$TOPO_VPN_PUBLIC" "$(cat "$TOPO_DIR/client.out")"
 printf '  the IP server saw requests from:\n'
 awk '$2 != "/ready" {print $1}' "$TOPO_DIR/web.log" | sort | uniq -c | sed 's/^/    /'
+expect_not "no jailed request arrived from the host's address after the crash" "$TOPO_HOST_ADDR" \
+    "$(awk '$2 != "/ready" {print $1}' "$TOPO_DIR/web.log" | sed 1d)"
 note "$TOPO_HOST_ADDR is the host's own curl in step 5; everything the jail sent came from the provider's address."
 
 heading "8. netns-jail down"
 shown_root "netns-jail down $JAIL" jail_cmd down "$JAIL"
 shown_jail curl -s -m 5 "http://$TOPO_WEB/"
+expect "netns-exec refuses once the jail is gone" "netns-exec:" "$LAST"
 note "With the jail gone, netns-exec refuses to run the command at all."
 
 heading "Done"
 note "Cleaning up: namespaces, processes, the demo user and the sandbox."
+if [ "$FAILED" -ne 0 ]; then
+    printf "\n${R}demo: FAILED: %d of the checks above; the jail does not work on this machine (as root, run: netns-jail doctor)${N}\n" "$FAILED" >&2
+    exit 1
+fi
+printf "\n${B}demo: every check passed${N}\n"
