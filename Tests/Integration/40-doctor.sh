@@ -53,6 +53,10 @@ libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 r = libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint(1))  # landlock_create_ruleset, VERSION
 print(r if r >= 0 else 0)')
+case $abi in
+    [0-9]*) ;;
+    *) fail "read the Landlock ABI with python3 (got '$abi')"; suite_end ;;
+esac
 if [ -r /sys/kernel/security/lsm ]; then
     lsm=$(cat /sys/kernel/security/lsm)
 else
