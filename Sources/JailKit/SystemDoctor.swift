@@ -2,9 +2,10 @@ import Glibc
 import NetnsPolicy
 
 /// `netns-jail doctor`: what this kernel and system give the jails, one
-/// SystemCheck each, in the order an administrator would fix them. Lines
-/// are handed to `report` as they are found, because the probes take a
-/// moment and a hung probe should show where.
+/// SystemCheck each: the kernel, how jailed programs are isolated, the
+/// launcher's policy, the probes, the launcher. Lines are handed to
+/// `report` as they are found, because the probes take a moment and a hung
+/// probe should show where.
 public struct SystemDoctor {
     /// The kernel's answer to landlock_create_ruleset (made by the caller:
     /// Swift cannot call the variadic syscall(2)).

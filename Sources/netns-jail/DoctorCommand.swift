@@ -27,7 +27,7 @@ struct DoctorCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The netns-exec to check. Default: the one beside this netns-jail, else the first on PATH.", valueName: "path"))
     var launcher: String?
 
-    @Option(name: .long, help: ArgumentHelp("The netns-exec policy to read for host-ptrace=allow.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The netns-exec policy to check; installed launchers read only /etc/netns-exec.conf.", valueName: "path"))
     var policy: String = PolicyCheck.installedPath
 
     func validate() throws {
