@@ -397,6 +397,9 @@ static void load_filter(void) {
     rule(ctx, eperm, SCMP_SYS(io_uring_setup), 0, NULL);
     rule(ctx, eperm, SCMP_SYS(io_uring_enter), 0, NULL);
     rule(ctx, eperm, SCMP_SYS(io_uring_register), 0, NULL);
+    rule(ctx, eperm, SCMP_SYS(add_key), 0, NULL);
+    rule(ctx, eperm, SCMP_SYS(request_key), 0, NULL);
+    rule(ctx, eperm, SCMP_SYS(keyctl), 0, NULL);
     const int mounts[] = {SCMP_SYS(mount), SCMP_SYS(umount), SCMP_SYS(umount2),
                           SCMP_SYS(pivot_root), SCMP_SYS(chroot), SCMP_SYS(open_tree),
                           SCMP_SYS(move_mount), SCMP_SYS(fsopen), SCMP_SYS(fsconfig),

@@ -30,6 +30,9 @@ CS_SYSCALL(mount_setattr)
 CS_SYSCALL(io_uring_setup)
 CS_SYSCALL(io_uring_enter)
 CS_SYSCALL(io_uring_register)
+CS_SYSCALL(add_key)
+CS_SYSCALL(request_key)
+CS_SYSCALL(keyctl)
 #undef CS_SYSCALL
 
 #include <linux/sched.h>   /* CLONE_NEW*: sched.h hides them behind _GNU_SOURCE */

@@ -94,6 +94,18 @@ enum JailFilter {
         try rule(ctx, eperm, cs_sys_io_uring_enter(), "io_uring_enter")
         try rule(ctx, eperm, cs_sys_io_uring_register(), "io_uring_register")
 
+        // The kernel's key retention service. Keyrings are not namespaced,
+        // and request_key(2) makes the kernel run a helper as root in the
+        // initial namespaces: with keyutils installed, a jailed
+        // `keyctl request2 dns_resolver NAME` had the host resolve NAME
+        // through its own uplink and hand the answer into the jail. The
+        // user's session keyring is also shared with the programs outside.
+        // Docker's and flatpak's default filters refuse these calls too.
+        for (call, name) in [(cs_sys_add_key(), "add_key"), (cs_sys_request_key(), "request_key"),
+                             (cs_sys_keyctl(), "keyctl")] {
+            try rule(ctx, eperm, call, name)
+        }
+
         // Changing the mount view (both mount APIs). Without capabilities
         // these fail already; the rules keep it so if a user namespace is
         // ever allowed again, and make the errno predictable.

@@ -19,7 +19,8 @@ escape_setup
 denied="setns-badfd unshare-net unshare-user unshare-time clone-newnet clone-newuser
  mount umount2 pivot_root chroot open_tree move_mount fsopen fsconfig fsmount fspick
  mount_setattr
- tiocsti tiocsti-hi tioclinux tioclinux-hi io_uring_setup io_uring_enter io_uring_register"
+ tiocsti tiocsti-hi tioclinux tioclinux-hi io_uring_setup io_uring_enter io_uring_register
+ add_key request_key keyctl"
 # Ordinary calls that must keep working in the jail (the filter is a
 # deny-list, not a sandbox).
 allowed="clone-plain socket-inet"
@@ -104,6 +105,9 @@ for abi in x64 i386; do
     check_eq "control $abi io_uring_setup(NULL): the kernel alone says EFAULT" EFAULT "$(result "$outside" "$abi" io_uring_setup)"
     check_eq "control $abi io_uring_enter(-1): the kernel alone says EBADF" EBADF "$(result "$outside" "$abi" io_uring_enter)"
     check_eq "control $abi io_uring_register(-1, 0): the kernel alone says EINVAL" EINVAL "$(result "$outside" "$abi" io_uring_register)"
+    check_eq "control $abi add_key(NULL): the kernel alone says EFAULT" EFAULT "$(result "$outside" "$abi" add_key)"
+    check_eq "control $abi request_key(NULL): the kernel alone says EFAULT" EFAULT "$(result "$outside" "$abi" request_key)"
+    check_eq "control $abi keyctl(-1): the kernel alone says EOPNOTSUPP" EOPNOTSUPP "$(result "$outside" "$abi" keyctl)"
 done
 # i386 socketcall(SYS_SOCKET, args): the family is in memory, out of the
 # filter's reach, so libseccomp fails the whole SYS_SOCKET sub-call closed.

@@ -33,6 +33,8 @@ static const struct nxesc_call nxesc_calls[] = {
     {"pidfd_getfd", 438, 438, 438},    {"process_vm_writev", 311, 348, 540},
     {"io_uring_setup", 425, 425, 425}, {"io_uring_enter", 426, 426, 426},
     {"io_uring_register", 427, 427, 427},
+    {"add_key", 248, 286, 248},        {"request_key", 249, 287, 249},
+    {"keyctl", 250, 288, 250},
 };
 #define NXESC_X32_BIT 0x40000000L
 

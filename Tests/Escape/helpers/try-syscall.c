@@ -147,6 +147,9 @@ int main(int argc, char **argv) {
     else if (!strcmp(p, "io_uring_setup")) r = call("io_uring_setup", 1, 0, 0, 0, 0, 0);  // NULL params: EFAULT
     else if (!strcmp(p, "io_uring_enter")) r = call("io_uring_enter", -1, 0, 0, 0, 0, 0);     // no ring: EBADF
     else if (!strcmp(p, "io_uring_register")) r = call("io_uring_register", -1, 0, 0, 0, 0, 0); // opcode 0, no args: EINVAL
+    else if (!strcmp(p, "add_key"))       r = call("add_key", 0, 0, 0, 0, 0, 0);     // NULL type: EFAULT
+    else if (!strcmp(p, "request_key"))   r = call("request_key", 0, 0, 0, 0, 0, 0); // NULL type: EFAULT
+    else if (!strcmp(p, "keyctl"))        r = call("keyctl", -1, 0, 0, 0, 0, 0);     // no such operation: EOPNOTSUPP
     else { fprintf(stderr, "try-syscall: unknown probe %s\n", p); return 2; }
 
     puts(nxesc_result(r));
