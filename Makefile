@@ -5,6 +5,7 @@
 #   make install    into $(DESTDIR)$(PREFIX); as root it also applies the file capabilities
 #   make uninstall
 #   make bench | bench-steps | package | fuzz   (see README.md)
+#   make guest-test the privileged suites inside Debian kernels in qemu (Tests/Guest)
 
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -36,7 +37,8 @@ TEST_BIN   := .build-test/release
 CAPS       := cap_sys_admin+ep
 
 .PHONY: all deps test-deps build test-build test unit-test integration-test \
-        install uninstall demo bench bench-steps package fuzz clean pause-build static-cxx
+        install uninstall demo bench bench-steps package fuzz clean pause-build static-cxx \
+        guest-test
 
 all: build
 
@@ -68,6 +70,11 @@ pause-build: deps
 
 integration-test: test-deps build test-build pause-build
 	Tests/run-suites.sh
+
+# Tests/Guest/10-kernels.sh alone (make test runs it too): the suites in
+# Debian's 6.1, 6.12 and 5.10 kernels booted in qemu, see Tests/Guest/README.md.
+guest-test: test-deps build test-build pause-build
+	Tests/run-suites.sh Tests/Guest/10-kernels.sh
 
 test: test-deps build test-build pause-build unit-test
 	Tests/run-suites.sh

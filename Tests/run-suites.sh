@@ -9,7 +9,8 @@ NETNS_TEST_RESULTS=$(mktemp)
 trap 'rm -f "$NETNS_TEST_RESULTS"' EXIT
 
 if [ $# -eq 0 ]; then
-    set -- Tests/Integration/*.sh Tests/EndToEnd/*.sh Tests/Escape/*.sh Tests/Packaging/*.sh
+    set -- Tests/Integration/*.sh Tests/EndToEnd/*.sh Tests/Escape/*.sh Tests/Packaging/*.sh \
+        Tests/Guest/*.sh
 fi
 
 status=0

@@ -112,6 +112,10 @@ guest_run() {
         -virtfs "local,path=$run,mount_tag=nxerun,security_model=none" \
         >"$run/qemu.log" 2>&1 &
     qpid=$!
+    # The caller may register kill_pid "$GUEST_QPID" to end the guest if it
+    # is itself stopped. This is timeout's PID; timeout passes the signal
+    # on to qemu, its only child.
+    GUEST_QPID=$qpid
     start=$(date +%s) last=$start lastsize=0
     # timeout bounds the whole run; this loop also ends a guest whose
     # console has gone quiet (a hung kernel says nothing at all).
@@ -127,11 +131,13 @@ guest_run() {
             echo "guest: console silent for ${stall}s; stopping qemu (pid $qpid)" >>"$run/console.log"
             kill -TERM "$qpid" 2>/dev/null; sleep 2; kill -KILL "$qpid" 2>/dev/null
             wait "$qpid" 2>/dev/null
+            GUEST_QPID=""
             GUEST_RUN_SECS=$((now - start))
             return 2
         fi
     done
     wait "$qpid"; local rc=$?
+    GUEST_QPID=""
     GUEST_RUN_SECS=$(($(date +%s) - start))
     [ -s "$run/exit-status" ] && return 0
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then

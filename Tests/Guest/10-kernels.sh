@@ -1,0 +1,103 @@
+#!/bin/bash
+# The privileged suites again, inside Debian distribution kernels booted in
+# qemu: what netns-exec meets on machines that are not this one (older
+# kernels, other LSM lists, Yama). Each guest's root is this machine's own,
+# read-only over 9p with a tmpfs overlay, so the guest runs the binaries
+# make built here and never compiles anything. Tests/Guest/boot runs one
+# kernel by hand; Tests/Guest/lib/ has the harness.
+#
+# One check per kernel: it passes when the guest booted, ran every suite
+# and run-suites reported no failure. Settings (environment):
+#   NXE_GUEST_MATRIX  "NAME:LSM:PTRACE_SCOPE ..." (LSM "default" = the kernel's own)
+#   NXE_GUEST_SUITES  the suites each guest runs (paths in this repository)
+#   NXE_GUEST_BUDGET  seconds for the whole matrix; kernels share what is left
+#   NXE_GUEST_ACCEL   tcg (default) or kvm; see README.md here
+# The guest's output, console and `netns-jail doctor` report are kept in
+# .build-guest/logs/.
+. "$(dirname "$0")/../lib/testlib.sh"
+GUEST_DIR=$REPO_ROOT/Tests/Guest
+. "$GUEST_DIR/lib/kernels.sh"
+. "$GUEST_DIR/lib/guest.sh"
+
+# 6.12 with Slackware's LSM list: no Landlock, Yama at 1.
+MATRIX=${NXE_GUEST_MATRIX:-"6.1:default: 6.12:lockdown,yama,loadpin,safesetid,integrity:1 5.10:default:"}
+SUITES=${NXE_GUEST_SUITES:-"Tests/Integration/10-launch.sh Tests/Integration/20-refusals.sh Tests/Escape/*.sh Tests/EndToEnd/*.sh"}
+# run-suites.sh stops any suite after 900 s; stay inside that.
+BUDGET=${NXE_GUEST_BUDGET:-840}
+LOGS=$REPO_ROOT/.build-guest/logs
+
+suite_begin guest-kernels
+require_root
+require_cmd qemu-system-x86_64 apt-get apt-cache dpkg-deb cpio gzip xz depmod timeout
+for b in .build/release/netns-exec .build/release/netns-jail .build-test/release/netns-exec \
+    .build-pause/release/netns-exec; do
+    [ -x "$REPO_ROOT/$b" ] || { skip "$b missing (make build test-build pause-build)"; suite_end; }
+done
+mkdir -p "$LOGS"
+# shellcheck disable=SC2086
+suites=$(cd "$REPO_ROOT" && echo $SUITES)
+on_exit 'kill_pid "${GUEST_QPID:-}"'
+
+start=$SECONDS
+set -- $MATRIX
+while [ $# -gt 0 ]; do
+    IFS=: read -r name lsm yama <<<"$1"; shift
+    label="lsm=$lsm${yama:+, ptrace_scope=$yama}"
+
+    t=$SECONDS
+    if ! guest_fetch_kernel "$name"; then
+        skip "kernel $name ($label): could not download or unpack it"
+        continue
+    fi
+    fetch=$((SECONDS - t))
+
+    # Whatever earlier kernels left of the budget is shared among the rest.
+    left=$((BUDGET - (SECONDS - start)))
+    per=$((left / ($# + 1)))
+    if [ "$per" -lt 60 ]; then
+        fail "kernel $GUEST_KVER ($label): no time left in the ${BUDGET}s budget"
+        continue
+    fi
+
+    run=$(mktemp -d /var/tmp/nxe-guest-run.XXXXXX) || { fail "no run directory"; continue; }
+    on_exit "rm -rf '$run'"
+    # shellcheck disable=SC2086
+    guest_write_run_script "$run/run.sh" "$REPO_ROOT" bash Tests/Guest/lib/in-guest.sh $suites
+    NXE_GUEST_TIMEOUT=$per guest_run "$name" "$run" "$lsm" "$yama"
+    rc=$?
+
+    log=$LOGS/$GUEST_KVER
+    cp "$run/console.log" "$log.console.log" 2>/dev/null
+    cp "$run/output.log" "$log.log" 2>/dev/null || : >"$log.log"
+    cp "$run/doctor.log" "$log.doctor.log" 2>/dev/null
+    closing=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log.log" | tail -n 1)
+    status=$(cat "$run/exit-status" 2>/dev/null)
+    rm -rf "$run"
+
+    what="kernel $GUEST_KVER ($label)"
+    times="in ${GUEST_RUN_SECS} s (download/unpack ${fetch} s, boot ${GUEST_BOOT_SECS} s)"
+    case $rc in
+        0)
+            if [ -z "$closing" ]; then
+                fail "$what: the guest ran but printed no closing line (exit $status) $times"
+            elif [ "$status" = 0 ] && [[ $closing == *" 0 failed,"* ]]; then
+                pass "$what: $closing $times"
+            else
+                fail "$what: $closing $times"
+            fi
+            ;;
+        2) fail "$what: timed out or stalled $times" ;;
+        *) fail "$what: did not boot or did not finish $times" ;;
+    esac
+    sed -n 's/^guest-suite-time /       suite time: /p' "$log.log"
+    if [ "$rc" -ne 0 ] || [ "$status" != 0 ]; then
+        echo "       first failing lines (all of it: ${log#"$REPO_ROOT"/}.log):"
+        grep -E '^  FAIL|\(died\)|^nxe-init: FATAL|^guest-suite-time .* rc=[^0]' "$log.log" "$log.console.log" 2>/dev/null |
+            sed 's/^[^:]*://' | head -n 25 | sed 's/^/       /'
+        if [ "$rc" -ne 0 ]; then
+            echo "       end of the console:"
+            tail -n 15 "$log.console.log" | sed 's/^/       /'
+        fi
+    fi
+done
+suite_end
