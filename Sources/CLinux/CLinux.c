@@ -27,6 +27,8 @@
 
 int cl_errno(void) { return errno; }
 int cl_open(const char *path, int flags) { return open(path, flags); }
+int cl_getresuid(uid_t *r, uid_t *e, uid_t *s) { return getresuid(r, e, s); }
+int cl_getresgid(gid_t *r, gid_t *e, gid_t *s) { return getresgid(r, e, s); }
 int cl_openat(int dir, const char *path, int flags, mode_t mode) {
     return openat(dir, path, flags, mode);
 }

@@ -22,6 +22,32 @@ public struct Caller: Sendable {
         return Caller(uid: uid, gid: gid, groups: groups, name: name)
     }
 
+    /// Refuses root, and a caller whose effective or saved ids are not its
+    /// real ones.
+    ///
+    /// The jail drops every capability, but uid 0 keeps owner rights to
+    /// everything root owns: a jailed root program wrote under root-owned
+    /// directories and jail sysctls and opened
+    /// /proc/sys/kernel/core_pattern, whose `|/path` form makes the kernel
+    /// run a helper as root outside the jail. A policy can admit root by
+    /// accident (Slackware puts root in `wheel`), so this does not depend
+    /// on the policy. Mixed ids mean a setuid program called us; the jailed
+    /// program would run with that program's effective id, not the user's,
+    /// so that is refused too rather than guessed at.
+    public func requireOrdinaryUser() throws(Refusal) {
+        var ruid: uid_t = 0, euid: uid_t = 0, suid: uid_t = 0
+        var rgid: gid_t = 0, egid: gid_t = 0, sgid: gid_t = 0
+        guard cl_getresuid(&ruid, &euid, &suid) == 0, cl_getresgid(&rgid, &egid, &sgid) == 0 else {
+            throw .system(call: "getresuid", path: nil, errno: cl_errno())
+        }
+        if ruid == 0 || euid == 0 || suid == 0 {
+            throw .denied("root may not enter a jail (a jailed root still owns root's files); run the command as an ordinary user")
+        }
+        if euid != ruid || suid != ruid || egid != rgid || sgid != rgid {
+            throw .denied("called with effective or saved ids that differ from the real ones (from a setuid program?); run netns-exec directly as the user")
+        }
+    }
+
     /// True when the account `name` has the caller's real uid. Comparing
     /// uids, not names, is what doas does: two names for one uid are one user.
     public func isUser(_ name: String) -> Bool {

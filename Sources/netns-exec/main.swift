@@ -23,6 +23,7 @@ func step<T: ~Copyable>(log: AuditLog? = nil, _ body: () throws(Refusal) -> T) -
 func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     let caller = step(Caller.fromKernel)                                         // 2. who is asking
     let log = AuditLog(caller: caller, namespace: namespace)
+    step(log: log, caller.requireOrdinaryUser)
     let policy = step(log: log, PolicyFile.load)                                 // 3. policy
     guard let entry = policy.entry(for: namespace),
           entry.admits(isUser: caller.isUser, isInGroup: caller.isInGroup) else {

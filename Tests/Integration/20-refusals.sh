@@ -134,6 +134,28 @@ check_eq "no capability: refused with 125" 125 $rc
 check_contains "no capability: says how to fix it" "netns-exec: netns-exec lacks CAP_SYS_ADMIN: install it with make install as root, or run as root: setcap cap_sys_admin+ep '$SCRATCH/bin/netns-exec-nocap'" "$err"
 check "no capability: command did not run" test ! -e "$MARK"
 
+# --- root, and ids that are not the caller's own ------------------------------
+# A policy that admits root (by name here; on Slackware root is in wheel)
+# must still not let root in: a jailed root keeps owner rights to root's
+# files, /proc/sys/kernel/core_pattern among them.
+write_test_policy "$NS root $USER_A"
+rm -f "$MARK"
+err=$("$NX" $NS touch "$MARK" 2>&1); rc=$?
+check_eq "root admitted by the policy: refused with 125" 125 $rc
+check_contains "root: says why and what to do" "netns-exec: root may not enter a jail" "$err"
+check "root: command did not run" test ! -e "$MARK"
+# Control: the same policy lets the user in, so the refusal above is root's.
+as_user $USER_A "$NX" $NS touch "$MARK"
+check "control: the same policy admits the ordinary user" test -e "$MARK"
+# A setuid-root program that runs netns-exec: real uid the user's,
+# effective uid 0. The jailed program would run as root.
+rm -f "$MARK"
+err=$(setpriv --ruid="$USER_A" --rgid="$(id -g $USER_A)" --clear-groups -- "$NX" $NS touch "$MARK" 2>&1); rc=$?
+check_eq "effective uid 0 under a user's real uid: refused with 125" 125 $rc
+check_contains "mixed ids: says why" "netns-exec: root may not enter a jail" "$err"
+check "mixed ids: command did not run" test ! -e "$MARK"
+write_test_policy "$POLICY_OK"
+
 # --- a kernel with no guard against the user's other processes -----------------
 # Without Landlock (ABI 2+) and with Yama at 0 a jailed program could ptrace
 # the user's programs outside the jail: refused, unless the namespace's line

@@ -30,6 +30,10 @@
 int cl_errno(void);
 /// open(2) and openat(2) are variadic in the headers; these are not.
 int cl_open(const char *path, int flags);
+/// getresuid(2) and getresgid(2), which Swift's Glibc module hides behind
+/// _GNU_SOURCE. 0 or -1.
+int cl_getresuid(uid_t *real, uid_t *effective, uid_t *saved);
+int cl_getresgid(gid_t *real, gid_t *effective, gid_t *saved);
 int cl_openat(int dir, const char *path, int flags, mode_t mode);
 /// fcntl(fd, F_DUPFD_CLOEXEC, 0); fcntl is variadic.
 int cl_dup_cloexec(int fd);
