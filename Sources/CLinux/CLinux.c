@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <syslog.h>
@@ -115,6 +116,19 @@ int cl_detached_tmpfs(const char *size_option) {
     close(fs);
     errno = saved;
     return mnt;
+}
+
+int cl_ns_owned_by_own_userns(int fd) {
+    int owner = ioctl(fd, NS_GET_USERNS);
+    if (owner < 0) return -1;
+    struct stat theirs, ours;
+    int rc = -1;
+    if (fstat(owner, &theirs) == 0 && stat("/proc/self/ns/user", &ours) == 0)
+        rc = theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+    int saved = errno;
+    close(owner);
+    errno = saved;
+    return rc;
 }
 
 int cl_attach_mount(int mount_fd, int directory_fd) {

@@ -8,7 +8,9 @@ import NetnsPolicy
 ///    symbolic link planted there is refused, not followed;
 ///  - the open file must be on nsfs and NS_GET_NSTYPE must say CLONE_NEWNET,
 ///    so a regular file, or a mount or user namespace bind-mounted at that
-///    name, is refused.
+///    name, is refused;
+///  - the network namespace must belong to our own (the initial) user
+///    namespace.
 public struct NamespaceFile: ~Copyable {
     public static let directory = "/run/netns"
 
@@ -45,6 +47,17 @@ public struct NamespaceFile: ~Copyable {
         guard cl_fd_is_nsfs(fd) == 1, cl_ns_get_nstype(fd) == cl_CLONE_NEWNET else {
             close(fd)
             throw .denied("\(path) is not a network namespace; refusing it")
+        }
+        // The owner of a user namespace holds every capability over the
+        // namespaces it owns. A jail whose network namespace belongs to a
+        // user's own user namespace would give that user's jailed program
+        // CAP_NET_ADMIN over the jail: kill switch, routes and all.
+        let owned = cl_ns_owned_by_own_userns(fd)
+        guard owned == 1 else {
+            let code = cl_errno()
+            close(fd)
+            if owned < 0 { throw .system(call: "ioctl(NS_GET_USERNS)", path: path, errno: code) }
+            throw .denied("\(path) belongs to another user namespace, whose owner controls its network; refusing it (as root: netns-jail down \(name); netns-jail up \(name))")
         }
         self.fd = fd
     }

@@ -66,6 +66,19 @@ touch /run/netns/nxrf_uts && on_exit "rm -f /run/netns/nxrf_uts"
 mount --bind /proc/self/ns/uts /run/netns/nxrf_uts && on_exit "umount /run/netns/nxrf_uts"
 refused "/run/netns/nxrf_uts is not a network namespace" nxrf_uts
 
+# A network namespace owned by another user namespace: that namespace's
+# owner holds CAP_NET_ADMIN over it (the control shows a user doing so).
+unshare -U -n sleep 60 & UHOLDER=$!; on_exit "kill_pid $UHOLDER"
+wait_for 5 test "$(readlink /proc/$UHOLDER/ns/user)" != "$(readlink /proc/self/ns/user)"
+touch /run/netns/nxrf_userns && on_exit "rm -f /run/netns/nxrf_userns"
+mount --bind /proc/$UHOLDER/ns/net /run/netns/nxrf_userns && on_exit "umount /run/netns/nxrf_userns"
+write_test_policy "$POLICY_OK
+nxrf_userns $USER_A"
+refused "/run/netns/nxrf_userns belongs to another user namespace" nxrf_userns
+write_test_policy "$POLICY_OK"
+check_eq "control: a user's own user namespace gives it CAP_NET_ADMIN over its network namespace" made \
+    "$(as_user $USER_A unshare -U -r -n sh -c 'ip link set lo up && ip link add nxrf0 type veth peer name nxrf1 && echo made' 2>&1)"
+
 touch /run/netns/nxrf_file && on_exit "rm -f /run/netns/nxrf_file"
 refused "/run/netns/nxrf_file is not a network namespace" nxrf_file
 

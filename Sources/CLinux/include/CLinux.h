@@ -52,6 +52,9 @@ int cl_unshare(int flags);
 int cl_ns_get_nstype(int fd);
 /// 1 if fd lives on nsfs (the namespace filesystem), 0 if not, -1 on error.
 int cl_fd_is_nsfs(int fd);
+/// 1 if the namespace open as `fd` is owned by the caller's own user
+/// namespace (NS_GET_USERNS), 0 if by another, -1 on error.
+int cl_ns_owned_by_own_userns(int fd);
 
 // --- mounts ---------------------------------------------------------------
 /// mount(2) with the flags as the unsigned long the kernel takes.
