@@ -78,7 +78,9 @@ GUEST_MEM=${NXE_GUEST_MEM:-3072}
 # guest_accel_args: qemu's accelerator, machine and CPU options.
 guest_accel_args() {
     case ${NXE_GUEST_ACCEL:-tcg} in
-        kvm) echo "-accel kvm -cpu host -smp 2" ;;
+        # qemu falls back to TCG itself only when KVM cannot be opened;
+        # a guest that hangs under KVM is caught by the stall check.
+        kvm) echo "-accel kvm -accel tcg -cpu max -smp 1" ;;
         # One CPU: with two TCG vCPUs the 6.12 kernel was seen to oops
         # while patching its own text (alternatives/static keys).
         *) echo "-accel tcg -cpu max -smp 1" ;;
