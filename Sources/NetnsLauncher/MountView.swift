@@ -14,7 +14,8 @@ import NetnsPolicy
 ///     a copy of the jail's files as its top layer; the host can rename
 ///     whatever it likes underneath. See EtcOverlay.
 ///  2. /sys is mounted afresh, so it lists the jail's interfaces.
-///  3. Resolvers that answer over a Unix socket (nscd, systemd-resolved,
+///  3. /proc is mounted afresh with hidepid=ptraceable. See mountProc.
+///  4. Resolvers that answer over a Unix socket (nscd, systemd-resolved,
 ///     avahi's mDNS) resolve in the host's network namespace, so their
 ///     socket directories are covered with an empty read-only tmpfs and
 ///     the C library falls back to the jail's own DNS. See ResolverSockets.
@@ -30,7 +31,25 @@ public enum MountView {
         }
         try EtcOverlay.mount(for: namespace)
         try remountSys()
+        try mountProc()
         try ResolverSockets.hide()
+    }
+
+    /// A /proc of our own with hidepid=ptraceable: /proc/PID of a process
+    /// the jailed program may not ptrace-read is not there at all. Without
+    /// it, /proc/PID/net of any of the user's processes outside showed the
+    /// host's network namespace (interfaces, addresses, routes, the
+    /// gateway's MAC, connections), which a jailed program could read and
+    /// send out through the tunnel; /proc/PID/oom_score_adj and the like
+    /// let it reach those processes. Under a Landlock domain the processes
+    /// outside fail the ptrace check, so they vanish. Yama restricts only
+    /// attaching, not reading, so on a Yama-only kernel they stay visible
+    /// (SECURITY.md, "Process isolation").
+    static func mountProc() throws(Refusal) {
+        let flags = cl_MS_NOSUID | cl_MS_NODEV | cl_MS_NOEXEC
+        guard cl_mount("proc", "/proc", "proc", flags, "hidepid=ptraceable") == 0 else {
+            throw .system(call: "mount", path: "/proc (hidepid=ptraceable)", errno: cl_errno())
+        }
     }
 
     static func remountSys() throws(Refusal) {

@@ -14,9 +14,9 @@ HOST_NS=$(host_netns_id)
 
 # --- setns to init's namespace --------------------------------------------
 # The path is guarded before setns is reached: opening another user's
-# namespace file needs ptrace-read access to it, which the user lacks and
-# the Landlock domain forbids as well.
-check_eq "open /proc/1/ns/net from the jail: EACCES" "open:EACCES" \
+# namespace file needs ptrace-read access to it, which the user lacks, so
+# the jail's /proc (hidepid=ptraceable) does not even list PID 1.
+check_eq "open /proc/1/ns/net from the jail: ENOENT (not in the jail's /proc)" "open:ENOENT" \
     "$(jailed "$ESC_TRY" x64 setns-path /proc/1/ns/net)"
 
 # --- setns to a descriptor the caller holds -------------------------------
