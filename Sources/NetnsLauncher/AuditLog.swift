@@ -20,6 +20,15 @@ public struct AuditLog: Sendable {
         emit(LOG_INFO, "\(who) entered \(namespace): \(Quoted.text(command)); isolation: \(isolation.summary)")
     }
 
+    /// The "entered" line must be written before execve, which does not
+    /// return when it works; when it does return, this second line says
+    /// the command never ran, so the log does not claim a launch that did
+    /// not happen.
+    public func notExecuted(command: String, status: Int32) {
+        let why = status == ExitStatus.notFound ? "not found" : "cannot be executed"
+        emit(LOG_NOTICE, "\(who) in \(namespace): \(Quoted.text(command)) \(why) (exit \(status)); nothing ran")
+    }
+
     public func refused(_ reason: String) {
         emit(LOG_NOTICE, "\(who) refused for \(namespace): \(reason)")
     }

@@ -47,7 +47,9 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     var environment = step(log: log) { () throws(Refusal) in try CallerEnvironment(namespace: namespace) }
     log.launched(command: String(cString: argv[commandIndex]!), isolation: isolation)  // 9. log
     step(log: log, SyscallFilter.loadJail)                                       // 8b. seccomp, last
-    exit(Command.exec(argv: argv, index: commandIndex, environment: &environment))
+    let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)
+    log.notExecuted(command: String(cString: argv[commandIndex]!), status: status)
+    exit(status)
 }
 
 // 1. Arguments

@@ -160,10 +160,12 @@ with_log() { unshare -m sh -c "mount --bind '$LOGSOCK' /dev/log 2>/dev/null || {
 if [ -e /dev/log ]; then
     with_log as_user $ALICE "$NX" $NS true
     with_log as_user $BOB "$NX" $NS true 2>/dev/null
+    with_log as_user $ALICE "$NX" $NS nxit-no-such-command 2>/dev/null
 else
     ln -s "$LOGSOCK" /dev/log && on_exit "rm -f /dev/log"
     as_user $ALICE "$NX" $NS true
     as_user $BOB "$NX" $NS true 2>/dev/null
+    as_user $ALICE "$NX" $NS nxit-no-such-command 2>/dev/null
 fi
 wait_for 3 grep -q refused "$SCRATCH/syslog"
 log=$(cat "$SCRATCH/syslog" 2>/dev/null)
@@ -173,5 +175,11 @@ check_contains "launch line content" "$ALICE (uid $(id -u $ALICE)) entered $NS: 
 check_contains "launch line names the guard this kernel gives" "entered $NS: 'true'; isolation: $(expected_isolation)" "$log"
 check_contains "refusal logged at authpriv.notice (<85>)" "<85>" "$log"
 check_contains "refusal line content" "$BOB (uid $(id -u $BOB)) refused for $NS" "$log"
+wait_for 3 grep -q "nothing ran" "$SCRATCH/syslog"
+log=$(cat "$SCRATCH/syslog" 2>/dev/null)
+# (126 or 127 as env(1) would say: a PATH directory the user cannot
+# search makes execvpe report EACCES rather than ENOENT.)
+check "a command that cannot be executed is logged as not run" \
+    grep -Eq "$ALICE \(uid $(id -u $ALICE)\) in $NS: 'nxit-no-such-command' (not found \(exit 127\)|cannot be executed \(exit 126\)); nothing ran" "$SCRATCH/syslog"
 
 suite_end
