@@ -18,15 +18,20 @@ SWIFT      ?= swift
 # scripts/build-launcher.sh (no Swift runtime, 0.4 MB; docs/BENCHMARKS.md).
 # netns-jail is built by SwiftPM:
 # --disable-local-rpath: no $ORIGIN RUNPATH in a binary that root may run.
-# libstdc++ and libgcc are linked statically, so no libstdc++.so or
-# libgcc_s.so is loaded and relocated at every start. swiftc passes
-# -lstdc++ itself, so -static-libstdc++ has no effect (and gold rejects
-# it); a -L directory that holds only a libstdc++.a symlink makes that
-# -lstdc++ resolve to the archive.
+# libstdc++ is linked statically, so no libstdc++.so is loaded and
+# relocated at every start. swiftc passes -lstdc++ itself, so
+# -static-libstdc++ has no effect; a -L directory that holds only a
+# libstdc++.a symlink makes that -lstdc++ resolve to the archive.
+# libgcc_s stays shared: the static unwinder needs _dl_find_object
+# (glibc 2.35). COMPAT: scripts/glibc-compat.sh adds the wrappers and
+# flags (bfd linker) that let netns-jail run on glibc 2.29 and later
+# (packaging/slackware/README.SLACKWARE); the launcher's build script
+# adds its own.
 LAUNCHER   := bash scripts/build-launcher.sh
 STATIC_CXX := $(CURDIR)/.build-static-cxx
+COMPAT     := $(CURDIR)/.build-compat
 RELEASE    := -c release --static-swift-stdlib --disable-local-rpath \
-              -Xlinker -L$(STATIC_CXX) -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
+              -Xlinker -L$(STATIC_CXX)
 BIN        := .build/release
 # The test build reads /run/netns-exec-test/netns-exec.conf instead of
 # /etc/netns-exec.conf. The path is fixed at compile time; there is no
@@ -52,7 +57,8 @@ test-deps:
 	@scripts/deps.sh --test
 
 build: deps static-cxx
-	$(SWIFT) build $(RELEASE) --product netns-jail
+	compat=$$(bash scripts/glibc-compat.sh jail $(COMPAT)) && \
+	    $(SWIFT) build $(RELEASE) $$compat --product netns-jail
 	$(LAUNCHER) $(BIN)
 	@ls -l $(BIN)/netns-exec $(BIN)/netns-jail
 
@@ -118,4 +124,4 @@ fuzz:
 	bash fuzz/run.sh
 
 clean:
-	rm -rf .build .build-test .build-pause .build-filter .build-static-cxx build
+	rm -rf .build .build-test .build-pause .build-filter .build-static-cxx .build-compat build

@@ -78,11 +78,15 @@ mv -f "$work/jail-filter.h.tmp" "$work/jail-filter.h"
     "$swiftc" "${swiftflags[@]}" -module-name netns_exec \
         -c -o "$work/main.o" "$repo"/Sources/netns-exec/*.swift
     "$cc" "${cflags[@]}" -I "$repo/Sources/CLinux/include" -I "$work" -c -o "$work/CLinux.o" "$repo/Sources/CLinux/CLinux.c"
+    # Older glibc (Slackware 15.0): the object and --wrap flags that bind
+    # three libc symbols to versions glibc 2.25 has (scripts/glibc-compat.sh).
+    compat_flags=$(CC="$cc" bash "$repo/scripts/glibc-compat.sh" launcher "$work")
+    read -r -a compat <<<"$compat_flags"
     # The Unicode tables are needed only for non-ASCII string comparison;
     # the linker takes the members that are referenced.
     "$cc" "${ldflags[@]}" -o "$out/netns-exec.tmp" \
         "$work/main.o" "$work/NetnsLauncher.o" "$work/NetnsPolicy.o" "$work/CLinux.o" \
-        "$embedded/libswiftUnicodeDataTables.a"
+        "${compat[@]}" "$embedded/libswiftUnicodeDataTables.a"
 }
 mv -f "$out/netns-exec.tmp" "$out/netns-exec"
 echo "built $out/netns-exec"
