@@ -385,6 +385,10 @@ static void load_filter(void) {
     struct scmp_arg_cmp linux_ = {1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, TIOCLINUX};
     rule(ctx, eperm, SCMP_SYS(ioctl), 1, &sti);
     rule(ctx, eperm, SCMP_SYS(ioctl), 1, &linux_);
+    struct scmp_arg_cmp spgrp = {1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, TIOCSPGRP};
+    struct scmp_arg_cmp setd = {1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, TIOCSETD};
+    rule(ctx, eperm, SCMP_SYS(ioctl), 1, &spgrp);
+    rule(ctx, eperm, SCMP_SYS(ioctl), 1, &setd);
     // Socket families: only unix, inet, inet6 and netlink (AF_NETLINK is the highest).
     const uint32_t noaf = SCMP_ACT_ERRNO(EAFNOSUPPORT);
     for (uint64_t af = 0; af < AF_NETLINK; af++) {

@@ -52,3 +52,5 @@ static inline uint64_t cs_clone_newtime(void) { return CLONE_NEWTIME; }
 /// The terminal ioctls the filter refuses (request numbers are macros).
 static inline uint64_t cs_tiocsti(void) { return TIOCSTI; }
 static inline uint64_t cs_tioclinux(void) { return TIOCLINUX; }
+static inline uint64_t cs_tiocspgrp(void) { return TIOCSPGRP; }
+static inline uint64_t cs_tiocsetd(void) { return TIOCSETD; }

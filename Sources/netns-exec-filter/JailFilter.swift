@@ -69,6 +69,16 @@ enum JailFilter {
         // match would let TIOCSTI | 1 << 32 through: compare the low half.
         try rule(ctx, eperm, cs_sys_ioctl(), "ioctl TIOCSTI", [masked(arg: 1, 0xFFFF_FFFF, equals: cs_tiocsti())])
         try rule(ctx, eperm, cs_sys_ioctl(), "ioctl TIOCLINUX", [masked(arg: 1, 0xFFFF_FFFF, equals: cs_tioclinux())])
+        // Reading it. A jailed program in the background is stopped
+        // (SIGTTIN) when it reads the terminal, unless it first makes
+        // itself the foreground process group: then it gets the next line
+        // typed into the user's own shell, a sudo or ssh password. The cost
+        // is job control in a jailed interactive shell (bash says "no job
+        // control in this shell"; Ctrl-C still works). Switching the line
+        // discipline can kill the user's terminal and has no use in the
+        // programs people jail.
+        try rule(ctx, eperm, cs_sys_ioctl(), "ioctl TIOCSPGRP", [masked(arg: 1, 0xFFFF_FFFF, equals: cs_tiocspgrp())])
+        try rule(ctx, eperm, cs_sys_ioctl(), "ioctl TIOCSETD", [masked(arg: 1, 0xFFFF_FFFF, equals: cs_tiocsetd())])
 
         // Socket families: an allow-list. A network namespace isolates only
         // the families the kernel namespaces; AF_VSOCK, for one, reaches the

@@ -19,7 +19,7 @@ escape_setup
 denied="setns-badfd unshare-net unshare-user unshare-time clone-newnet clone-newuser
  mount umount2 pivot_root chroot open_tree move_mount fsopen fsconfig fsmount fspick
  mount_setattr
- tiocsti tiocsti-hi tioclinux tioclinux-hi io_uring_setup io_uring_enter io_uring_register
+ tiocsti tiocsti-hi tioclinux tioclinux-hi tiocspgrp tiocspgrp-hi tiocsetd tiocsetd-hi io_uring_setup io_uring_enter io_uring_register
  add_key request_key keyctl"
 # Ordinary calls that must keep working in the jail (the filter is a
 # deny-list, not a sandbox).

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <linux/tty.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -52,6 +53,27 @@ static void print_netns(void) {
 // The terminal probes: a pty whose slave becomes the controlling terminal
 // of a child in a new session, so TIOCSTI meets the kernel's own rule
 // (your controlling tty only) and only the filter stands in the way.
+// The terminal ioctl a probe names, with its argument put in `low` so that
+// the same pointer works through int $0x80. Each argument is chosen so that
+// the kernel alone would succeed harmlessly: inject `injected`, read the
+// shift state (6, TIOCL_GETSHIFTSTATE), make our own process group the
+// foreground one (the step a background program takes before reading the
+// next line typed into the user's shell), set the line discipline already
+// in use (N_TTY; another one can kill the terminal).
+static unsigned long tty_request(const char *probe, char injected) {
+    if (!strncmp(probe, "tiocsti", 7)) { low[0] = injected; return TIOCSTI; }
+    if (!strncmp(probe, "tioclinux", 9)) { low[0] = 6; return TIOCLINUX; }
+    if (!strncmp(probe, "tiocspgrp", 9)) {
+        // As an attacker would: a background group that changes the
+        // foreground is stopped with SIGTTOU unless it ignores it.
+        signal(SIGTTOU, SIG_IGN);
+        *(pid_t *)low = getpgrp();
+        return TIOCSPGRP;
+    }
+    *(int *)low = N_TTY;
+    return TIOCSETD;
+}
+
 static long on_pty(const char *probe) {
     int master = posix_openpt(O_RDWR | O_NOCTTY);
     if (master < 0 || grantpt(master) || unlockpt(master)) return -errno;
@@ -64,8 +86,7 @@ static long on_pty(const char *probe) {
         long ret = slave < 0 ? -errno : 0;
         if (ret == 0) {
             unsigned long hi = strstr(probe, "-hi") ? HIGH_BIT : 0;
-            unsigned long request = strncmp(probe, "tiocsti", 7) == 0 ? TIOCSTI : TIOCLINUX;
-            low[0] = strncmp(probe, "tiocsti", 7) == 0 ? 'X' : 6;  // 6: TIOCL_GETSHIFTSTATE
+            unsigned long request = tty_request(probe, 'X');
             ret = call("ioctl", slave, (long)(request | hi), (long)low, 0, 0, 0);
         }
         write(pipefd[1], &ret, sizeof ret);
@@ -82,8 +103,7 @@ static long on_pty(const char *probe) {
 // the controlling terminal the jailed program was started from.
 static long on_stdin(const char *probe) {
     unsigned long hi = strstr(probe, "-hi") ? HIGH_BIT : 0;
-    unsigned long request = strstr(probe, "tiocsti") ? TIOCSTI : TIOCLINUX;
-    low[0] = request == TIOCSTI ? '\n' : 6;
+    unsigned long request = tty_request(probe, '\n');
     return call("ioctl", 0, (long)(request | hi), (long)low, 0, 0, 0);
 }
 
@@ -142,7 +162,8 @@ int main(int argc, char **argv) {
         args[0] = strstr(p, "vsock") ? AF_VSOCK : AF_INET; args[1] = SOCK_STREAM; args[2] = 0;
         r = call("socketcall", 1 /* SYS_SOCKET */, (long)args, 0, 0, 0, 0);
     }
-    else if (!strncmp(p, "tiocsti", 7) || !strncmp(p, "tioclinux", 9))
+    else if (!strncmp(p, "tiocsti", 7) || !strncmp(p, "tioclinux", 9) ||
+             !strncmp(p, "tiocspgrp", 9) || !strncmp(p, "tiocsetd", 8))
         r = argc > 3 && !strcmp(argv[3], "stdin") ? on_stdin(p) : on_pty(p);
     else if (!strcmp(p, "io_uring_setup")) r = call("io_uring_setup", 1, 0, 0, 0, 0, 0);  // NULL params: EFAULT
     else if (!strcmp(p, "io_uring_enter")) r = call("io_uring_enter", -1, 0, 0, 0, 0, 0);     // no ring: EBADF
