@@ -35,6 +35,17 @@ ln -sfn /proc/self/fd/2 /dev/stderr
 mount -t tmpfs -o nosuid,nodev,mode=0755 run /run
 mount -t tmpfs -o nosuid,nodev,mode=1777 tmp /tmp
 mkdir -p /run/lock /run/user
+# /etc on a tmpfs copy of its own. The root is an overlay already, the
+# suites' sandbox (topology.sh) puts an overlay on /etc, and netns-exec
+# puts its own on top of that: three deep, one past the kernel's limit
+# ("overlayfs: maximum fs stacking depth exceeded", EINVAL). On a real
+# machine / is not an overlay and the same stack is two deep.
+mkdir -p /run/nxe-etc
+if mount -t tmpfs -o mode=0755,size=64m nxe-etc /run/nxe-etc && cp -a /etc/. /run/nxe-etc/; then
+    mount --move /run/nxe-etc /etc || say "could not move the /etc copy into place"
+else
+    say "could not copy /etc to a tmpfs"
+fi
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 hostname "nxe-guest"
