@@ -404,6 +404,8 @@ static void load_filter(void) {
     rule(ctx, eperm, SCMP_SYS(add_key), 0, NULL);
     rule(ctx, eperm, SCMP_SYS(request_key), 0, NULL);
     rule(ctx, eperm, SCMP_SYS(keyctl), 0, NULL);
+    struct scmp_arg_cmp other_pid[2] = {{0, SCMP_CMP_NE, 0, 0}, {2, SCMP_CMP_NE, 0, 0}};
+    rule(ctx, eperm, SCMP_SYS(prlimit64), 2, other_pid);
     const int mounts[] = {SCMP_SYS(mount), SCMP_SYS(umount), SCMP_SYS(umount2),
                           SCMP_SYS(pivot_root), SCMP_SYS(chroot), SCMP_SYS(open_tree),
                           SCMP_SYS(move_mount), SCMP_SYS(fsopen), SCMP_SYS(fsconfig),

@@ -33,6 +33,7 @@ CS_SYSCALL(io_uring_register)
 CS_SYSCALL(add_key)
 CS_SYSCALL(request_key)
 CS_SYSCALL(keyctl)
+CS_SYSCALL(prlimit64)
 #undef CS_SYSCALL
 
 #include <linux/sched.h>   /* CLONE_NEW*: sched.h hides them behind _GNU_SOURCE */

@@ -116,6 +116,17 @@ enum JailFilter {
             try rule(ctx, eperm, call, name)
         }
 
+        // Setting a resource limit on another process. The user's
+        // processes outside share the program's uid, which is all the
+        // kernel asks for, and Landlock does not cover it: RLIMIT_CPU set
+        // on one made the kernel kill it. setrlimit(2) in glibc and every
+        // program's own limits use pid 0, and reading another process's
+        // limits (new_limit NULL) stays allowed. Any nonzero bit in the pid
+        // is refused, so no upper-bit pattern reaches another process.
+        try rule(ctx, eperm, cs_sys_prlimit64(), "prlimit64 on another process",
+                 [scmp_arg_cmp(arg: 0, op: SCMP_CMP_NE, datum_a: 0, datum_b: 0),
+                  scmp_arg_cmp(arg: 2, op: SCMP_CMP_NE, datum_a: 0, datum_b: 0)])
+
         // Changing the mount view (both mount APIs). Without capabilities
         // these fail already; the rules keep it so if a user namespace is
         // ever allowed again, and make the errno predictable.

@@ -39,6 +39,9 @@ case $isolation in
     landlock*) expect="$expect proc-mem-open=ENOENT proc-ns-open=ENOENT proc-root-open=ENOENT" ;;
     *) expect="$expect proc-mem-open=EACCES proc-ns-open=ok proc-root-open=ok" ;;
 esac
+# Resource limits of another process: refused by the filter on every ABI,
+# on every kernel; reading them is allowed.
+expect="$expect prlimit-read=ok prlimit-set-x64=EPERM prlimit-set-i386=EPERM prlimit-set-x32=EPERM"
 case $isolation in
     *scoped*) expect="$expect kill-i386=EPERM kill=EPERM"; sig=15 ;;
     *) expect="$expect kill-i386=ok kill=ok"; sig=0 ;;
@@ -73,7 +76,8 @@ case $isolation in
 esac
 got=$(outside "$ESC_PROC" attack "$vpid" "$vfd" "$vaddr" 0)
 case $isolation in yama*) echo "$old_scope" >$YAMA ;; esac
-for name in ptrace-attach ptrace-seize process_vm_writev pidfd_getfd proc-mem-write proc-ns-open kill; do
+for name in ptrace-attach ptrace-seize process_vm_writev pidfd_getfd proc-mem-write proc-ns-open kill \
+            prlimit-set-x64 prlimit-set-i386; do
     check_eq "control: outside -> outside process: $name works" ok "$(field "$name" "$got")"
 done
 check_eq "control: outside -> /proc/PID/net of the victim: visible" visible "$(outside sh -c "$procnet")"
@@ -81,9 +85,10 @@ check "the victim survived the control run" kill -0 "$vpid"
 
 # The jailed program's own children: gdb/strace usability.
 got=$(jailed "$ESC_PROC" own-child)
-for name in ptrace-attach ptrace-seize process_vm_writev pidfd_getfd proc-mem-write kill; do
+for name in ptrace-attach ptrace-seize process_vm_writev pidfd_getfd proc-mem-write kill prlimit-read; do
     check_eq "jail -> its own child: $name works" ok "$(field "$name" "$got")"
 done
+check_eq "jail: a program's own limits still change (ulimit -c 0)" 0 "$(jailed /bin/sh -c 'ulimit -c 0 && ulimit -c')"
 check "strace works inside the jail" jailed strace -f -o /dev/null /bin/true
 
 # Two separate launches get two Landlock domains (under Yama, neither is

@@ -34,7 +34,7 @@ static const struct nxesc_call nxesc_calls[] = {
     {"io_uring_setup", 425, 425, 425}, {"io_uring_enter", 426, 426, 426},
     {"io_uring_register", 427, 427, 427},
     {"add_key", 248, 286, 248},        {"request_key", 249, 287, 249},
-    {"keyctl", 250, 288, 250},
+    {"keyctl", 250, 288, 250},         {"prlimit64", 302, 340, 302},
 };
 #define NXESC_X32_BIT 0x40000000L
 

@@ -13,6 +13,7 @@
 //   ids                  "euid=N capeff=HEX"
 //   execenv FILE CMD...  execve CMD with the NUL-separated environment in FILE
 #include "abi.h"
+#include <sys/resource.h>
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -94,6 +95,19 @@ static void attack(pid_t pid, int fd, unsigned long addr, int sig) {
     DIR *root = opendir(path);
     printf("proc-root-open=%s\n", err(root ? 0 : -1));
     if (root) closedir(root);
+
+    // Resource limits: RLIMIT_CPU set on another process of the same user
+    // makes the kernel kill it. Probed with RLIMIT_CORE set to the value it
+    // already has, so the victim notices nothing. Reading is allowed.
+    static const char *abis[] = {"x64", "i386", "x32"};
+    uint64_t *limit = (uint64_t *)nxesc_low(4096);
+    long got = limit ? nxesc_syscall64(nxesc_number(ABI_X64, "prlimit64"), pid, RLIMIT_CORE, 0, (long)limit, 0, 0) : -ENOMEM;
+    printf("prlimit-read=%s\n", nxesc_result(got));
+    for (int abi = ABI_X64; abi <= ABI_X32 && got == 0; abi++) {
+        long rc = nxesc_sys((enum nxesc_abi)abi, nxesc_number((enum nxesc_abi)abi, "prlimit64"),
+                            pid, RLIMIT_CORE, (long)limit, 0, 0, 0);
+        printf("prlimit-set-%s=%s\n", abis[abi], nxesc_result(rc));
+    }
 
     printf("kill-i386=%s\n", nxesc_result(nxesc_int80(nxesc_number(ABI_I386, "kill"), pid, 0, 0, 0, 0, 0)));
     printf("kill=%s\n", err(kill(pid, sig)));
