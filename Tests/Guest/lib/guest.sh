@@ -69,7 +69,7 @@ guest_initramfs() {
 
 # --- one guest run -----------------------------------------------------------
 # Settings (environment, with defaults):
-#   NXE_GUEST_ACCEL    tcg | kvm | auto   (see guest_accel_args)
+#   NXE_GUEST_ACCEL    tcg | kvm | auto   (see guest_accel_args, guest_run)
 #   NXE_GUEST_MEM      MiB of guest memory
 #   NXE_GUEST_TIMEOUT  seconds the whole run may take
 #   NXE_GUEST_STALL    seconds the serial console may stay silent
@@ -80,7 +80,7 @@ guest_accel_args() {
     case ${NXE_GUEST_ACCEL:-tcg} in
         # qemu falls back to TCG itself only when KVM cannot be opened;
         # a guest that hangs under KVM is caught by the stall check.
-        kvm) echo "-accel kvm -accel tcg -cpu max -smp 1" ;;
+        kvm) echo "-accel kvm -accel tcg -cpu ${NXE_GUEST_KVM_CPU:-max} -smp 1" ;;
         # One CPU: with two TCG vCPUs the 6.12 kernel was seen to oops
         # while patching its own text (alternatives/static keys).
         *) echo "-accel tcg -cpu max -smp 1" ;;
@@ -93,9 +93,11 @@ guest_accel_args() {
 # Returns 0 when the guest wrote an exit-status (whatever its value);
 # 1 on a boot failure, 2 on a timeout or stall. GUEST_BOOT_SECS is set to
 # the seconds until run.sh started, GUEST_RUN_SECS to the whole run's.
+# With NXE_GUEST_ACCEL=auto, KVM is tried first; a guest that fails or
+# has not reached stage2 within NXE_GUEST_KVM_BOOT seconds (default 40) is
+# stopped and booted again under TCG.
 guest_run() {
-    local name=$1 run=$2 lsm=$3 yama=$4 img append qpid start now last size lastsize
-    local limit=${NXE_GUEST_TIMEOUT:-900} stall=${NXE_GUEST_STALL:-300}
+    local name=$1 run=$2 lsm=$3 yama=$4 img append rc
     GUEST_BOOT_SECS=- GUEST_RUN_SECS=-
     guest_fetch_kernel "$name" || return 1
     img=$(guest_initramfs "$GUEST_KROOT" "$GUEST_KVER") || return 1
@@ -104,43 +106,86 @@ guest_run() {
     [ "$lsm" = default ] || append="$append lsm=$lsm"
     [ -n "$yama" ] && append="$append nxe_yama=$yama"
     append="$append ${NXE_GUEST_APPEND:-}"
+    if [ "${NXE_GUEST_ACCEL:-tcg}" = auto ]; then
+        if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+            NXE_GUEST_ACCEL=kvm _guest_boot "$run" "$img" "$append" "${NXE_GUEST_KVM_BOOT:-40}"
+            rc=$?
+            # Only a guest that never reached stage2 is retried: one that
+            # started the run has had its side effects (none on the host,
+            # but its time is spent).
+            if [ "$rc" -eq 0 ] || [ "$GUEST_BOOT_SECS" != - ]; then return "$rc"; fi
+            echo "guest: no boot under KVM (qemu: $(tail -n 1 "$run/qemu.log")); booting again under TCG" >&2
+            rm -f "$run/output.log" "$run/exit-status" "$run/doctor.log"
+        fi
+        NXE_GUEST_ACCEL=tcg _guest_boot "$run" "$img" "$append" ""
+        return
+    fi
+    _guest_boot "$run" "$img" "$append" ""
+}
+
+# _guest_stop RUNDIR: end the guest's qemu by the PID it wrote.
+_guest_stop() {
+    local pid
+    pid=$(cat "$1/qemu.pid" 2>/dev/null)
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    sleep 2
+    kill -KILL "$pid" 2>/dev/null
+}
+
+# _guest_boot RUNDIR INITRAMFS APPEND BOOT-LIMIT: one qemu run. Returns as
+# guest_run does, or 3 when BOOT-LIMIT (if not empty) passed before stage2
+# started.
+_guest_boot() {
+    local run=$1 img=$2 append=$3 bootlimit=$4 qpid start now last size lastsize rc
+    local limit=${NXE_GUEST_TIMEOUT:-900} stall=${NXE_GUEST_STALL:-300}
+    GUEST_BOOT_SECS=- GUEST_RUN_SECS=-
     : >"$run/console.log"
+    rm -f "$run/qemu.pid"
     # shellcheck disable=SC2046
     timeout -k 5 "$limit" qemu-system-x86_64 -nodefaults -no-user-config -nic none \
         $(guest_accel_args) -machine pc -m "$GUEST_MEM" \
         -display none -monitor none -serial "file:$run/console.log" -no-reboot \
+        -pidfile "$run/qemu.pid" \
         -kernel "$GUEST_KROOT/boot/vmlinuz-$GUEST_KVER" -initrd "$img" -append "$append" \
         -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
         -virtfs "local,path=$run,mount_tag=nxerun,security_model=none" \
         >"$run/qemu.log" 2>&1 &
     qpid=$!
-    # The caller may register kill_pid "$GUEST_QPID" to end the guest if it
-    # is itself stopped. This is timeout's PID; timeout passes the signal
-    # on to qemu, its only child.
+    # For a caller that is itself stopped: kill_pid "$GUEST_QPID" (TERM
+    # then KILL) must reach qemu, not timeout, which would leave qemu
+    # running when killed. Until qemu has written its PID, timeout's is
+    # the best there is.
     GUEST_QPID=$qpid
     start=$(date +%s) last=$start lastsize=0
     # timeout bounds the whole run; this loop also ends a guest whose
     # console has gone quiet (a hung kernel says nothing at all).
     while kill -0 "$qpid" 2>/dev/null; do
         sleep 1
+        [ -s "$run/qemu.pid" ] && GUEST_QPID=$(cat "$run/qemu.pid")
         now=$(date +%s)
         size=$(stat -c %s "$run/console.log" 2>/dev/null || echo 0)
         if [ "$size" != "$lastsize" ]; then lastsize=$size last=$now; fi
         if [ "$GUEST_BOOT_SECS" = - ] && grep -q '^nxe-stage2: kernel' "$run/console.log" 2>/dev/null; then
             GUEST_BOOT_SECS=$((now - start))
         fi
-        if [ $((now - last)) -ge "$stall" ]; then
-            echo "guest: console silent for ${stall}s; stopping qemu (pid $qpid)" >>"$run/console.log"
-            kill -TERM "$qpid" 2>/dev/null; sleep 2; kill -KILL "$qpid" 2>/dev/null
+        rc=""
+        if [ -n "$bootlimit" ] && [ "$GUEST_BOOT_SECS" = - ] && [ $((now - start)) -ge "$bootlimit" ]; then
+            echo "guest: not booted after ${bootlimit}s; stopping qemu" >>"$run/console.log"
+            rc=3
+        elif [ $((now - last)) -ge "$stall" ]; then
+            echo "guest: console silent for ${stall}s; stopping qemu" >>"$run/console.log"
+            rc=2
+        fi
+        if [ -n "$rc" ]; then
+            _guest_stop "$run"
             wait "$qpid" 2>/dev/null
-            GUEST_QPID=""
-            GUEST_RUN_SECS=$((now - start))
-            return 2
+            GUEST_QPID="" GUEST_RUN_SECS=$((now - start))
+            return "$rc"
         fi
     done
-    wait "$qpid"; local rc=$?
-    GUEST_QPID=""
-    GUEST_RUN_SECS=$(($(date +%s) - start))
+    wait "$qpid"; rc=$?
+    GUEST_QPID="" GUEST_RUN_SECS=$(($(date +%s) - start))
     [ -s "$run/exit-status" ] && return 0
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
         echo "guest: timed out after ${limit}s" >>"$run/console.log"

@@ -30,11 +30,13 @@ ln -sfn /proc/self/fd/1 /dev/stdout
 ln -sfn /proc/self/fd/2 /dev/stderr
 # The host's /run and /tmp are visible through the 9p root (its network
 # namespaces, its sockets); the guest gets empty ones of its own. /tmp may
-# be nosuid: the suites keep capability-bearing files under /var/tmp,
-# which is in the overlay root.
+# be nosuid: the suites keep capability-bearing files under /var/tmp.
 mount -t tmpfs -o nosuid,nodev,mode=0755 run /run
 mount -t tmpfs -o nosuid,nodev,mode=1777 tmp /tmp
 mkdir -p /run/lock /run/user
+# The suites' scratch directories (and the launcher copies with their file
+# capability) live in /var/tmp: a tmpfs, deliberately without nosuid.
+mount -t tmpfs -o mode=1777 vartmp /var/tmp
 # /etc on a tmpfs copy of its own. The root is an overlay already, the
 # suites' sandbox (topology.sh) puts an overlay on /etc, and netns-exec
 # puts its own on top of that: three deep, one past the kernel's limit
