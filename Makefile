@@ -42,7 +42,7 @@ TEST_BIN   := .build-test/release
 CAPS       := cap_sys_admin+ep
 
 .PHONY: all deps test-deps build test-build test unit-test integration-test \
-        install uninstall demo bench bench-steps package fuzz clean pause-build static-cxx \
+        install uninstall demo bench bench-steps bench-jail package fuzz clean pause-build static-cxx \
         guest-test
 
 all: build
@@ -116,6 +116,10 @@ bench: test-deps build
 # What each launch step costs (the C reference with one step left out).
 bench-steps: test-deps build
 	bash bench/steps.sh
+
+# netns-jail up/down/status against the test topology, next to the seed recipe.
+bench-jail: test-deps build
+	bash bench/jail-timing.sh
 
 package: build
 	bash packaging/slackware/make-package.sh
