@@ -1,22 +1,27 @@
-import Foundation
+import Glibc
 
 /// Where netns-jail talks. Messages for the administrator go to stderr with
 /// the `netns-jail: ` prefix; reports (status, list) go to stdout.
+///
+/// Plain write(2), not FileHandle: netns-jail ignores SIGPIPE (see
+/// `ignoreBrokenPipes`), and a reader that went away (`up x 2>&1 | head -1`)
+/// must cost only the lost text, never the rollback that is still running.
 public enum Console {
-    public static func note(_ message: String) {
-        FileHandle.standardError.write(Data("netns-jail: \(message)\n".utf8))
-    }
+    public static func note(_ message: String) { emit(2, "netns-jail: \(message)\n") }
 
-    public static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("netns-jail: warning: \(message)\n".utf8))
-    }
+    public static func warn(_ message: String) { emit(2, "netns-jail: warning: \(message)\n") }
 
     /// A failure, already prefixed, possibly several `file:line` lines.
-    public static func error(_ error: JailError) {
-        FileHandle.standardError.write(Data("\(error.description)\n".utf8))
-    }
+    public static func error(_ error: JailError) { emit(2, "\(error.description)\n") }
 
-    public static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    public static func out(_ text: String) { emit(1, text.hasSuffix("\n") ? text : text + "\n") }
+
+    /// SIGPIPE at its default would kill us in the middle of a rollback
+    /// when stderr is a closed pipe. Ignored, a write gets EPIPE instead.
+    /// Tools we start get the default back (ChildProcess).
+    public static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
+
+    static func emit(_ fd: Int32, _ text: String) {
+        _ = ChildProcess.writeAll(fd, Array(text.utf8))
     }
 }

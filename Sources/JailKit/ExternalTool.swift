@@ -21,48 +21,24 @@ public enum ExternalTool: String, Sendable {
             return ToolResult(command: rawValue, status: 127, output: "",
                               errorOutput: "\(rawValue) not found in \(ExternalTool.directories.joined(separator: ":")); install it")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = ExternalTool.environment
-        let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
         let command = ([rawValue] + arguments).joined(separator: " ")
         do {
-            try process.run()
+            let exit = try ChildProcess.run(path, arguments, environment: ExternalTool.environment,
+                                            input: input.map { Array($0.utf8) })
+            return ToolResult(command: command, status: exit.status,
+                              output: String(decoding: exit.output, as: UTF8.self),
+                              errorOutput: String(decoding: exit.errorOutput, as: UTF8.self))
         } catch {
-            return ToolResult(command: command, status: 126, output: "", errorOutput: "cannot start \(path): \(error)")
+            let code: Int32
+            switch error { case .spawn(let c): code = c }
+            return ToolResult(command: command, status: 126, output: "",
+                              errorOutput: "cannot start \(path): \(String(cString: strerror(code)))")
         }
-        if let input {
-            // Small inputs only (a ruleset, a WireGuard config): well under a pipe buffer.
-            inPipe.fileHandleForWriting.write(Data(input.utf8))
-            try? inPipe.fileHandleForWriting.close()
-        }
-        // stderr is drained on another thread so that neither pipe can fill and stall the child.
-        let errBox = DataBox()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return ToolResult(command: command, status: process.terminationStatus,
-                          output: String(decoding: out, as: UTF8.self),
-                          errorOutput: String(decoding: errBox.data, as: UTF8.self))
     }
 
     /// A fixed, minimal environment: nothing the caller exported (LD_*,
     /// WG_*, locale) changes how the tools behave or what they print.
     static let environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"]
-}
-
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
 }
 
 public struct ToolResult: Sendable {

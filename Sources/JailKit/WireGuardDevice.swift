@@ -49,23 +49,22 @@ enum WireGuardDevice {
         }
         try? FileManager.default.createDirectory(atPath: JailPaths.stateDirectory, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o755])
-        _ = FileManager.default.createFile(atPath: paths.logFile, contents: nil, attributes: [.posixPermissions: 0o600])
-        guard let log = FileHandle(forWritingAtPath: paths.logFile) else {
-            throw .failure("cannot write \(paths.logFile); check \(JailPaths.stateDirectory)")
+        let log = open(paths.logFile, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard log >= 0 else {
+            throw .failure("cannot write \(paths.logFile): \(String(cString: strerror(errno))); check \(JailPaths.stateDirectory)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [interface.value]
-        // Foreground, so the PID we record is the daemon itself; it outlives
-        // us because nothing waits for it or sends it our signals.
-        process.environment = ExternalTool.environment.merging(["WG_PROCESS_FOREGROUND": "1", "LOG_LEVEL": "error"]) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        do { try process.run() } catch {
-            throw .failure("cannot start \(binary): \(error)")
+        defer { close(log) }
+        // Foreground, so the PID we record is the daemon itself; its own
+        // session, so a Ctrl-C aimed at us does not reach it; it outlives
+        // us because nothing waits for it.
+        let environment = ExternalTool.environment.merging(["WG_PROCESS_FOREGROUND": "1", "LOG_LEVEL": "error"]) { $1 }
+        let pid: pid_t
+        do {
+            pid = try ChildProcess.spawn(binary, [interface.value], environment: environment,
+                                         input: nil, output: .file(log), newSession: true).pid
+        } catch {
+            switch error { case .spawn(let code): throw .failure("cannot start \(binary): \(String(cString: strerror(code)))") }
         }
-        let pid = process.processIdentifier
         rollback.register("stop wireguard-go (PID \(pid))") {
             ProcessesInside.terminate([pid], grace: 3)
             _ = ExternalTool.ip.run(["link", "del", "dev", interface.value])
@@ -78,14 +77,14 @@ enum WireGuardDevice {
             throw .failure("cannot write \(paths.pidFile): \(error)")
         }
         // Bounded wait (5 s) for the TUN device and the control socket.
-        for _ in 0..<50 {
-            guard process.isRunning else {
+        for _ in 0..<500 {
+            if let status = ChildProcess.exited(pid) {
                 let text = (try? String(contentsOfFile: paths.logFile, encoding: .utf8)) ?? ""
-                let last = text.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
+                let last = text.split(separator: "\n").last.map(String.init) ?? "exit status \(status)"
                 throw .failure("wireguard-go \(interface) exited at start: \(last)")
             }
             if FileManager.default.fileExists(atPath: paths.uapiSocket) && exists(interface) { return }
-            usleep(100_000)
+            usleep(10_000)
         }
         throw .failure("wireguard-go \(interface) did not create its interface within 5 seconds; see \(paths.logFile)")
     }

@@ -27,6 +27,7 @@ struct NetnsJail: ParsableCommand {
     /// the status netns-jail(8) documents, instead of EX_USAGE, and that
     /// `--config PATH` may also come before the subcommand.
     static func main() {
+        Console.ignoreBrokenPipes()
         do {
             var command = try parseAsRoot(GlobalOptions.hoistingConfig(Array(CommandLine.arguments.dropFirst())))
             try command.run()
@@ -43,7 +44,7 @@ struct NetnsJail: ParsableCommand {
             var message = message(for: error)
             if message.hasPrefix("Error: ") { message = String(message.dropFirst(7)) }
             let line = message.split(separator: "\n").first.map(String.init) ?? message
-            FileHandle.standardError.write(Data("netns-jail: \(line) (see netns-jail --help)\n".utf8))
+            Console.note("\(line) (see netns-jail --help)")
             Foundation.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
         }
     }
