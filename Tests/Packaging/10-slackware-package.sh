@@ -1,11 +1,14 @@
 #!/bin/bash
 # The Slackware package: build it with make-package.sh, check the archive
 # layout installpkg expects, install it into a scratch root the way
-# installpkg does (extract, then "cd ROOT; sh install/doinst.sh -install"),
-# and check files, modes, owners, the .new handling on a first install and
-# on upgrades over edited files, the file capability, the optional group
-# restriction and the slack-desc format.
+# installpkg does (Tests/Packaging/lib/pkgtools.bash: unpack with xattrs,
+# then doinst.sh piped to bash from the root, or run by sh), and check
+# files, modes, owners, the .new handling on a first install and on
+# upgrades over edited files, the file capability, the optional group
+# restriction and the slack-desc format. 50-pkgtools.sh follows
+# upgradepkg and removepkg.
 . "$(dirname "$0")/../lib/testlib.sh"
+. "$(dirname "$0")/lib/pkgtools.bash"
 suite_begin "packaging: Slackware package"
 require_root
 require_cmd setcap getcap xz tar md5sum gzip setpriv
@@ -22,9 +25,9 @@ make_scratch_dir S
 mkdir -m 0755 "$S/out"
 
 # --- build --------------------------------------------------------------------
-log=$(BIN_DIR=$BIN_DIR OUTPUT=$S/out bash "$REPO_ROOT/packaging/slackware/make-package.sh" 2>&1)
+log=$(BIN_DIR=$BIN_DIR OUTPUT=$S/out SBO=0 bash "$REPO_ROOT/packaging/slackware/make-package.sh" 2>&1)
 check "make-package.sh succeeds" test $? -eq 0
-check_contains "it prints the newest GLIBC version netns-exec needs" "netns-exec needs glibc >= 2." "$log"
+check_contains "it prints the newest GLIBC version netns-exec needs" "netns-exec: needs glibc >= 2." "$log"
 check_contains "and which Slackware releases that means" "Slackware" "$log"
 PKG=$S/out/$PKGNAME
 check "the package is $PKGNAME" test -f "$PKG"
@@ -47,7 +50,7 @@ check "xz stream is intact" xz -t "$PKG"
 expected="usr/bin/netns-exec usr/bin/netns-jail etc/netns-exec.conf.new etc/netns-jail.conf.new
 etc/rc.d/rc.netns-jail.new usr/doc/netns-exec-$VERSION/README.SLACKWARE
 usr/doc/netns-exec-$VERSION/netns-exec.SlackBuild"
-for doc in README.md SECURITY.md; do
+for doc in README.md SECURITY.md LICENSE; do
     [ -f "$REPO_ROOT/$doc" ] && expected="$expected usr/doc/netns-exec-$VERSION/$doc"
 done
 for page in "$REPO_ROOT"/man/*.[1-8]; do
@@ -79,8 +82,8 @@ check_contains "the first line names the package" "netns-exec: netns-exec (" "$(
 # --- first install ------------------------------------------------------------
 ROOT=$S/root
 mkdir -m 0755 "$ROOT"
-install_pkg() {   # install_pkg SHELL: what installpkg does, minus its database
-    tar -xJpf "$PKG" -C "$ROOT" && (cd "$ROOT" && "$1" install/doinst.sh -install) 2>&1
+install_pkg() {   # install_pkg sh|bash: installpkg, doinst.sh run by that shell
+    pkg_install "$ROOT" "$PKG" "$1"
 }
 out=$(install_pkg sh)
 check "doinst.sh (dash) runs cleanly" test $? -eq 0
@@ -164,13 +167,15 @@ install_pkg bash >/dev/null
 check_eq "a hostile NETNS_EXEC_GROUP is not evaluated or applied" "755 0:0" "$(mode_owner usr/bin/netns-exec)"
 check "and ran nothing" test ! -e /tmp/nxpkg-pwned
 
-# --- setcap outside PATH ---------------------------------------------------------
-# installpkg may run with a PATH that lacks /sbin; doinst.sh then falls back
-# to the absolute paths. ("command" is shadowed so PATH lookup finds nothing.)
+# --- a tar that drops the capability, setcap outside PATH --------------------------
+# Unpacked without --xattrs (pkgtools before 15.0), the launcher arrives
+# without its capability and doinst.sh's setcap is what gives it. installpkg
+# may run with a PATH that lacks /sbin; doinst.sh then falls back to the
+# absolute paths. ("command" is shadowed so PATH lookup finds nothing.)
 rm -f "$ROOT/etc/default/netns-exec"
 tar -xJpf "$PKG" -C "$ROOT"
-check_eq "freshly extracted launcher has no capability" "" "$(getcap "$ROOT/usr/bin/netns-exec")"
-(cd "$ROOT" && PATH=/usr/bin:/bin bash -c 'command() { return 1; }; . install/doinst.sh -install') >/dev/null 2>&1
-check_contains "setcap is found by absolute path when PATH lacks it" "cap_sys_admin=ep" "$(getcap "$ROOT/usr/bin/netns-exec")"
+check_eq "unpacked without xattrs, the launcher has no capability" "" "$(getcap "$ROOT/usr/bin/netns-exec")"
+(cd "$ROOT" && PATH=/usr/bin:/bin bash -c 'command() { return 1; }; eval "$(cat)"' <"$ROOT/install/doinst.sh") >/dev/null 2>&1
+check_contains "doinst.sh gives it, finding setcap by absolute path when PATH lacks it" "cap_sys_admin=ep" "$(getcap "$ROOT/usr/bin/netns-exec")"
 
 suite_end

@@ -1,9 +1,15 @@
 # doinst.sh for netns-exec.
 #
-# installpkg runs this as "sh install/doinst.sh -install" from the root of
-# the target system (/ or $ROOT), so every path below is relative. Never
-# prefix a path with "/": that would change the running system while a
-# package is installed into another root.
+# How installpkg (pkgtools 15.0 and -current) runs this: it unpacks the
+# package into the target root (/, or the directory given with --root),
+# with install/ renamed to a private installpkg-XXXX directory; then it
+# changes into the target root and pipes this script into /bin/bash (sh
+# where there is no bash), with no arguments. So "$0" and "$1" mean
+# nothing here, and every path below is relative to the target root.
+# Never prefix a path with "/": that would change the running system while
+# a package is installed into another root. upgradepkg and
+# "upgradepkg --reinstall" first install the new package exactly this way,
+# then remove the files of the old one that the new one lacks.
 
 # config FILE.new: install FILE.new as FILE if FILE does not exist yet, drop
 # it if it is identical to FILE, and otherwise leave FILE.new next to the
@@ -37,8 +43,11 @@ config etc/netns-jail.conf.new
 preserve_perms etc/rc.d/rc.netns-jail.new
 
 # The launcher needs CAP_SYS_ADMIN (setns, a private mount namespace, bind
-# mounts) and nothing else. Slackware packages cannot carry file
-# capabilities, so they are applied here, on every install and upgrade.
+# mounts) and nothing else. The package carries that file capability in
+# its archive (packed with makepkg --xattrs; installpkg unpacks with tar
+# --xattrs), and it is applied here again on every install and upgrade:
+# for pkgtools or a tar that does not restore extended attributes, a
+# filesystem that dropped it, and after the chown below, which clears it.
 #
 # Optional group restriction: when etc/default/netns-exec holds a line
 # NETNS_EXEC_GROUP=GROUP, only root and GROUP may execute the launcher

@@ -2,11 +2,16 @@
 #
 # make-package.sh (run by "make package"): turns the release build in
 # .build/release into build/netns-exec-VERSION-ARCH-BUILDTAG.txz through
-# netns-exec.SlackBuild, and prints the newest GLIBC symbol version the
-# binaries need, which decides the Slackware releases they run on.
+# netns-exec.SlackBuild, after checking that neither binary needs a glibc
+# newer than the floor (2.31; Slackware 15.0 has 2.33). Also writes
+# build/sbo/, what a SlackBuilds.org submission needs: the two downloads
+# netns-exec.info names (the source tarball, from git HEAD, and the
+# prebuilt binaries) and netns-exec/, the SlackBuild directory with the
+# .info's MD5SUM_x86_64 computed from them, also packed as netns-exec.tar.gz.
 #
 # Environment: BIN_DIR (default .build/release), OUTPUT (default build),
-# BUILD (default 1), TAG (default _nx). Uses /sbin/makepkg when present,
+# BUILD (default 1), TAG (default _nx), GLIBC_FLOOR (default 2.31), SBO
+# (default 1; 0 skips build/sbo). Uses /sbin/makepkg when present,
 # otherwise pack-txz.sh, which writes the same archive layout.
 #
 # Exit status: 0 when the package was written, 1 otherwise.
@@ -28,32 +33,17 @@ for bin in netns-exec netns-jail; do
   fi
 done
 
-# The dynamic symbol table names the versioned glibc symbols a binary needs;
-# the newest one is the oldest glibc that can load it.
-newest_glibc() {
-  if command -v objdump >/dev/null 2>&1; then
-    objdump -T "$1"
-  else
-    readelf --dyn-syms -W "$1"
-  fi | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/^GLIBC_//' | sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1
+# The glibc floor (scripts/check-glibc-floor.sh): the newest GLIBC_ symbol
+# version each binary needs is the oldest glibc that can load it. Above
+# the floor the package would not run on Slackware 15.0, so it is not made.
+FLOOR=${GLIBC_FLOOR:-2.31}
+floor_out=$(bash "$repo/scripts/check-glibc-floor.sh" --floor "$FLOOR" "$BIN_DIR/netns-exec" "$BIN_DIR/netns-jail") || {
+  echo "$floor_out" | sed 's/^/make-package.sh: /' >&2
+  echo "make-package.sh: a binary needs a glibc newer than the floor $FLOOR, so the package would not run on Slackware 15.0 (glibc 2.33); see packaging/slackware/README.SLACKWARE" >&2
+  exit 1
 }
-
-# "A B" -> true when version A <= version B (major.minor).
-version_le() {
-  [ "$(printf '%s\n%s\n' "$1" "$2" | sort -t. -k1,1n -k2,2n | head -n 1)" = "$1" ]
-}
-
-need=0.0
-for bin in netns-exec netns-jail; do
-  v=$(newest_glibc "$BIN_DIR/$bin")
-  echo "make-package.sh: $bin needs glibc >= $v (newest GLIBC_ symbol version)"
-  version_le "$v" "$need" || need=$v
-done
-if version_le "$need" 2.33; then
-  echo "make-package.sh: glibc $need: the package runs on Slackware 15.0 (glibc 2.33) and -current"
-else
-  echo "make-package.sh: glibc $need: the package runs on Slackware -current, NOT on 15.0 (glibc 2.33); build there with the SlackBuild"
-fi
+echo "$floor_out" | sed "s,^$BIN_DIR/,make-package.sh: ,"
+echo "make-package.sh: glibc floor $FLOOR: the package runs on Slackware 15.0 (glibc 2.33) and -current"
 
 MAKEPKG=/sbin/makepkg
 [ -x "$MAKEPKG" ] || MAKEPKG=$here/pack-txz.sh
@@ -75,3 +65,32 @@ VERSION=$VERSION BUILD=$BUILD TAG=$TAG ARCH=$ARCH PKGTYPE=txz \
 rm -f "$work.log"
 [ -f "$OUTPUT/$name" ] || { echo "make-package.sh: $OUTPUT/$name was not written" >&2; exit 1; }
 echo "make-package.sh: wrote $OUTPUT/$name ($(stat -c %s "$OUTPUT/$name") bytes)"
+
+# --- the SlackBuilds.org submission ---------------------------------------------
+[ "${SBO:-1}" = 1 ] || exit 0
+if ! git -C "$repo" rev-parse --verify -q HEAD >/dev/null 2>&1; then
+  echo "make-package.sh: $repo is not a git checkout: no SlackBuilds.org files written"
+  exit 0
+fi
+PRGNAM=netns-exec
+sbo=$OUTPUT/sbo
+src=$PRGNAM-$VERSION.tar.gz
+bin=$PRGNAM-$VERSION-$ARCH-bin
+rm -rf "$sbo"
+mkdir -p "$sbo/$PRGNAM" "$work/$bin"
+git -C "$repo" archive --format=tar.gz --prefix="$PRGNAM-$VERSION/" -o "$sbo/$src" HEAD
+install -m 0755 "$BIN_DIR/netns-exec" "$BIN_DIR/netns-jail" "$work/$bin/"
+strip --strip-unneeded "$work/$bin/netns-exec" "$work/$bin/netns-jail"
+tar -C "$work" --owner=root:0 --group=root:0 --mtime="@$(git -C "$repo" log -1 --format=%ct)" \
+  -cf - "$bin" | gzip -n -6 > "$sbo/$bin.tar.gz"
+for f in README README.SLACKWARE netns-exec.SlackBuild slack-desc doinst.sh \
+         netns-exec.conf.new netns-jail.conf.new rc.netns-jail; do
+  install -m 0644 "$here/$f" "$sbo/$PRGNAM/$f"
+done
+chmod 0755 "$sbo/$PRGNAM/$PRGNAM.SlackBuild"
+md5_src=$(md5sum < "$sbo/$src" | cut -d' ' -f1)
+md5_bin=$(md5sum < "$sbo/$bin.tar.gz" | cut -d' ' -f1)
+sed -e "s/@MD5SUM_SOURCE@/$md5_src/" -e "s/@MD5SUM_BINARIES@/$md5_bin/" \
+  "$here/$PRGNAM.info" > "$sbo/$PRGNAM/$PRGNAM.info"
+tar -C "$sbo" --owner=root:0 --group=root:0 -czf "$sbo/$PRGNAM.tar.gz" "$PRGNAM"
+echo "make-package.sh: wrote $sbo/: $src (git HEAD), $bin.tar.gz, $PRGNAM/ and $PRGNAM.tar.gz (the submission)"

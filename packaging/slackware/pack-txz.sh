@@ -4,7 +4,7 @@
 # have no /sbin/makepkg (make package on Debian, CI). It accepts the call
 # the SlackBuild makes,
 #
-#   pack-txz.sh -l y -c n OUTPUT/NAME-VERSION-ARCH-BUILDTAG.txz
+#   pack-txz.sh --xattrs -l y -c n OUTPUT/NAME-VERSION-ARCH-BUILDTAG.txz
 #
 # run from inside the package tree, and writes what installpkg expects:
 #   - members "./" first, then "install/", "install/slack-desc",
@@ -13,19 +13,25 @@
 #   - every member owned by root:root (uid 0, gid 0), whoever runs this;
 #   - directories listed explicitly (tar --no-recursion) so their modes are
 #     recorded;
-#   - one xz stream.
-# Like makepkg it stores no ACLs and no xattrs: file capabilities are
-# applied by install/doinst.sh.
+#   - with --xattrs, as makepkg --xattrs (pkgtools 15.0 and later), the
+#     extended attributes of every member, so netns-exec's file capability
+#     (security.capability) travels in the archive and installpkg, which
+#     unpacks with tar --xattrs --xattrs-include='*', restores it; without
+#     --xattrs, none. ACLs are not stored (the SlackBuild does not ask for
+#     makepkg --acls);
+#   - one xz stream (compressed on every CPU, as makepkg does).
 #
 # Exit status: 0 on success, 1 on a usage error or a failed step.
 
 set -euo pipefail
 
-usage() { echo "pack-txz.sh: usage: pack-txz.sh [-l y|n] [-c y|n] PACKAGE.txz" >&2; exit 1; }
+usage() { echo "pack-txz.sh: usage: pack-txz.sh [--xattrs] [-l y|n] [-c y|n] PACKAGE.txz" >&2; exit 1; }
 
+xattrs=(--no-xattrs)
 while [ $# -gt 1 ]; do
   case "$1" in
     -l|--linkadd|-c|--chown) shift 2 ;;
+    --xattrs) xattrs=(--xattrs --xattrs-include='*'); shift ;;
     *) usage ;;
   esac
 done
@@ -54,7 +60,7 @@ member_list() {
 }
 
 tmp="$target.partial"
-member_list | tar --no-recursion --no-acls --no-xattrs --no-selinux \
-  --owner=root:0 --group=root:0 -T - -cf - | xz -c > "$tmp"
+member_list | tar --no-recursion --no-acls "${xattrs[@]}" --no-selinux \
+  --owner=root:0 --group=root:0 -T - -cf - | xz --threads=0 -c > "$tmp"
 mv "$tmp" "$target"
 echo "Slackware package $target created."
