@@ -35,7 +35,9 @@ int cl_openat(int dir, const char *path, int flags, mode_t mode) {
 }
 int cl_dup_cloexec(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 0); }
 const mode_t cl_S_IFMT = S_IFMT, cl_S_IFDIR = S_IFDIR, cl_S_IFREG = S_IFREG,
-             cl_S_IWGRP = S_IWGRP, cl_S_IWOTH = S_IWOTH;
+             cl_S_IFLNK = S_IFLNK, cl_S_IWGRP = S_IWGRP, cl_S_IWOTH = S_IWOTH;
+const int cl_DT_DIR = DT_DIR, cl_DT_LNK = DT_LNK, cl_DT_UNKNOWN = DT_UNKNOWN,
+          cl_AT_SYMLINK_NOFOLLOW = AT_SYMLINK_NOFOLLOW;
 
 static int saved_argc;
 static char **saved_argv;
@@ -90,6 +92,7 @@ int cl_fd_is_nsfs(int fd) {
     return sfs.f_type == NSFS_MAGIC ? 1 : 0;
 }
 
+const unsigned long cl_MS_BIND = MS_BIND, cl_MS_REMOUNT = MS_REMOUNT;
 const unsigned long cl_MS_REC = MS_REC, cl_MS_SLAVE = MS_SLAVE,
                     cl_MS_RDONLY = MS_RDONLY, cl_MS_NOSUID = MS_NOSUID,
                     cl_MS_NODEV = MS_NODEV, cl_MS_NOEXEC = MS_NOEXEC;

@@ -31,7 +31,7 @@ enum EtcOverlay {
         defer { close(dir) }
         try PolicyFile.requireRootOnly(dir, what: path, isDirectory: true)
 
-        let names = try listEntries(dir, path: path)
+        let names = try Directory.entries(dir, path: path, limit: maximumFiles).map { $0.name }
         if names.isEmpty { return }
 
         // Room for the most that is accepted: maximumFiles × maximumFileSize.
@@ -66,27 +66,6 @@ enum EtcOverlay {
         guard cl_umount2(attached, cl_MNT_DETACH) == 0 else {
             throw .system(call: "umount2", path: "tmpfs on /etc/netns", errno: cl_errno())
         }
-    }
-
-    static func listEntries(_ dir: Int32, path: String) throws(Refusal) -> [String] {
-        // fdopendir takes ownership of its descriptor, so give it a copy.
-        let copy = cl_dup_cloexec(dir)
-        guard copy >= 0, let stream = fdopendir(copy) else {
-            throw .system(call: "fdopendir", path: path, errno: cl_errno())
-        }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
-            guard names.count < maximumFiles else {
-                throw .denied("\(path) holds more than \(maximumFiles) entries; refusing it")
-            }
-            names.append(name)
-        }
-        return names
     }
 
     static func copy(_ name: String, from dir: Int32, directory: String, into layer: Int32) throws(Refusal) {

@@ -16,9 +16,9 @@ import NetnsPolicy
 ///  2. /sys is mounted afresh, so it lists the jail's interfaces.
 ///  3. /proc is mounted afresh with hidepid=ptraceable. See mountProc.
 ///  4. Resolvers that answer over a Unix socket (nscd, systemd-resolved,
-///     avahi's mDNS) resolve in the host's network namespace, so their
-///     socket directories are covered with an empty read-only tmpfs and
-///     the C library falls back to the jail's own DNS. See ResolverSockets.
+///     avahi's mDNS) resolve in the host's network namespace, so /run is
+///     rebuilt without their directories and the C library falls back to
+///     the jail's own DNS. See RunView.
 public enum MountView {
     public static func build(for namespace: NamespaceName) throws(Refusal) {
         guard cl_unshare(cl_CLONE_NEWNS) == 0 else {
@@ -32,7 +32,7 @@ public enum MountView {
         try EtcOverlay.mount(for: namespace)
         try remountSys()
         try mountProc()
-        try ResolverSockets.hide()
+        try RunView.build()
     }
 
     /// A /proc of our own with hidepid=ptraceable: /proc/PID of a process

@@ -197,7 +197,8 @@ topo_services() {
 
 # topo_host_resolver DIR: the simulated host resolves through its own DNS
 # server, and through nscd, which answers over /run/nscd/socket from
-# hostsim's network namespace. Needs topo_sandbox (it writes /etc).
+# hostsim's network namespace. Needs topo_sandbox (it writes /etc). Sets
+# TOPO_NSCD_PID; calling it again starts another nscd.
 topo_host_resolver() {
     local dir=$1 pid
     _topo_require_sandbox || return 1
@@ -212,8 +213,9 @@ topo_host_resolver() {
 	enable-cache	services	no
 	enable-cache	netgroup	no
 EOF
-    nsenter --net="/run/netns/$TOPO_HOST" -- nscd -F -f "$dir/nscd.conf" >"$dir/nscd.log" 2>&1 &
+    nsenter --net="/run/netns/$TOPO_HOST" -- nscd -F -f "$dir/nscd.conf" >>"$dir/nscd.log" 2>&1 &
     pid=$!
+    TOPO_NSCD_PID=$pid
     on_exit "kill_pid $pid"
     wait_for 5 test -S /run/nscd/socket || { echo "topology: nscd did not start" >&2; return 1; }
 }

@@ -38,7 +38,9 @@ int cl_openat(int dir, const char *path, int flags, mode_t mode);
 /// fcntl(fd, F_DUPFD_CLOEXEC, 0); fcntl is variadic.
 int cl_dup_cloexec(int fd);
 /// The permission and type bits of st_mode as mode_t (they are macros).
-extern const mode_t cl_S_IFMT, cl_S_IFDIR, cl_S_IFREG, cl_S_IWGRP, cl_S_IWOTH;
+extern const mode_t cl_S_IFMT, cl_S_IFDIR, cl_S_IFREG, cl_S_IFLNK, cl_S_IWGRP, cl_S_IWOTH;
+/// readdir's d_type values and fstatat's flag (macros in the headers).
+extern const int cl_DT_DIR, cl_DT_LNK, cl_DT_UNKNOWN, cl_AT_SYMLINK_NOFOLLOW;
 
 // --- namespaces -----------------------------------------------------------
 extern const int cl_CLONE_NEWNET;
@@ -61,6 +63,7 @@ int cl_ns_owned_by_own_userns(int fd);
 int cl_mount(const char *source, const char *target, const char *fstype,
              unsigned long flags, const char *data);
 int cl_umount2(const char *target, int flags);
+extern const unsigned long cl_MS_BIND, cl_MS_REMOUNT;
 extern const unsigned long cl_MS_REC, cl_MS_SLAVE, cl_MS_RDONLY, cl_MS_NOSUID,
     cl_MS_NODEV, cl_MS_NOEXEC;
 extern const int cl_MNT_DETACH;
