@@ -53,6 +53,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -406,6 +407,17 @@ static void load_filter(void) {
     rule(ctx, eperm, SCMP_SYS(keyctl), 0, NULL);
     struct scmp_arg_cmp other_pid[2] = {{0, SCMP_CMP_NE, 0, 0}, {2, SCMP_CMP_NE, 0, 0}};
     rule(ctx, eperm, SCMP_SYS(prlimit64), 2, other_pid);
+    struct scmp_arg_cmp not_self = {0, SCMP_CMP_NE, 0, 0}, not_self_who = {1, SCMP_CMP_NE, 0, 0};
+    struct scmp_arg_cmp not_prio_process = {0, SCMP_CMP_NE, PRIO_PROCESS, 0};
+    struct scmp_arg_cmp not_ioprio_process = {0, SCMP_CMP_NE, 1, 0};
+    rule(ctx, eperm, SCMP_SYS(sched_setaffinity), 1, &not_self);
+    rule(ctx, eperm, SCMP_SYS(sched_setscheduler), 1, &not_self);
+    rule(ctx, eperm, SCMP_SYS(sched_setparam), 1, &not_self);
+    rule(ctx, eperm, SCMP_SYS(sched_setattr), 1, &not_self);
+    rule(ctx, eperm, SCMP_SYS(setpriority), 1, &not_prio_process);
+    rule(ctx, eperm, SCMP_SYS(setpriority), 1, &not_self_who);
+    rule(ctx, eperm, SCMP_SYS(ioprio_set), 1, &not_ioprio_process);
+    rule(ctx, eperm, SCMP_SYS(ioprio_set), 1, &not_self_who);
     const int mounts[] = {SCMP_SYS(mount), SCMP_SYS(umount), SCMP_SYS(umount2),
                           SCMP_SYS(pivot_root), SCMP_SYS(chroot), SCMP_SYS(open_tree),
                           SCMP_SYS(move_mount), SCMP_SYS(fsopen), SCMP_SYS(fsconfig),

@@ -34,6 +34,12 @@ CS_SYSCALL(add_key)
 CS_SYSCALL(request_key)
 CS_SYSCALL(keyctl)
 CS_SYSCALL(prlimit64)
+CS_SYSCALL(sched_setaffinity)
+CS_SYSCALL(sched_setscheduler)
+CS_SYSCALL(sched_setparam)
+CS_SYSCALL(sched_setattr)
+CS_SYSCALL(setpriority)
+CS_SYSCALL(ioprio_set)
 #undef CS_SYSCALL
 
 #include <linux/sched.h>   /* CLONE_NEW*: sched.h hides them behind _GNU_SOURCE */

@@ -127,6 +127,28 @@ enum JailFilter {
                  [scmp_arg_cmp(arg: 0, op: SCMP_CMP_NE, datum_a: 0, datum_b: 0),
                   scmp_arg_cmp(arg: 2, op: SCMP_CMP_NE, datum_a: 0, datum_b: 0)])
 
+        // The other calls that name a process by PID and ask only for the
+        // same uid: the scheduling policy, CPU affinity, nice value and I/O
+        // priority of the user's processes outside. Only the caller itself
+        // (pid or who 0) stays allowed; a process group or a user as the
+        // target of setpriority or ioprio_set would reach outside processes
+        // too (a jailed command's pipeline partners share its group). Cost:
+        // setting these for another thread by its id fails (SECURITY.md).
+        let notSelf = scmp_arg_cmp(arg: 0, op: SCMP_CMP_NE, datum_a: 0, datum_b: 0)
+        for (call, name) in [(cs_sys_sched_setaffinity(), "sched_setaffinity"),
+                             (cs_sys_sched_setscheduler(), "sched_setscheduler"),
+                             (cs_sys_sched_setparam(), "sched_setparam"),
+                             (cs_sys_sched_setattr(), "sched_setattr")] {
+            try rule(ctx, eperm, call, name + " on another process", [notSelf])
+        }
+        let notSelfWho = scmp_arg_cmp(arg: 1, op: SCMP_CMP_NE, datum_a: 0, datum_b: 0)
+        try rule(ctx, eperm, cs_sys_setpriority(), "setpriority of a group or user",
+                 [scmp_arg_cmp(arg: 0, op: SCMP_CMP_NE, datum_a: UInt64(PRIO_PROCESS.rawValue), datum_b: 0)])
+        try rule(ctx, eperm, cs_sys_setpriority(), "setpriority of another process", [notSelfWho])
+        try rule(ctx, eperm, cs_sys_ioprio_set(), "ioprio_set of a group or user",
+                 [scmp_arg_cmp(arg: 0, op: SCMP_CMP_NE, datum_a: 1 /* IOPRIO_WHO_PROCESS */, datum_b: 0)])
+        try rule(ctx, eperm, cs_sys_ioprio_set(), "ioprio_set of another process", [notSelfWho])
+
         // Changing the mount view (both mount APIs). Without capabilities
         // these fail already; the rules keep it so if a user namespace is
         // ever allowed again, and make the errno predictable.

@@ -41,7 +41,12 @@ case $isolation in
 esac
 # Resource limits of another process: refused by the filter on every ABI,
 # on every kernel; reading them is allowed.
-expect="$expect prlimit-read=ok prlimit-set-x64=EPERM prlimit-set-i386=EPERM prlimit-set-x32=EPERM"
+expect="$expect prlimit-read=ok prlimit-set-x64=EPERM prlimit-set-i386=EPERM prlimit-set-x32=EPERM sched-read=ok"
+for abi in x64 i386 x32; do
+    for call in sched_setaffinity sched_setscheduler sched_setparam setpriority ioprio_set; do
+        expect="$expect $call-$abi=EPERM"
+    done
+done
 case $isolation in
     *scoped*) expect="$expect kill-i386=EPERM kill=EPERM"; sig=15 ;;
     *) expect="$expect kill-i386=ok kill=ok"; sig=0 ;;
@@ -77,7 +82,8 @@ esac
 got=$(outside "$ESC_PROC" attack "$vpid" "$vfd" "$vaddr" 0)
 case $isolation in yama*) echo "$old_scope" >$YAMA ;; esac
 for name in ptrace-attach ptrace-seize process_vm_writev pidfd_getfd proc-mem-write proc-ns-open kill \
-            prlimit-set-x64 prlimit-set-i386; do
+            prlimit-set-x64 prlimit-set-i386 sched_setaffinity-x64 sched_setaffinity-i386 \
+            sched_setscheduler-x64 sched_setparam-x64 setpriority-x64 setpriority-i386 ioprio_set-x64 ioprio_set-i386; do
     check_eq "control: outside -> outside process: $name works" ok "$(field "$name" "$got")"
 done
 check_eq "control: outside -> /proc/PID/net of the victim: visible" visible "$(outside sh -c "$procnet")"
@@ -89,6 +95,14 @@ for name in ptrace-attach ptrace-seize process_vm_writev pidfd_getfd proc-mem-wr
     check_eq "jail -> its own child: $name works" ok "$(field "$name" "$got")"
 done
 check_eq "jail: a program's own limits still change (ulimit -c 0)" 0 "$(jailed /bin/sh -c 'ulimit -c 0 && ulimit -c')"
+# pid 0 is the caller itself: its own nice, affinity and I/O priority
+# still change. (For another of its threads, by thread id, they do not:
+# the documented cost.)
+check_eq "jail: a program's own nice value still changes (nice -n 5)" 5 "$(jailed nice -n 5 nice)"
+check "jail: a program's own CPU affinity still changes (taskset 0x1)" jailed taskset 0x1 /bin/true
+check "jail: a program's own I/O priority still changes (ionice -c 3)" jailed ionice -c 3 /bin/true
+check_eq "jail: a program may not renice another process, its own child included" EPERM \
+    "$(field sched_setaffinity-x64 "$(jailed "$ESC_PROC" own-child)")"
 check "strace works inside the jail" jailed strace -f -o /dev/null /bin/true
 
 # Two separate launches get two Landlock domains (under Yama, neither is

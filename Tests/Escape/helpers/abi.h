@@ -35,6 +35,10 @@ static const struct nxesc_call nxesc_calls[] = {
     {"io_uring_register", 427, 427, 427},
     {"add_key", 248, 286, 248},        {"request_key", 249, 287, 249},
     {"keyctl", 250, 288, 250},         {"prlimit64", 302, 340, 302},
+    {"sched_setaffinity", 203, 241, 203}, {"sched_getaffinity", 204, 242, 204},
+    {"sched_setscheduler", 144, 156, 144}, {"sched_setparam", 142, 154, 142},
+    {"setpriority", 141, 97, 141},     {"getpriority", 140, 96, 140},
+    {"ioprio_set", 251, 289, 251},     {"ioprio_get", 252, 290, 252},
 };
 #define NXESC_X32_BIT 0x40000000L
 

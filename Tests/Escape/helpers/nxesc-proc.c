@@ -109,6 +109,31 @@ static void attack(pid_t pid, int fd, unsigned long addr, int sig) {
         printf("prlimit-set-%s=%s\n", abis[abi], nxesc_result(rc));
     }
 
+    // The scheduler and I/O priority of another process: each set to the
+    // value it already has (read first, which stays allowed), so the
+    // victim notices nothing. Raw calls, on every ABI.
+    uint8_t *mask = (uint8_t *)limit + 64;
+    long masklen = limit ? nxesc_syscall64(nxesc_number(ABI_X64, "sched_getaffinity"), pid, 128, (long)mask, 0, 0, 0) : -ENOMEM;
+    long prio = limit ? nxesc_syscall64(nxesc_number(ABI_X64, "getpriority"), 0 /* PRIO_PROCESS */, pid, 0, 0, 0, 0) : -ENOMEM;
+    long ioprio = limit ? nxesc_syscall64(nxesc_number(ABI_X64, "ioprio_get"), 1 /* IOPRIO_WHO_PROCESS */, pid, 0, 0, 0, 0) : -ENOMEM;
+    int *param = (int *)((uint8_t *)limit + 256);
+    if (limit) *param = 0;
+    printf("sched-read=%s\n", nxesc_result(masklen < 0 ? masklen : prio < 0 ? prio : ioprio < 0 ? ioprio : 0));
+    for (int abi = ABI_X64; abi <= ABI_X32 && masklen > 0 && prio >= 0 && ioprio >= 0; abi++) {
+        enum nxesc_abi a = (enum nxesc_abi)abi;
+        printf("sched_setaffinity-%s=%s\n", abis[abi],
+               nxesc_result(nxesc_sys(a, nxesc_number(a, "sched_setaffinity"), pid, masklen, (long)mask, 0, 0, 0)));
+        printf("sched_setscheduler-%s=%s\n", abis[abi],
+               nxesc_result(nxesc_sys(a, nxesc_number(a, "sched_setscheduler"), pid, 0 /* SCHED_OTHER */, (long)param, 0, 0, 0)));
+        printf("sched_setparam-%s=%s\n", abis[abi],
+               nxesc_result(nxesc_sys(a, nxesc_number(a, "sched_setparam"), pid, (long)param, 0, 0, 0, 0)));
+        // getpriority answers 20 - nice; setpriority takes nice.
+        printf("setpriority-%s=%s\n", abis[abi],
+               nxesc_result(nxesc_sys(a, nxesc_number(a, "setpriority"), 0, pid, 20 - prio, 0, 0, 0)));
+        printf("ioprio_set-%s=%s\n", abis[abi],
+               nxesc_result(nxesc_sys(a, nxesc_number(a, "ioprio_set"), 1, pid, ioprio, 0, 0, 0)));
+    }
+
     printf("kill-i386=%s\n", nxesc_result(nxesc_int80(nxesc_number(ABI_I386, "kill"), pid, 0, 0, 0, 0, 0)));
     printf("kill=%s\n", err(kill(pid, sig)));
 }
