@@ -134,6 +134,16 @@ int cl_ns_owned_by_own_userns(int fd) {
     return rc;
 }
 
+static int caller_netns = -1;
+int cl_keep_caller_netns(void) {
+    if (caller_netns < 0) caller_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    return caller_netns < 0 ? -1 : 0;
+}
+int cl_return_to_caller_netns(void) {
+    return caller_netns < 0 ? 0 : setns(caller_netns, CLONE_NEWNET);
+}
+int cl_dup2(int from, int to) { return dup2(from, to); }
+
 int cl_attach_mount(int mount_fd, int directory_fd) {
     return (int)syscall(SYS_move_mount, mount_fd, "", directory_fd, "",
                         MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);

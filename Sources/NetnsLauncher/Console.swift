@@ -27,11 +27,13 @@ public enum Console {
         }
     }
 
-    /// Prints the refusal, logs it, and exits 125: the fail-safe end of
-    /// every error path before exec.
+    /// Prints the refusal, logs it, shows it on the desktop for a menu
+    /// launch (DesktopNotice), and exits 125: the fail-safe end of every
+    /// error path before exec.
     public static func refuse(_ refusal: Refusal, log: AuditLog? = nil) -> Never {
         error(refusal.message)
         log?.refused(refusal.message)
+        DesktopNotice.show(refusal.message)
         exit(ExitStatus.refused)
     }
 }

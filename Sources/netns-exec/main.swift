@@ -29,6 +29,7 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
           entry.admits(isUser: caller.isUser, isInGroup: caller.isInGroup) else {
         Console.refuse(.denied("\(caller.name) may not enter \(namespace): ask an administrator to add you to \(PolicyFile.path)"), log: log)
     }
+    DesktopNotice.prepare()
     let file = step(log: log) { () throws(Refusal) in try NamespaceFile(namespace) }  // 4. namespace
     do { try file.enter() } catch { Console.refuse(error, log: log) }            // 5. enter
     if let tunnel = entry.requiredInterface {

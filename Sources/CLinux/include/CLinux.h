@@ -48,6 +48,13 @@ extern const int cl_CLONE_NEWNS;
 
 /// setns(2). Glibc has it, but Swift's Glibc module does not import it.
 int cl_setns(int fd, int nstype);
+/// Keeps a descriptor (close-on-exec) of the caller's network namespace,
+/// for DesktopNotice; cl_return_to_caller_netns enters it again (0 when
+/// none was kept: nothing to return to). 0 or -1.
+int cl_keep_caller_netns(void);
+int cl_return_to_caller_netns(void);
+/// dup2(2), for a child about to exec.
+int cl_dup2(int from, int to);
 /// unshare(2).
 int cl_unshare(int flags);
 /// ioctl(fd, NS_GET_NSTYPE): the CLONE_NEW* type of a namespace file, or -1.
