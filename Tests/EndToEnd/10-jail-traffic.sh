@@ -27,6 +27,13 @@ topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1
 check "netns-jail up builds the jail" test $? -eq 0 -a -e "/run/netns/$JAIL"
 [ -e "/run/netns/$JAIL" ] || { cat "$TOPO_DIR/up.out"; suite_end; }
 check "the wg-quick PostUp hook was not run" test ! -e "$TOPO_DIR/hook-ran"
+# Where the kernel has WireGuard (the guest kernels; Slackware users), the
+# jail must use it, and say so.
+if [ "${NETNS_TEST_EXPECT_WG:-}" = kernel ]; then
+    check_contains "netns-jail up uses kernel WireGuard" "$IFC (kernel)" "$(cat "$TOPO_DIR/up.out")"
+    check_contains "the jail's interface is a kernel WireGuard link" "wireguard" \
+        "$(ip -n "$JAIL" -d link show "$IFC" 2>&1)"
+fi
 
 make_test_user "$USR" || { fail "test user"; suite_end; }
 launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; suite_end; }
