@@ -1,8 +1,8 @@
 /* scripts/glibc-compat/jail.c: lets netns-jail run on glibc 2.29 and later
  * although it is linked against a newer glibc (Debian 12's 2.36).
  *
- * Same mechanism as launcher.c (included below for __libc_start_main, stat
- * and fstat): `ld --wrap=SYMBOL` sends each call to a wrapper here, and the
+ * Same mechanism as launcher.c (included below for __libc_start_main and
+ * stat, fstat, lstat, fstatat): `ld --wrap=SYMBOL` sends each call to a wrapper here, and the
  * wrapper calls the version of SYMBOL that old glibc defines and new glibc
  * keeps for old binaries. The symbols, and where they come from in
  * netns-jail (the static Swift runtime, Foundation, Dispatch, ICU and
@@ -56,12 +56,9 @@ NX_BIND("GLIBC_2.3.4", int, pthread_getaffinity_np, (pthread_t t, size_t size, c
  * created"). A constant 0 makes it always use them: slower, never wrong. */
 char __wrap___libc_single_threaded = 0;
 
-/* GLIBC_2.33: the structure-version entry points, as in launcher.c */
-extern int nx_lxstat_2_2_5(int ver, const char *path, struct stat *buf);
+/* GLIBC_2.33: fstat64, as the stat family in launcher.c */
 extern int nx_fxstat64_2_2_5(int ver, int fd, struct stat64 *buf);
-__asm__(".symver nx_lxstat_2_2_5, __lxstat@GLIBC_2.2.5");
 __asm__(".symver nx_fxstat64_2_2_5, __fxstat64@GLIBC_2.2.5");
-int __wrap_lstat(const char *path, struct stat *buf) { return nx_lxstat_2_2_5(NX_STAT_VER_LINUX, path, buf); }
 int __wrap_fstat64(int fd, struct stat64 *buf) { return nx_fxstat64_2_2_5(NX_STAT_VER_LINUX, fd, buf); }
 
 /* GLIBC_2.34: libdl */

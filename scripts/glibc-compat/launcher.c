@@ -3,10 +3,11 @@
  *
  * glibc versions its symbols. Linking binds each call to the newest
  * version the build machine's libc defines, and the loader refuses a
- * binary that names a version its libc lacks. netns-exec names three newer
- * than 2.25; each is redirected here, with `ld --wrap=SYMBOL`, to a
- * version that every glibc since 2.2.5 defines and that newer ones keep
- * for old binaries. No code is copied from glibc or from other projects.
+ * binary that names a version its libc lacks. The symbols netns-exec uses
+ * that are newer than 2.25 (__libc_start_main and the stat family) are
+ * redirected here, with `ld --wrap=SYMBOL`, to a version that glibc has
+ * defined since 2.2.5 (2.4 for fstatat) and keeps for old binaries. No
+ * code is copied from glibc or from other projects.
  *
  * This file is linked into the privileged launcher. It reads no
  * environment, allocates nothing and calls only glibc. See SECURITY.md,
@@ -65,16 +66,22 @@ int __wrap___libc_start_main(nx_main_fn *main, int argc, char **argv,
                                     fini, rtld_fini, stack_end);
 }
 
-/* ---- stat, fstat ----------------------------------------------------------
+/* ---- stat, fstat, lstat, fstatat ------------------------------------------
  * glibc 2.33 made these real functions (GLIBC_2.33). Before, <sys/stat.h>
- * turned them into __xstat and __fxstat with a structure version,
- * 1 (_STAT_VER_LINUX) for x86_64's struct stat, and every glibc since
- * keeps those two for old binaries. Same structure, same errno.
+ * turned them into __xstat, __fxstat, __lxstat and __fxstatat (2.4) with
+ * a structure version, 1 (_STAT_VER_LINUX) for x86_64's struct stat, and
+ * every glibc since keeps those for old binaries. Same structure, same
+ * errno. All four are here, used or not, so that a new stat call in the
+ * launcher does not raise its glibc floor.
  */
 extern int nx_xstat_2_2_5(int ver, const char *path, struct stat *buf);
 extern int nx_fxstat_2_2_5(int ver, int fd, struct stat *buf);
+extern int nx_lxstat_2_2_5(int ver, const char *path, struct stat *buf);
+extern int nx_fxstatat_2_4(int ver, int dirfd, const char *path, struct stat *buf, int flags);
 __asm__(".symver nx_xstat_2_2_5, __xstat@GLIBC_2.2.5");
 __asm__(".symver nx_fxstat_2_2_5, __fxstat@GLIBC_2.2.5");
+__asm__(".symver nx_lxstat_2_2_5, __lxstat@GLIBC_2.2.5");
+__asm__(".symver nx_fxstatat_2_4, __fxstatat@GLIBC_2.4");
 #define NX_STAT_VER_LINUX 1
 
 int __wrap_stat(const char *path, struct stat *buf)
@@ -85,4 +92,14 @@ int __wrap_stat(const char *path, struct stat *buf)
 int __wrap_fstat(int fd, struct stat *buf)
 {
     return nx_fxstat_2_2_5(NX_STAT_VER_LINUX, fd, buf);
+}
+
+int __wrap_lstat(const char *path, struct stat *buf)
+{
+    return nx_lxstat_2_2_5(NX_STAT_VER_LINUX, path, buf);
+}
+
+int __wrap_fstatat(int dirfd, const char *path, struct stat *buf, int flags)
+{
+    return nx_fxstatat_2_4(NX_STAT_VER_LINUX, dirfd, path, buf, flags);
 }
