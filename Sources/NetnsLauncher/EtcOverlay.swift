@@ -88,10 +88,6 @@ enum EtcOverlay {
         let dst = cl_openat(layer, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o444)
         guard dst >= 0 else { throw .system(call: "open", path: "tmpfs/" + name, errno: cl_errno()) }
         defer { close(dst) }
-        // The caller's umask applies to O_CREAT; with umask 0777 the copy
-        // was mode 0000, unreadable, and the jail's resolv.conf silently
-        // stopped applying. The mode is set outright instead.
-        guard fchmod(dst, 0o444) == 0 else { throw .system(call: "fchmod", path: "tmpfs/" + name, errno: cl_errno()) }
         var buffer = [UInt8](repeating: 0, count: 8192)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(src, $0.baseAddress!, $0.count) }

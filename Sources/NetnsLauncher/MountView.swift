@@ -29,6 +29,12 @@ public enum MountView {
         guard cl_mount(nil, "/", nil, cl_MS_SLAVE | cl_MS_REC, nil) == 0 else {
             throw .system(call: "mount", path: "/ (MS_SLAVE|MS_REC)", errno: cl_errno())
         }
+        // Everything made here gets the mode it asks for. The caller's umask
+        // applies to our mkdir and open(O_CREAT) too: with umask 0777 the
+        // jail's /etc copies were mode 0000, unreadable, and the host's
+        // resolv.conf showed through. It is put back for the command.
+        let callerUmask = umask(0o022)
+        defer { umask(callerUmask) }
         try EtcOverlay.mount(for: namespace)
         try remountSys()
         try mountProc()

@@ -40,10 +40,13 @@ lo" "$out"
 check_eq "same namespace inode as the jail" "$(stat -L -c %i /run/netns/$NS)" \
     "$(as_user $ALICE "$NX" $NS stat -L -c %i /proc/self/ns/net)"
 install -d -m 0700 -o $ALICE "$SCRATCH/alice-umask"
-# The caller's umask must not decide the mode of the jail's copies: with
-# umask 0777 they were created 0000 and the host's /etc showed through.
+# The caller's umask must not decide the mode of what the launcher makes
+# (the jail's /etc copies were created 0000 and the host's /etc showed
+# through), and the command must still get the caller's umask.
 check_eq "/etc/resolv.conf is the jail's under the caller's umask 0777" "$(cat /etc/netns/$NS/resolv.conf)" \
     "$(as_user $ALICE sh -c "umask 0777; exec '$NX' $NS cat /etc/resolv.conf")"
+check_eq "the command runs with the caller's umask" 0027 \
+    "$(as_user $ALICE sh -c "umask 0027; exec '$NX' $NS sh -c umask")"
 check_eq "control: umask 0777 makes new files 0000 outside" 0 \
     "$(as_user $ALICE sh -c "umask 0777; rm -f '$SCRATCH/alice-umask/f'; : >'$SCRATCH/alice-umask/f'; stat -c %a '$SCRATCH/alice-umask/f'")"
 check_eq "/etc/resolv.conf is the jail's" "$(cat /etc/netns/$NS/resolv.conf)" \
