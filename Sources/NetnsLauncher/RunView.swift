@@ -86,7 +86,9 @@ enum RunView {
                 // lead to the hidden path by another name, so it is left out.
                 guard entry.type == .directory else { continue }
                 let sub = cl_openat(host, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
-                if sub < 0 && cl_errno() == ENOENT { continue }
+                // Gone, or not listable by the caller: left out whole, which
+                // hides the path below it as well.
+                if sub < 0 && (cl_errno() == ENOENT || cl_errno() == EACCES) { continue }
                 guard sub >= 0 else { throw .system(call: "open", path: target, errno: cl_errno()) }
                 defer { close(sub) }
                 guard mkdirat(jail, name, 0o755) == 0 else { throw .system(call: "mkdir", path: target, errno: cl_errno()) }
