@@ -1,11 +1,30 @@
 import Foundation
 
-/// `netns-jail up`: builds one jail in the order DESIGN.md gives, failing
-/// closed. Each step registers its undo before the next one starts; if any
-/// step throws, the rollback removes the namespace, the interface, the
-/// wireguard-go process and /etc/netns/NAME (if this run created it).
+/// `netns-jail up`: builds one jail, or repairs what an interrupted `up`, a
+/// dead wireguard-go or a downed link left, failing closed.
+///
+/// The order is what keeps a jailed program from ever seeing the host:
+///  1. /etc/netns/NAME/resolv.conf, before the namespace file exists: the
+///     launcher gives a jail without /etc/netns/NAME the host's /etc, and a
+///     program launched then would keep the host's resolvers for its life;
+///  2. the namespace (only lo);
+///  3. the kill switch, before any other interface exists there;
+///  4. the tunnel, created here (its UDP socket stays in our namespace), keys
+///     and peers loaded, then moved in;
+///  5. addresses, links and default routes;
+///  6. the wait for a first handshake.
+/// Every step checks what is already there, so running `up` again after a
+/// SIGKILL at any point finishes the jail instead of refusing it. Each step
+/// that creates something registers its undo; if a later step throws, the
+/// rollback removes what this run created (never the namespace or
+/// resolv.conf of a jail that existed before, where programs may run).
 public struct JailBuilder {
-    public enum Outcome: Sendable { case alreadyHealthy, built(WireGuardImplementation) }
+    public enum Outcome: Sendable {
+        case alreadyHealthy
+        case built(WireGuardImplementation)
+        /// What was wrong and is now put right.
+        case repaired([String])
+    }
 
     public let jail: JailDefinition
     public let config: WireGuardConfig
@@ -21,77 +40,112 @@ public struct JailBuilder {
 
     var paths: JailPaths { JailPaths(name: jail.name, interface: jail.interface) }
 
+    /// The caller holds the jail's lock (JailLock).
     public func up() throws(JailError) -> Outcome {
         let name = jail.name.value, iface = jail.interface.value
-        if FileManager.default.fileExists(atPath: paths.namespaceFile) {
-            let breaches = JailVerification.breaches(JailInspection.inspect(paths), config: config)
+        let state = JailInspection.inspect(paths)
+        var repairs: [String] = []
+        if state.namespaceExists {
+            let breaches = JailVerification.structural(state, config: config)
             if breaches.isEmpty { return .alreadyHealthy }
-            throw .failure("\(name) exists but is not healthy (\(breaches.joined(separator: "; "))); nothing was changed; run 'netns-jail down \(name)' and then 'netns-jail up \(name)'")
-        }
-        if WireGuardDevice.exists(jail.interface) {
+            let foreign = breaches.filter { !$0.repairable }.map(\.text)
+            if !foreign.isEmpty {
+                throw .failure("\(name) exists but \(foreign.joined(separator: "; ")); nothing was changed; fix that, or run 'netns-jail down \(name)' and then 'netns-jail up \(name)'")
+            }
+            repairs = breaches.map(\.text)
+        } else if WireGuardDevice.exists(jail.interface) && state.wireguardGoPID == nil {
             throw .failure("an interface named \(iface) already exists here; remove it or set another 'interface =' for [\(name)]")
         }
         let rollback = Rollback()
         Interruption.arm()
         defer { Interruption.disarm() }
         do {
-            let implementation = try build(rollback)
+            let implementation = try converge(state, rollback)
             rollback.commit()
-            return .built(implementation)
+            return state.namespaceExists ? .repaired(repairs) : .built(implementation)
         } catch {
             rollback.run()
             throw error
         }
     }
 
-    private func build(_ rollback: Rollback) throws(JailError) -> WireGuardImplementation {
+    private func step(_ done: StepPause.Step) throws(JailError) {
+        StepPause.after(done)
+        try Interruption.check()
+    }
+
+    private func converge(_ state: JailInspection, _ rollback: Rollback) throws(JailError) -> WireGuardImplementation {
+        let name = jail.name.value
+        let ip = ExternalTool.ip
+        let fresh = !state.namespaceExists
+
+        try writeResolvConf(rollback: fresh ? rollback : nil)
+        try step(.resolvConf)
+
+        if fresh {
+            try ip.run(["netns", "add", name]).check("creating namespace \(name)")
+            rollback.register("delete namespace \(name)") { _ = ip.run(["netns", "del", name]) }
+        }
+        try step(.namespace)
+
+        // One transaction: when an altered ruleset is replaced, there is no
+        // moment without a filter.
+        if KillSwitch(tunnel: jail.interface).compare(liveRuleset: state.liveRuleset ?? "") != .intact {
+            let ruleset = (fresh ? "" : "flush ruleset\n") + KillSwitch(tunnel: jail.interface).ruleset
+            try ip.run(["netns", "exec", name, nftPath(), "-f", "-"], input: ruleset)
+                .check("installing the kill switch in \(name)")
+        }
+        try step(.killSwitch)
+
+        var implementation: WireGuardImplementation = state.pidFileExists ? .userspace : .kernel
+        let newTunnel = state.tunnel == nil
+        if newTunnel {
+            try WireGuardDevice.removeStale(paths, state: state)
+            implementation = try createTunnel(rollback)
+        }
+        // Cheap (seven `ip` runs) and idempotent, so it runs whenever `up`
+        // changes anything: a downed link also loses its routes.
+        try configureInside()
+        try step(.routes)
+
+        if newTunnel {
+            if handshakeTimeout > 0 { try HandshakeWait(jail: jail, config: config, timeout: handshakeTimeout).run() }
+        } else {
+            HandshakeWait(jail: jail, config: config, timeout: 0).restoreKeepalives(live: state.peers)
+        }
+        try Interruption.check()
+        return implementation
+    }
+
+    /// Step 4: the interface, its keys and peers (the private key goes
+    /// through a pipe), the MTU while wireguard-go can still see it, the move.
+    private func createTunnel(_ rollback: Rollback) throws(JailError) -> WireGuardImplementation {
+        let name = jail.name.value, iface = jail.interface.value
+        let implementation = try WireGuardDevice.create(paths, forceUserspace: forceUserspace, rollback: rollback)
+        try ExternalTool.wg.run(["setconf", iface, "/dev/stdin"], input: config.setconfText).check("loading the WireGuard config into \(iface)")
+        try ExternalTool.ip.run(["link", "set", "dev", iface, "mtu", String(mtu)]).check("setting the MTU of \(iface)")
+        try step(.tunnelCreated)
+        try ExternalTool.ip.run(["link", "set", "dev", iface, "netns", name]).check("moving \(iface) into \(name)")
+        try step(.tunnelMoved)
+        return implementation
+    }
+
+    private var mtu: Int { config.interface.mtu ?? 1420 }
+
+    /// Step 5, in forms that may run again on a half-configured jail.
+    private func configureInside() throws(JailError) {
         let name = jail.name.value, iface = jail.interface.value
         let ip = ExternalTool.ip
-
-        // 1. The namespace.
-        try ip.run(["netns", "add", name]).check("creating namespace \(name)")
-        rollback.register("delete namespace \(name)") { _ = ip.run(["netns", "del", name]) }
-
-        try Interruption.check()
-        // 2. The kill switch, one transaction, before any other interface exists there.
-        try ip.run(["netns", "exec", name, nftPath(), "-f", "-"], input: KillSwitch(tunnel: jail.interface).ruleset)
-            .check("installing the kill switch in \(name)")
-
-        try Interruption.check()
-        // 3. The tunnel interface, here, so its UDP socket stays in our namespace.
-        let implementation = try WireGuardDevice.create(paths, forceUserspace: forceUserspace, rollback: rollback)
-
-        try Interruption.check()
-        // 4. Keys and peers (the private key goes through a pipe), the MTU while
-        //    wireguard-go can still see the interface, then the move.
-        try ExternalTool.wg.run(["setconf", iface, "/dev/stdin"], input: config.setconfText).check("loading the WireGuard config into \(iface)")
-        let mtu = config.interface.mtu ?? 1420
-        try ip.run(["link", "set", "dev", iface, "mtu", String(mtu)]).check("setting the MTU of \(iface)")
-        try ip.run(["link", "set", "dev", iface, "netns", name]).check("moving \(iface) into \(name)")
-
-        try Interruption.check()
-        // 5. Addresses, links and default routes inside the jail.
         for address in config.interface.addresses {
-            try ip.run(["-n", name, "address", "add", address.description, "dev", iface]).check("adding address \(address) to \(iface)")
+            try ip.run(["-n", name, "address", "replace", address.description, "dev", iface]).check("adding address \(address) to \(iface)")
         }
         try ip.run(["-n", name, "link", "set", "dev", iface, "mtu", String(mtu)]).check("setting the MTU of \(iface) in \(name)")
         try ip.run(["-n", name, "link", "set", "dev", "lo", "up"]).check("bringing lo up in \(name)")
         try ip.run(["-n", name, "link", "set", "dev", iface, "up"]).check("bringing \(iface) up in \(name)")
         for family in config.families {
             let flag = family == .ipv4 ? "-4" : "-6"
-            try ip.run(["-n", name, flag, "route", "add", "default", "dev", iface]).check("adding the \(family) default route via \(iface)")
+            try ip.run(["-n", name, flag, "route", "replace", "default", "dev", iface]).check("adding the \(family) default route via \(iface)")
         }
-
-        try Interruption.check()
-        // 6. The jail's resolvers.
-        try writeResolvConf(rollback)
-
-        try Interruption.check()
-        // A config that loads but cannot reach its peer (wrong key, dead
-        // endpoint) is a failed `up`, not a jail that silently never works.
-        if handshakeTimeout > 0 { try awaitHandshakes() }
-        try Interruption.check()
-        return implementation
     }
 
     private func nftPath() throws(JailError) -> String {
@@ -99,8 +153,14 @@ public struct JailBuilder {
         return path
     }
 
-    private func writeResolvConf(_ rollback: Rollback) throws(JailError) {
+    /// Step 1. `rollback` is nil when the namespace already existed: then
+    /// the file must stay whatever happens later, since removing it would
+    /// hand the host's resolvers to the next program launched.
+    private func writeResolvConf(rollback: Rollback?) throws(JailError) {
         let paths = self.paths
+        let text = ResolvConf(config).text(jail: jail.name.value, source: jail.wireguard)
+        let previous = try? Data(contentsOf: URL(fileURLWithPath: paths.resolvConf))
+        if let previous, String(decoding: previous, as: UTF8.self) == text { return }
         if config.interface.dnsServers.isEmpty {
             Console.warn("\(jail.wireguard) has no DNS server; name lookups in \(jail.name) will fail")
         } else if config.interface.dnsServers.count > 3 {
@@ -108,8 +168,7 @@ public struct JailBuilder {
         }
         _ = try ResolvConf.ensureDirectory(JailPaths.etcNetns)
         let created = try ResolvConf.ensureDirectory(paths.etcDirectory)
-        let previous = try? Data(contentsOf: URL(fileURLWithPath: paths.resolvConf))
-        rollback.register(created ? "remove \(paths.etcDirectory)" : "restore \(paths.resolvConf)") {
+        rollback?.register(created ? "remove \(paths.etcDirectory)" : "restore \(paths.resolvConf)") {
             if created {
                 try? FileManager.default.removeItem(atPath: paths.resolvConf)
                 rmdir(paths.etcDirectory)
@@ -119,35 +178,6 @@ public struct JailBuilder {
                 try? FileManager.default.removeItem(atPath: paths.resolvConf)
             }
         }
-        try ResolvConf.install(ResolvConf(config).text(jail: jail.name.value, source: jail.wireguard), at: paths.resolvConf)
-    }
-
-    /// Asks each peer for a handshake (a keepalive makes WireGuard start one)
-    /// and waits, bounded, until all peers with an endpoint have answered.
-    private func awaitHandshakes() throws(JailError) {
-        let name = jail.name.value, iface = jail.interface.value
-        let wg = ExternalTool.wg.path ?? "wg"
-        let peers = config.peers.filter { $0.endpoint != nil }
-        guard !peers.isEmpty else { return }
-        func setKeepalive(_ peer: WireGuardConfig.Peer, _ value: String) -> ToolResult {
-            ExternalTool.ip.run(["netns", "exec", name, wg, "set", iface, "peer", peer.publicKey, "persistent-keepalive", value])
-        }
-        for peer in peers where peer.persistentKeepalive == nil { _ = setKeepalive(peer, "1") }
-        defer { for peer in peers where peer.persistentKeepalive == nil { _ = setKeepalive(peer, "off") } }
-
-        let deadline = Date().addingTimeInterval(handshakeTimeout)
-        var waiting = Set(peers.map(\.publicKey))
-        while !waiting.isEmpty && Date() < deadline {
-            usleep(200_000)
-            try Interruption.check()
-            let dump = ExternalTool.ip.run(["netns", "exec", name, wg, "show", iface, "dump"])
-            for peer in PeerState.parseDump(dump.output) where peer.latestHandshake != nil {
-                waiting.remove(peer.publicKey)
-            }
-        }
-        if !waiting.isEmpty {
-            let endpoints = peers.filter { waiting.contains($0.publicKey) }.compactMap(\.endpoint).joined(separator: ", ")
-            throw .failure("no WireGuard handshake with \(endpoints) within \(Int(handshakeTimeout)) seconds; check the endpoint, the keys and that UDP reaches the server (or pass --handshake-timeout 0 to skip this check)")
-        }
+        try ResolvConf.install(text, at: paths.resolvConf)
     }
 }

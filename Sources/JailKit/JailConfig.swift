@@ -8,6 +8,20 @@ public struct JailDefinition: Equatable, Sendable {
     public let interface: InterfaceName
     /// Line of the `[NAME]` header, for messages.
     public let line: Int
+    /// `handshake-age`: seconds without a handshake after which status and
+    /// verify call the tunnel unhealthy (default 180, WireGuard's own
+    /// REJECT_AFTER_TIME: a session older than that cannot carry data).
+    public var handshakeAge: Int = JailDefinition.defaultHandshakeAge
+
+    public static let defaultHandshakeAge = 180
+
+    public init(name: NamespaceName, wireguard: String, interface: InterfaceName, line: Int, handshakeAge: Int = defaultHandshakeAge) {
+        self.name = name
+        self.wireguard = wireguard
+        self.interface = interface
+        self.line = line
+        self.handshakeAge = handshakeAge
+    }
 }
 
 /// /etc/netns-jail.conf:
@@ -15,6 +29,7 @@ public struct JailDefinition: Equatable, Sendable {
 ///     [vpn_jail]
 ///     wireguard = /etc/wireguard/proton0.conf
 ///     interface = proton0        # optional; default: the config's base name
+///     handshake-age = 180        # optional; seconds, see JailDefinition
 ///
 /// Section and key names follow the wg-quick conventions (keys are
 /// case-insensitive, `#` comments). Every problem is reported as
@@ -35,7 +50,7 @@ public struct JailConfig: Equatable, Sendable {
         var jails: [JailDefinition] = []
         func fail(_ line: Int, _ message: String) { errors.append(Diagnostic(file: file, line: line, message: message)) }
 
-        struct Pending { var name: NamespaceName?; var line: Int; var wireguard: String?; var interface: String?; var interfaceLine = 0 }
+        struct Pending { var name: NamespaceName?; var line: Int; var wireguard: String?; var interface: String?; var interfaceLine = 0; var handshakeAge: Int? }
         var pending: Pending?
 
         func close() {
@@ -57,7 +72,8 @@ public struct JailConfig: Equatable, Sendable {
                 fail(p.interface != nil ? p.interfaceLine : p.line, "interface \(interface) is already used by [\(other.name)] on line \(other.line)")
                 return
             }
-            jails.append(JailDefinition(name: name, wireguard: path, interface: interface, line: p.line))
+            jails.append(JailDefinition(name: name, wireguard: path, interface: interface, line: p.line,
+                                        handshakeAge: p.handshakeAge ?? JailDefinition.defaultHandshakeAge))
         }
 
         var names: [String: Int] = [:]
@@ -96,8 +112,15 @@ public struct JailConfig: Equatable, Sendable {
                     if pending?.interface != nil { fail(number, "interface appears twice in this section"); continue }
                     pending?.interface = value
                     pending?.interfaceLine = number
+                case "handshake-age":
+                    if pending?.handshakeAge != nil { fail(number, "handshake-age appears twice in this section"); continue }
+                    guard let seconds = Int(value), seconds >= 10, seconds <= 86400 else {
+                        fail(number, "handshake-age must be a number of seconds from 10 to 86400")
+                        continue
+                    }
+                    pending?.handshakeAge = seconds
                 default:
-                    fail(number, "unknown key \(key); a jail section takes 'wireguard' and 'interface'")
+                    fail(number, "unknown key \(key); a jail section takes 'wireguard', 'interface' and 'handshake-age'")
                 }
             }
         }

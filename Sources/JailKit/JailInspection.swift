@@ -8,6 +8,19 @@ public struct PeerState: Sendable, Codable, Equatable {
     public let latestHandshake: Int?
     public let rxBytes: Int
     public let txBytes: Int
+    /// Seconds; nil when off. `up` sets 1 while it waits for the first
+    /// handshake and puts the config's value back; a killed `up` left it.
+    public let persistentKeepalive: Int?
+
+    public init(publicKey: String, endpoint: String?, latestHandshake: Int?, rxBytes: Int, txBytes: Int,
+                persistentKeepalive: Int? = nil) {
+        self.publicKey = publicKey
+        self.endpoint = endpoint
+        self.latestHandshake = latestHandshake
+        self.rxBytes = rxBytes
+        self.txBytes = txBytes
+        self.persistentKeepalive = persistentKeepalive
+    }
 
     /// Parses the peer lines of `wg show IFACE dump` (the first line is the
     /// interface and holds the private key; it is skipped and never kept).
@@ -18,7 +31,8 @@ public struct PeerState: Sendable, Codable, Equatable {
             let handshake = Int(f[4]) ?? 0
             return PeerState(publicKey: f[0], endpoint: f[2] == "(none)" ? nil : f[2],
                              latestHandshake: handshake > 0 ? handshake : nil,
-                             rxBytes: Int(f[5]) ?? 0, txBytes: Int(f[6]) ?? 0)
+                             rxBytes: Int(f[5]) ?? 0, txBytes: Int(f[6]) ?? 0,
+                             persistentKeepalive: Int(f[7]).flatMap { $0 > 0 ? $0 : nil })
         }
     }
 }
@@ -41,8 +55,12 @@ public struct JailInspection: Sendable {
     public let liveRuleset: String?
     public let peers: [PeerState]
     public let resolvConf: String?
-    /// Problem with resolv.conf's ownership or mode, if any.
-    public let resolvConfProblem: String?
+    /// What netns-exec would refuse in /etc/netns/NAME (EtcNetnsRules).
+    public let etcProblems: [String]
+    /// Whether an interface with the tunnel's name is in *our* namespace:
+    /// made by an `up` that was killed before it moved it into the jail.
+    /// Only looked for when the jail has no tunnel.
+    public let tunnelInHostNamespace: Bool
     public let processes: [JailedProcess]
     public let wireguardGoPID: Int32?
     public let pidFileExists: Bool
@@ -81,7 +99,8 @@ public struct JailInspection: Sendable {
         return JailInspection(
             paths: paths, namespaceExists: exists, links: links, tunnelAddresses: addresses,
             defaultRoutes4: routes4, defaultRoutes6: routes6, liveRuleset: ruleset, peers: peers,
-            resolvConf: resolv, resolvConfProblem: resolv == nil ? nil : ownershipProblem(paths.resolvConf, directory: paths.etcDirectory),
+            resolvConf: resolv, etcProblems: EtcNetnsRules.problems(directory: paths.etcDirectory),
+            tunnelInHostNamespace: links.contains { $0.name == iface } ? false : WireGuardDevice.exists(paths.interface),
             processes: exists ? ProcessesInside.scan(namespaceFile: paths.namespaceFile) : [],
             wireguardGoPID: WireGuardDevice.recordedProcess(paths),
             pidFileExists: FileManager.default.fileExists(atPath: paths.pidFile))
@@ -97,18 +116,5 @@ public struct JailInspection: Sendable {
               let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
         else { return [] }
         return array
-    }
-
-    /// The launcher's rule for /etc/netns/NAME files, checked here first.
-    static func ownershipProblem(_ file: String, directory: String) -> String? {
-        for path in [directory, file] {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { continue }
-            let owner = (attributes[.ownerAccountID] as? NSNumber)?.intValue ?? -1
-            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0
-            if owner != 0 || mode & 0o022 != 0 {
-                return "\(path) must be owned by root and not writable by group or other"
-            }
-        }
-        return nil
     }
 }

@@ -17,6 +17,8 @@ public struct JailPaths: Sendable {
     public var namespaceFile: String { "/run/netns/\(name)" }
     /// The wireguard-go process that carries the tunnel, when there is one.
     public var pidFile: String { "\(JailPaths.stateDirectory)/\(name).pid" }
+    /// The jail's supervisor (netns-jail supervise NAME).
+    public var supervisorPidFile: String { "\(JailPaths.stateDirectory)/\(name).supervisor.pid" }
     public var logFile: String { "\(JailPaths.stateDirectory)/\(name).wireguard-go.log" }
     public var etcDirectory: String { "\(JailPaths.etcNetns)/\(name)" }
     public var resolvConf: String { "\(etcDirectory)/resolv.conf" }

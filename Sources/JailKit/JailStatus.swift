@@ -4,18 +4,27 @@ public struct JailStatus: Sendable, Codable {
     public let interface: String
     /// Namespace present, tunnel present and up, kill switch intact.
     public let up: Bool
+    /// `up`, and no problem below: every peer with an endpoint had a
+    /// handshake within `handshakeAgeLimit` seconds, and (when the WireGuard
+    /// config could be read) every invariant `verify` checks holds.
+    public let healthy: Bool
     public let namespace: Bool
     public let tunnel: Bool
     public let implementation: String?
     public let wireguardGoPID: Int32?
+    /// The jail's supervisor (netns-jail supervise), when one runs.
+    public let supervisorPID: Int32?
     public let addresses: [String]
     public let peers: [PeerState]
+    public let handshakeAgeLimit: Int
     /// "intact", "missing" or "altered"; "absent" when there is no namespace.
     public let killSwitch: String
     public let dns: [String]
     public let processes: Int
+    /// Why the jail is not healthy, one sentence each.
+    public let problems: [String]
 
-    public init(_ state: JailInspection) {
+    public init(_ state: JailInspection, jail: JailDefinition, config: WireGuardConfig?, supervisor: Int32?, now: Int) {
         let paths = state.paths
         name = paths.name.value
         interface = paths.interface.value
@@ -25,16 +34,25 @@ public struct JailStatus: Sendable, Codable {
         killSwitch = state.namespaceExists ? "\(comparison)" : "absent"
         up = namespace && tunnel && comparison == .intact
         wireguardGoPID = state.wireguardGoPID
+        supervisorPID = supervisor
         implementation = state.tunnel == nil ? nil : (state.pidFileExists ? WireGuardImplementation.userspace.rawValue : WireGuardImplementation.kernel.rawValue)
         addresses = state.tunnelAddresses
         peers = state.peers
+        handshakeAgeLimit = jail.handshakeAge
         dns = state.resolvConf.map(ResolvConf.servers(in:)) ?? []
         processes = state.processes.count
+        var found = config.map { JailVerification.breaches(state, config: $0) } ?? []
+        if config == nil && state.namespaceExists && state.resolvConf == nil {
+            found.append("\(paths.resolvConf) is missing; jailed programs would use the host's resolvers")
+        }
+        found += JailVerification.staleHandshakes(state, maxAge: jail.handshakeAge, now: now)
+        problems = state.namespaceExists ? found : []
+        healthy = up && problems.isEmpty
     }
 
     /// The human form: one block per jail.
     public func text(now: Int) -> String {
-        var out = "\(name): \(up ? "up" : "down")\n"
+        var out = "\(name): \(healthy ? "up" : up ? "unhealthy" : "down")\n"
         out += "  namespace:   \(namespace ? "present" : "absent")\n"
         out += "  tunnel:      \(interface) \(tunnel ? "up" : "down")"
         if let implementation { out += " (\(implementation)\(wireguardGoPID.map { ", PID \($0)" } ?? ""))" }
@@ -42,12 +60,16 @@ public struct JailStatus: Sendable, Codable {
         for peer in peers {
             out += "  peer:        \(peer.publicKey)\n"
             out += "    endpoint:  \(peer.endpoint ?? "none")\n"
-            out += "    handshake: \(peer.latestHandshake.map { "\(max(0, now - $0)) seconds ago" } ?? "never")\n"
-            out += "    transfer:  \(peer.rxBytes) B received, \(peer.txBytes) B sent\n"
+            let age = peer.latestHandshake.map { max(0, now - $0) }
+            out += "    handshake: \(age.map { "\($0) seconds ago" } ?? "never")"
+            if peer.endpoint != nil, age.map({ $0 > handshakeAgeLimit }) ?? true { out += " (stale: limit \(handshakeAgeLimit) seconds)" }
+            out += "\n    transfer:  \(peer.rxBytes) B received, \(peer.txBytes) B sent\n"
         }
         out += "  kill switch: \(killSwitch)\n"
         out += "  dns:         \(dns.isEmpty ? "none" : dns.joined(separator: ", "))\n"
+        out += "  supervisor:  \(supervisorPID.map { "PID \($0)" } ?? "none")\n"
         out += "  processes:   \(processes)\n"
+        for problem in problems { out += "  problem:     \(problem)\n" }
         return out
     }
 }

@@ -109,3 +109,30 @@ enum WireGuardDevice {
         return pid
     }
 }
+
+extension WireGuardDevice {
+    /// Before a new tunnel: what an interrupted `up` or a dead tunnel left.
+    /// The recorded wireguard-go (checked to still be wireguard-go for this
+    /// interface) is stopped, which removes its TUN device; a kernel
+    /// WireGuard interface of this name left in our namespace is deleted
+    /// only when it is a WireGuard interface, i.e. one `up` made.
+    static func removeStale(_ paths: JailPaths, state: JailInspection) throws(JailError) {
+        let iface = paths.interface.value
+        if let pid = state.wireguardGoPID {
+            let left = ProcessesInside.terminate([pid], grace: 3)
+            if !left.isEmpty { throw .failure("the old wireguard-go for \(iface) (PID \(pid)) did not exit after SIGKILL") }
+            Console.note("stopped the old wireguard-go for \(iface) (PID \(pid))")
+            // Its TUN device goes with it, but not always at once.
+            for _ in 0..<100 where exists(paths.interface) { usleep(10_000) }
+        }
+        unlink(paths.pidFile)
+        if exists(paths.interface) {
+            let details = ExternalTool.ip.run(["-d", "link", "show", "dev", iface])
+            guard details.output.contains("wireguard") else {
+                throw .failure("an interface named \(iface) that is not WireGuard exists here; remove it or set another 'interface =' for [\(paths.name)]")
+            }
+            try ExternalTool.ip.run(["link", "del", "dev", iface]).check("removing the stale \(iface) from this namespace")
+            Console.note("removed the stale \(iface) an interrupted up left in this namespace")
+        }
+    }
+}

@@ -4,7 +4,7 @@ import JailKit
 struct DownCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "down",
-        abstract: "Remove a jail: tunnel, wireguard-go, namespace and /etc/netns/NAME/resolv.conf.",
+        abstract: "Remove a jail: supervisor, tunnel, wireguard-go, namespace and /etc/netns/NAME/resolv.conf.",
         discussion: """
             Safe to run on a jail that is already down. Processes still inside are listed by PID and command; \
             without --kill they keep running with no network but lo.
@@ -13,6 +13,7 @@ struct DownCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var selection: JailSelection
 
+    @OptionGroup var lock: LockOptions
     @Flag(name: .long, help: "End the processes inside the jail first (SIGTERM, then SIGKILL after 5 seconds).")
     var kill = false
 
@@ -22,6 +23,10 @@ struct DownCommand: ParsableCommand {
         // Down in reverse order of up, so --all unwinds like a stack.
         for jail in try global.select(selection.names, all: selection.all).reversed() {
             do throws(JailError) {
+                let held = try JailLock.acquire(jail.name.value, command: "down", wait: lock.wait)
+                defer { withExtendedLifetime(held) {} }
+                // First, so it does not rebuild what is being removed.
+                SupervisorProcess.stop(JailPaths(name: jail.name, interface: jail.interface))
                 var teardown = JailTeardown(jail: jail)
                 teardown.killProcesses = kill
                 switch try teardown.down() {

@@ -77,3 +77,15 @@ struct JailSelection: ParsableArguments {
 
     var names: [String] { name.map { [$0] } ?? [] }
 }
+
+/// How long up and down wait for another netns-jail changing the same jail.
+struct LockOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Seconds to wait while another netns-jail changes the same jail (it holds /run/netns-jail/NAME.lock); 0 gives up at once.", valueName: "seconds"))
+    var wait: Double = 60
+
+    func validate() throws {
+        guard wait >= 0 && wait <= 3600 else {
+            throw ValidationError("--wait must be between 0 and 3600 seconds")
+        }
+    }
+}

@@ -14,6 +14,7 @@ struct NetnsJail: ParsableCommand {
         ListCommand.self,
         DesktopCommand.self,
         DoctorCommand.self,
+        SuperviseCommand.self,
     ]
 
     static let configuration = CommandConfiguration(

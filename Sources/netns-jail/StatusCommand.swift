@@ -6,7 +6,11 @@ struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show each jail: tunnel, addresses, peer handshake and traffic, kill switch, DNS, processes inside.",
-        discussion: "Exits 0 when every jail shown is up, 1 when one is down.")
+        discussion: """
+            A jail is up when its namespace, tunnel and kill switch are in place, and healthy when it is up, \
+            passes verify's checks, and every peer with an endpoint had a handshake within handshake-age \
+            seconds (netns-jail.conf(5); default 180). Exits 0 when every jail shown is healthy, 1 otherwise.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -19,15 +23,20 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         try global.requireRoot("status")
         let jails = try global.select(name.map { [$0] } ?? [], all: name == nil)
-        let reports = jails.map { JailStatus(JailInspection.inspect(JailPaths(name: $0.name, interface: $0.interface))) }
+        let now = Int(Date().timeIntervalSince1970)
+        let reports = jails.map { jail in
+            let paths = JailPaths(name: jail.name, interface: jail.interface)
+            return JailStatus(JailInspection.inspect(paths), jail: jail,
+                              config: try? ConfigLoader.wireguard(for: jail, warn: false),
+                              supervisor: SupervisorProcess.runningPID(paths), now: now)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Console.out(String(decoding: try encoder.encode(reports), as: UTF8.self))
         } else {
-            let now = Int(Date().timeIntervalSince1970)
             Console.out(reports.map { $0.text(now: now) }.joined(separator: "\n"))
         }
-        if reports.contains(where: { !$0.up }) { throw ExitCode(ExitStatus.failure) }
+        if reports.contains(where: { !$0.healthy }) { throw ExitCode(ExitStatus.failure) }
     }
 }

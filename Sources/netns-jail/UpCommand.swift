@@ -7,7 +7,10 @@ struct UpCommand: ParsableCommand {
         abstract: "Build a jail: namespace, kill switch, WireGuard tunnel, routes, resolv.conf.",
         discussion: """
             Steps run in order and fail closed: if one fails, everything this run created is removed. \
-            A jail that is already up and healthy is left untouched.
+            /etc/netns/NAME/resolv.conf is written before the namespace exists. A jail that is already up \
+            and healthy is left untouched; one that an interrupted up, a dead wireguard-go or a downed \
+            link left half-built is repaired in place (each repair is named), without touching the \
+            programs inside. Something netns-jail did not make (an added interface or route) is refused.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -16,6 +19,9 @@ struct UpCommand: ParsableCommand {
     @Flag(name: .long, help: "Use wireguard-go even if the kernel has WireGuard.")
     var userspace = false
 
+    @OptionGroup var lock: LockOptions
+    @Flag(name: .long, help: "Do not start the jail's supervisor (which restarts a dead tunnel and repairs routes and links).")
+    var noSupervisor = false
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for a handshake with each peer that has an endpoint; 0 skips the check.", valueName: "seconds"))
     var handshakeTimeout: Double = 15
 
@@ -31,14 +37,25 @@ struct UpCommand: ParsableCommand {
         for jail in try global.select(selection.names, all: selection.all) {
             do throws(JailError) {
                 let wireguard = try ConfigLoader.wireguard(for: jail)
+                let held = try JailLock.acquire(jail.name.value, command: "up", wait: lock.wait)
+                defer { withExtendedLifetime(held) {} }
                 var builder = JailBuilder(jail: jail, config: wireguard)
                 builder.forceUserspace = userspace
                 builder.handshakeTimeout = handshakeTimeout
                 switch try builder.up() {
                 case .alreadyHealthy:
                     Console.note("\(jail.name) is already up and healthy; nothing changed")
+                case .repaired(let fixed):
+                    for line in fixed { Console.note("repaired in \(jail.name): \(line)") }
+                    Console.note("\(jail.name) is up again")
                 case .built(let implementation):
                     Console.note("\(jail.name) is up: \(jail.interface) (\(implementation.rawValue)), kill switch installed")
+                }
+                let paths = JailPaths(name: jail.name, interface: jail.interface)
+                if noSupervisor {
+                    SupervisorProcess.stop(paths)
+                } else {
+                    try SupervisorProcess.ensureRunning(paths, configPath: global.config)
                 }
             } catch {
                 // With --all, one broken jail does not stop the others.

@@ -6,6 +6,8 @@
 #     no namespace, no interface, no wireguard-go, no control socket, no
 #     /etc/netns/NAME. `up` on a healthy jail changes nothing; `down` twice
 #     is fine.
+# The jail is built with --no-supervisor: its supervisor would repair the
+# breaches made here on purpose (40-faults.sh tests that it does).
 #  6. `verify` passes on a good jail and fails after `nft flush ruleset` in
 #     the jail, and after a veth is added to it.
 . "$(dirname "$0")/../lib/testlib.sh"
@@ -23,6 +25,7 @@ leftovers() {
     [ -e "/run/netns/$name" ] && echo "namespace /run/netns/$name"
     ip -n "$TOPO_HOST" link show "$ifc" >/dev/null 2>&1 && echo "interface $ifc in hostsim"
     [ -e "/run/netns-jail/$name.pid" ] && echo "pid file"
+    [ -e "/run/netns-jail/$name.supervisor.pid" ] && echo "supervisor pid file"
     [ -e "/run/wireguard/$ifc.sock" ] && echo "control socket /run/wireguard/$ifc.sock"
     [ -e "/etc/netns/$name" ] && echo "/etc/netns/$name"
     for f in /proc/[0-9]*/cmdline; do
@@ -64,7 +67,7 @@ check_eq "taken interface name: nothing else is left behind" "" "$(leftovers nxe
 
 # --- 5. a healthy jail: up twice, down twice ----------------------------------
 topo_jail_config "$JAIL" "$IFC" "$TOPO_DIR/good.conf"
-topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1
+topo_jail_up "$JAIL" "$IFC" --no-supervisor >"$TOPO_DIR/up.out" 2>&1
 check "a good config: up succeeds" test $? -eq 0 -a -e "/run/netns/$JAIL"
 [ -e "/run/netns/$JAIL" ] || { cat "$TOPO_DIR/up.out"; suite_end; }
 
@@ -78,7 +81,7 @@ snapshot() {
     ip -n "$TOPO_HOST" -o link show | cut -d: -f2
 }
 before=$(snapshot)
-again=$(jail_cmd up "$JAIL" 2>&1)
+again=$(jail_cmd up "$JAIL" --no-supervisor 2>&1)
 check "up on a healthy jail succeeds" test $? -eq 0
 check_contains "up on a healthy jail says nothing changed" "nothing changed" "$again"
 check_eq "up on a healthy jail changes nothing" "$before" "$(snapshot)"
@@ -94,7 +97,7 @@ out=$(jail_cmd verify "$JAIL" 2>&1)
 check "verify fails after nft flush ruleset in the jail" test $? -ne 0
 check_contains "verify names the missing kill switch" "kill switch" "$out"
 
-jail_cmd down "$JAIL" >/dev/null 2>&1 && jail_cmd up "$JAIL" >/dev/null 2>&1
+jail_cmd down "$JAIL" >/dev/null 2>&1 && jail_cmd up "$JAIL" --no-supervisor >/dev/null 2>&1
 check "verify passes on the rebuilt jail" quiet jail_cmd verify "$JAIL"
 ip -n "$JAIL" link add nxe2c_va type veth peer name nxe2c_vb
 out=$(jail_cmd verify "$JAIL" 2>&1)

@@ -275,14 +275,26 @@ jail_cmd() { in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" "$@"
 topo_jail_sweep() {
     local name=$1 ifc=$2 pid
     pid=$(cat "/run/netns-jail/$name.pid" 2>/dev/null)
-    jail_cmd down "$name" --kill >/dev/null 2>&1
+    jail_cmd down "$name" --kill --wait 10 >/dev/null 2>&1
+    topo_stop_supervisor "$name"
     if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "wireguard-go $ifc"; then
         kill_pid "$pid"
     fi
-    rm -f "/run/netns-jail/$name.pid" "/run/netns-jail/$name.wireguard-go.log"
+    rm -f "/run/netns-jail/$name.pid" "/run/netns-jail/$name.wireguard-go.log" "/run/netns-jail/$name.lock"
     ip netns del "$name" 2>/dev/null
     ip -n "$TOPO_HOST" link del "$ifc" 2>/dev/null
     rm -rf "/etc/netns/$name"
+}
+
+# topo_stop_supervisor NAME: the jail's supervisor (netns-jail supervise
+# NAME), by the PID netns-jail recorded and only if that PID still runs it.
+topo_stop_supervisor() {
+    local name=$1 pid
+    pid=$(cat "/run/netns-jail/$name.supervisor.pid" 2>/dev/null)
+    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "netns-jail supervise .* $name \?$"; then
+        kill_pid "$pid"
+    fi
+    rm -f "/run/netns-jail/$name.supervisor.pid"
 }
 
 # topo_jail_up NAME IFACE [ARGS...]: `netns-jail up NAME ARGS`, with the
@@ -308,6 +320,7 @@ topo_sweep_stale() {
                 tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q "^[^ ]*wireguard-go " && kill_pid "$pid"
             done
             rm -f "/run/netns-jail/${f##*/}.pid" "/run/netns-jail/${f##*/}.wireguard-go.log"
+            topo_stop_supervisor "${f##*/}"
             ip netns del "${f##*/}" 2>/dev/null
         done
     done

@@ -1,0 +1,100 @@
+import Foundation
+
+/// `netns-jail supervise NAME`: one root process per jail, started by `up`
+/// and stopped by `down`, that keeps the jail working without anyone at the
+/// console. Each round (every `interval` seconds) it inspects the jail
+/// like `verify` and, under the jail's lock (taken only if free, so an
+/// administrator's command always goes first):
+///  - repairs what `up` can repair (a dead wireguard-go, a tunnel that
+///    vanished or was set down, lost routes, a missing kill switch), with
+///    the same code as `up`, without waiting for a handshake, so a missing
+///    uplink leaves the jail sealed and waiting rather than torn down;
+///  - asks idle peers for a handshake when the last one is old, so `status`
+///    keeps calling a working idle tunnel healthy;
+///  - logs every action and failure to syslog.
+/// It has no socket and reads nothing but the root-owned configuration; it
+/// stops itself when the namespace is gone.
+public struct Supervisor {
+    public let jail: JailDefinition
+    public let configPath: String
+    public var interval: Double = 1
+
+    public init(jail: JailDefinition, configPath: String) {
+        self.jail = jail
+        self.configPath = configPath
+    }
+
+    var paths: JailPaths { JailPaths(name: jail.name, interface: jail.interface) }
+
+    /// REKEY_AFTER_TIME: a peer that sends on a session this old starts a
+    /// new handshake, so a keepalive then refreshes an idle tunnel.
+    static let nudgeAfter = 125
+
+    public func run() -> Never {
+        SystemLog.open()
+        SystemLog.info("supervising \(jail.name) (\(jail.interface))")
+        var failures = 0, lastNudge = 0.0, lastForeign: [String] = []
+        while true {
+            usleep(useconds_t(interval * Double(1 << min(failures, 5)) * 1_000_000))
+            // A wireguard-go we started and that died is our child: reap it.
+            while waitpid(-1, nil, WNOHANG) > 0 {}
+            guard FileManager.default.fileExists(atPath: paths.namespaceFile) else {
+                SystemLog.info("\(jail.name) is gone (no \(paths.namespaceFile)); supervisor stops")
+                unlink(paths.supervisorPidFile)
+                exit(0)
+            }
+            guard let lock = JailLock.tryAcquire(jail.name.value, command: "supervisor") else { continue }
+            withExtendedLifetime(lock) {
+                let config: WireGuardConfig
+                do { config = try ConfigLoader.wireguard(for: jail, warn: false) } catch {
+                    SystemLog.warning("\(jail.name): cannot read its WireGuard config: \(plain(error))")
+                    failures += 1
+                    return
+                }
+                let state = JailInspection.inspect(paths)
+                let breaches = JailVerification.structural(state, config: config)
+                let foreign = breaches.filter { !$0.repairable }.map(\.text)
+                if !foreign.isEmpty {
+                    if foreign != lastForeign { for text in foreign { SystemLog.warning("\(jail.name): \(text); not repaired") } }
+                    lastForeign = foreign
+                    return
+                }
+                lastForeign = []
+                if !breaches.isEmpty {
+                    failures = repair(breaches, config: config) ? 0 : failures + 1
+                } else if needsNudge(state, now: Int(Date().timeIntervalSince1970)), monotonicSeconds() - lastNudge > 30 {
+                    lastNudge = monotonicSeconds()
+                    do { try HandshakeWait(jail: jail, config: config, timeout: 5).run() } catch {
+                        SystemLog.warning("\(jail.name): \(plain(error)); still trying")
+                    }
+                }
+            }
+        }
+    }
+
+    private func repair(_ breaches: [JailVerification.Breach], config: WireGuardConfig) -> Bool {
+        for breach in breaches { SystemLog.warning("\(jail.name): \(breach.text); repairing") }
+        var builder = JailBuilder(jail: jail, config: config)
+        builder.handshakeTimeout = 0
+        do {
+            _ = try builder.up()
+            SystemLog.info("\(jail.name): repaired")
+            return true
+        } catch {
+            SystemLog.warning("\(jail.name): repair failed: \(plain(error)); trying again")
+            return false
+        }
+    }
+
+    /// A JailError's text without its `netns-jail: ` prefix (syslog has the tag).
+    private func plain(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.hasPrefix("netns-jail: ") ? String(text.dropFirst(12)) : text
+    }
+
+    private func needsNudge(_ state: JailInspection, now: Int) -> Bool {
+        state.peers.contains { peer in
+            peer.endpoint != nil && (peer.latestHandshake.map { now - $0 >= Supervisor.nudgeAfter } ?? true)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Glibc
+
+/// Starting, finding and stopping a jail's supervisor from `up`, `down` and
+/// `status`. Its PID is recorded in /run/netns-jail/NAME.supervisor.pid and
+/// trusted only while that PID still runs `netns-jail supervise ... NAME`,
+/// so a reused PID is never signalled.
+public enum SupervisorProcess {
+    public static func runningPID(_ paths: JailPaths) -> Int32? {
+        let text = String(decoding: readSmallFile(paths.supervisorPidFile, limit: 32), as: UTF8.self)
+        guard let pid = Int32(text.split(separator: "\n").first ?? ""), pid > 1 else { return nil }
+        let argv = ProcessesInside.arguments(of: pid).filter { !$0.isEmpty }
+        guard argv.contains("supervise"), argv.last == paths.name.value,
+              argv.first.map({ $0.hasSuffix("netns-jail") }) == true else { return nil }
+        return pid
+    }
+
+    /// Starts one unless one runs. `executable` is this netns-jail.
+    public static func ensureRunning(_ paths: JailPaths, configPath: String) throws(JailError) {
+        if runningPID(paths) != nil { return }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { throw .failure("readlink(/proc/self/exe): \(String(cString: strerror(errno)))") }
+        let executable = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { close(devNull) }
+        let pid: pid_t
+        do {
+            pid = try ChildProcess.spawn(executable, ["supervise", "--config", configPath, paths.name.value],
+                                         environment: ExternalTool.environment, input: nil,
+                                         output: .file(devNull), newSession: true).pid
+        } catch {
+            switch error { case .spawn(let code): throw .failure("cannot start the supervisor (\(executable)): \(String(cString: strerror(code)))") }
+        }
+        let record = Array("\(pid)\n".utf8)
+        let fd = open(paths.supervisorPidFile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0, ChildProcess.writeAll(fd, record) else {
+            if fd >= 0 { close(fd) }
+            kill(pid, SIGTERM)
+            throw .failure("cannot write \(paths.supervisorPidFile): \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+    }
+
+    /// Stops it (SIGTERM, then SIGKILL); true when none is left.
+    @discardableResult
+    public static func stop(_ paths: JailPaths) -> Bool {
+        defer { unlink(paths.supervisorPidFile) }
+        guard let pid = runningPID(paths) else { return true }
+        return ProcessesInside.terminate([pid], grace: 2).isEmpty
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import JailKit
+
+/// `netns-jail supervise NAME`: the per-jail supervisor that `up` starts
+/// and `down` stops (JailKit's Supervisor). Not for running by hand, so
+/// not in --help.
+struct SuperviseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "supervise",
+        abstract: "Keep one jail working (started by up, stopped by down).",
+        shouldDisplay: false)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The jail to supervise.", valueName: "name"))
+    var name: String
+
+    func run() throws {
+        try global.requireRoot("supervise")
+        guard let jail = try global.select([name], all: false).first else { throw ExitCode(ExitStatus.usage) }
+        Supervisor(jail: jail, configPath: global.config).run()
+    }
+}
