@@ -64,13 +64,25 @@ public struct NamespaceFile: ~Copyable {
 
     deinit { close(fd) }
 
+    /// Opens the namespace as above and enters it: the whole step.
+    public static func enter(_ name: NamespaceName) throws(Refusal) {
+        let file = try NamespaceFile(name)
+        try file.enter()
+    }
+
     /// setns(2) into the namespace. The descriptor is closed afterwards so
     /// that nothing of it reaches the command.
     public consuming func enter() throws(Refusal) {
         let rc = cl_setns(fd, cl_CLONE_NEWNET)
         let code = cl_errno()
         guard rc == 0 else {
-            if code == EPERM { throw Privileges.missingCapabilityRefusal() }
+            // EPERM with the capability in hand is a security module's
+            // denial (AppArmor, SELinux), not a missing setcap.
+            if code == EPERM && cl_has_cap_sys_admin() != 1 { throw Privileges.missingCapabilityRefusal() }
+            if code == EPERM {
+                throw .system(call: "setns", path: NamespaceFile.directory + "/" + name.value, errno: code,
+                              hint: "refused although netns-exec holds CAP_SYS_ADMIN: a security module (AppArmor, SELinux) denies it; see its log")
+            }
             throw .system(call: "setns", path: NamespaceFile.directory + "/" + name.value, errno: code)
         }
     }

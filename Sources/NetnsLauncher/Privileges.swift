@@ -15,6 +15,17 @@ import NetnsPolicy
 /// set above what it was (empty), whatever the bounding set or a setuid bit
 /// or file capability on the program says.
 public enum Privileges {
+    /// Not dumpable while privileged: the kernel already makes a program
+    /// started with file capabilities so, and we state it rather than rely
+    /// on it, so that the caller can neither ptrace us nor read our memory
+    /// through /proc until every privilege is gone (CallerEnvironment turns
+    /// it back on then, as the command's execve would).
+    public static func stayUndumpable() throws(Refusal) {
+        guard cl_set_not_dumpable() == 0 else {
+            throw .system(call: "prctl", path: "PR_SET_DUMPABLE 0", errno: cl_errno())
+        }
+    }
+
     public static func dropAll() throws(Refusal) {
         guard cl_clear_ambient_caps() == 0 else {
             throw .system(call: "prctl", path: "PR_CAP_AMBIENT_CLEAR_ALL", errno: cl_errno())

@@ -24,8 +24,6 @@ public enum Refusal: Error, Sendable {
 
 /// Errno as text, without the locale machinery of strerror_l.
 public enum Errno {
-    public static var current: Int32 { cl_errno() }
-
     public static func describe(_ code: Int32) -> String {
         guard let text = strerror(code) else { return "errno \(code)" }
         return String(cString: text)

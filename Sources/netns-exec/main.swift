@@ -1,7 +1,8 @@
 // netns-exec: run a command inside a network namespace (a VPN jail) as the
 // calling user. The binary carries the file capability CAP_SYS_ADMIN and
-// is never setuid. The launch is the nine steps of DESIGN.md, in order; any
-// failure prints one line, logs it, and exits 125 without running anything.
+// is never setuid. The launch is the eleven steps of SECURITY.md ("The
+// launch, step by step"), numbered below in the order they run; any failure
+// prints one line, logs it, and exits 125 without running anything.
 import CLinux
 import NetnsLauncher
 import NetnsPolicy
@@ -21,35 +22,38 @@ func step<T: ~Copyable>(log: AuditLog? = nil, _ body: () throws(Refusal) -> T) -
 }
 
 func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
-    let caller = step(Caller.fromKernel)                                         // 2. who is asking
+    step(Privileges.stayUndumpable)
+    let caller = step(Caller.fromKernel)                                          // 2. who is asking
     let log = AuditLog(caller: caller, namespace: namespace)
     step(log: log, caller.requireOrdinaryUser)
-    let policy = step(log: log, PolicyFile.load)                                 // 3. policy
+    let policy = step(log: log, PolicyFile.load)                                  // 3. policy
     guard let entry = policy.entry(for: namespace),
           entry.admits(isUser: caller.isUser, isInGroup: caller.isInGroup) else {
         Console.refuse(.denied("\(caller.name) may not enter \(namespace): ask an administrator to add you to \(PolicyFile.path)"), log: log)
     }
     DesktopNotice.prepare()
-    let file = step(log: log) { () throws(Refusal) in try NamespaceFile(namespace) }  // 4. namespace
-    do { try file.enter() } catch { Console.refuse(error, log: log) }            // 5. enter
+    step(log: log) { () throws(Refusal) in try NamespaceFile.enter(namespace) }    // 4. namespace
     if let tunnel = entry.requiredInterface {
         step(log: log) { () throws(Refusal) in try Tunnel.requireUp(tunnel, in: namespace) }
     }
-    step(log: log) { () throws(Refusal) in try MountView.build(for: namespace) }  // 6. mount view
+    step(log: log) { () throws(Refusal) in try MountView.build(for: namespace) }   // 5. mount view
     #if NETNS_EXEC_PAUSE_WHILE_PRIVILEGED
     // Test builds only: stop while still privileged, so a test can show
     // that the caller cannot ptrace us now. Never in an installed binary.
     raise(SIGSTOP)
     #endif
-    step(log: log, Privileges.dropAll)                                           // 7. drop privileges
-    let isolation = step(log: log) { () throws(Refusal) in                      // 8a. process isolation
+    step(log: log, Privileges.dropAll)                                            // 6. drop privileges
+    let isolation = step(log: log) { () throws(Refusal) in                       // 7. process isolation
         try ProcessScope.confine(allowsHostPtrace: entry.allowsHostPtrace)
     }
-    var environment = step(log: log) { () throws(Refusal) in try CallerEnvironment(namespace: namespace) }
-    log.launched(command: String(cString: argv[commandIndex]!), isolation: isolation)  // 9. log
-    step(log: log, SyscallFilter.loadJail)                                       // 8b. seccomp, last
-    let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)
-    log.notExecuted(command: String(cString: argv[commandIndex]!), status: status)
+    var environment = step(log: log) { () throws(Refusal) in                     // 8. environment
+        try CallerEnvironment(namespace: namespace)
+    }
+    let command = String(cString: argv[commandIndex]!)
+    log.launched(command: command, isolation: isolation)                          // 9. log
+    step(log: log, SyscallFilter.loadJail)                                        // 10. seccomp, last
+    let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)  // 11. exec
+    log.notExecuted(command: command, status: status)
     exit(status)
 }
 

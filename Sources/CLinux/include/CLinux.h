@@ -96,6 +96,8 @@ int cl_ambient_set_is_empty(void);
 int cl_drop_capabilities(void);
 /// capget(2): 1 if all three sets are empty, 0 if not, -1 on error.
 int cl_capabilities_are_empty(void);
+/// capget(2): 1 if CAP_SYS_ADMIN is effective, 0 if not, -1 on error.
+int cl_has_cap_sys_admin(void);
 /// PR_SET_DUMPABLE 0: kept while privileged (the kernel already does this for
 /// file-capability programs; we state it rather than rely on it).
 int cl_set_not_dumpable(void);
