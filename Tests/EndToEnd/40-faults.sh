@@ -1,0 +1,245 @@
+#!/bin/bash
+# End to end, part 4: faults around a jail's life (issue 13), against the
+# real topology, with a real user launching through the real netns-exec.
+#  1. DNS while `up` runs: users launch lookups in a loop while the jail is
+#     built (five times) and while `up` is stopped and SIGKILLed after it
+#     created the namespace; no lookup is ever answered by the host's DNS
+#     (resolv.conf is written before the namespace exists). Control: the
+#     same jail without /etc/netns/NAME answers from the host.
+#  2. SIGKILL of `up` after each step, then `up` again: it repairs in place
+#     (naming what it repairs), and verify passes. A jailed program polls
+#     the IP server by name throughout and is never seen from the host's
+#     address nor resolved by the host's DNS.
+#  3. The lock: two concurrent `up`, `down` during `up`; a held lock gives
+#     the loser one netns-jail: line (control for the lock's effect).
+#  4. The supervisor: kill -9 of wireguard-go and the tunnel set down are
+#     repaired without anyone running netns-jail; the poller gets through
+#     again; `down` stops the supervisor.
+#  5. Honest health: a handshake older than handshake-age makes status and
+#     verify exit 1 (control: right after up they exit 0); a 0664 file in
+#     /etc/netns/NAME makes verify fail, and netns-exec refuses the jail
+#     (the control that the rule is the launcher's).
+#  6. A failing `up` whose stderr reader has gone (| head -c1) still rolls
+#     back everything (SIGPIPE is ignored).
+. "$(dirname "$0")/../lib/testlib.sh"
+. "$(dirname "$0")/../lib/topology.sh"
+topo_suite_begin "EndToEnd/40 faults" nxe2f "$0" "$@"
+
+JAIL=nxe2f_jail IFC=nxe2f0 USR=nxe2f_user
+tag=f$$
+work=$TOPO_DIR/f
+
+topo_build "$TOPO_DIR" || { fail "topology could not be built"; suite_end; }
+topo_host_resolver "$TOPO_DIR" || { fail "host resolver could not be started"; suite_end; }
+topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
+topo_jail_config "$JAIL" "$IFC" "$TOPO_DIR/$IFC.conf"
+on_exit "topo_jail_sweep $JAIL $IFC"
+make_test_user "$USR" || { fail "test user"; suite_end; }
+launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; suite_end; }
+# No require=: the launcher admits anyone to any namespace file that exists,
+# so a half-built jail is entered as early as it can be.
+write_test_policy "$JAIL $USR"
+install -d -m 0777 "$work"
+quiet() { "$@" >/dev/null 2>&1; }
+
+# up_stopped STEP: `up` in the background, stopped (SIGSTOP) right after
+# STEP; sets UP_PID. Fails when it did not stop within 10 s.
+up_stopped() {
+    NETNS_JAIL_STOP_AFTER=$1 nsenter --net="/run/netns/$TOPO_HOST" -- \
+        "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" up "$JAIL" >"$work/up-$1.out" 2>&1 &
+    UP_PID=$!
+    on_exit "kill -9 $UP_PID"
+    wait_for 10 grep -q '^State:.*T' "/proc/$UP_PID/status"
+}
+kill_up() { kill -9 "$UP_PID" 2>/dev/null; wait "$UP_PID" 2>/dev/null; }
+
+# A program that looks a name up and asks the IP server, every 0.2 s,
+# until $work/stop-TAG exists (at most $3 seconds). Lines: "dns ANSWER"
+# and "web HTTPCODE".
+poller='end=$(($(date +%s) + $3)); i=0
+while [ ! -e "$1/stop-$2" ] && [ "$(date +%s)" -lt $end ]; do
+  i=$((i+1))
+  a=$(RES_OPTIONS="timeout:1 attempts:1" getent ahostsv4 "$2-$i.test" | awk "NR==1{print \$1}")
+  echo "dns ${a:-none}"
+  echo "web $(curl -s -m 1 -o /dev/null -w "%{http_code}" "http://'"$TOPO_WEB"'/$2-$i")"
+  sleep 0.2
+done'
+start_poller() { # TAG SECONDS: sets POLL_PID
+    host_run_bg POLL_PID "$work/poll-$1.out" "$USR" "$launcher" "$JAIL" sh -c "$poller" poller "$work" "$1" "$2"
+}
+stop_poller() { touch "$work/stop-$1"; wait_for 5 test ! -d "/proc/$POLL_PID"; }
+
+# leaks TAG: one line per request the IP server saw from the host's
+# address and per query the host's DNS saw, for TAG.
+leaks() {
+    awk -v t="/$1-" -v h="$TOPO_HOST_ADDR" 'index($2, t) == 1 && $1 == h' "$TOPO_DIR/web.log"
+    grep -- "$1-" "$TOPO_DIR/host-dns.log"
+}
+
+# --- 1. DNS while up runs ------------------------------------------------------
+# launch_loop TAG: one-shot jailed lookups back to back until stop-TAG
+# (at most 20 s); each prints its answer, or "none".
+launch_loop='end=$(($(date +%s) + 20)); i=0
+while [ ! -e "$1/stop-$2" ] && [ "$(date +%s)" -lt $end ]; do
+  i=$((i+1))
+  a=$("$3" "$4" env RES_OPTIONS="timeout:1 attempts:1" getent ahostsv4 "$2-$i.test" 2>/dev/null | awk "NR==1{print \$1}")
+  echo "${a:-none}"
+done'
+lpids=()
+for run in 1 2 3 4 5; do
+    quiet jail_cmd down "$JAIL"
+    for l in a b; do
+        host_run_bg lpid "$work/race-$run$l.out" "$USR" sh -c "$launch_loop" loop "$work" "race$tag$run$l" "$launcher" "$JAIL"
+        lpids+=("$lpid")
+    done
+    sleep 0.3
+    quiet jail_cmd up "$JAIL" --no-supervisor
+    sleep 0.5
+    touch "$work/stop-race$tag${run}a" "$work/stop-race$tag${run}b"
+done
+for lpid in "${lpids[@]}"; do wait_for 10 test ! -d "/proc/$lpid"; done
+cat "$work"/race-*.out >"$work/race.all"
+host_answers=$(grep -c "^$TOPO_HOST_ANSWER\$" "$work/race.all")
+vpn_answers=$(grep -c "^$TOPO_VPN_ANSWER\$" "$work/race.all")
+echo "       race: $(wc -l <"$work/race.all") launches, $vpn_answers VPN answers, $host_answers host answers"
+check_eq "launches racing five up runs: no host-resolver answer" 0 "$host_answers"
+check "launches racing up: the VPN's DNS answered some (the race ran)" test "$vpn_answers" -gt 0
+check_eq "the host's DNS saw no racing lookup" "" "$(grep -- "race$tag" "$TOPO_DIR/host-dns.log")"
+
+# SIGKILL of up once the namespace exists: launches then get the jail's
+# resolv.conf (which leads nowhere yet), never the host's.
+quiet jail_cmd down "$JAIL"
+if up_stopped namespace; then
+    out=$(host_run "$USR" "$launcher" "$JAIL" env RES_OPTIONS="timeout:1 attempts:1" getent ahostsv4 "killed$tag.test"; \
+          host_run "$USR" "$launcher" "$JAIL" cat /etc/resolv.conf)
+    kill_up
+    check_not_contains "up killed after the namespace: a launch is not answered by the host" "$TOPO_HOST_ANSWER" "$out"
+    check_contains "up killed after the namespace: a launch already has the jail's resolv.conf" "nameserver $TOPO_TUN_SERVER" "$out"
+else
+    fail "up did not stop after the namespace step"; kill_up
+fi
+quiet jail_cmd up "$JAIL" --no-supervisor
+# Control: the same jail without /etc/netns/NAME resolves through the host.
+mv "/etc/netns/$JAIL" "$work/etc-aside"
+ctl=$(host_run "$USR" "$launcher" "$JAIL" env RES_OPTIONS="timeout:1 attempts:1" getent ahostsv4 "ctl$tag.test" | awk 'NR==1{print $1}')
+check_eq "control: without /etc/netns/$JAIL a launch is answered by the host's DNS" "$TOPO_HOST_ANSWER" "$ctl"
+rm -rf "$work/etc-aside"
+out=$(jail_cmd up "$JAIL" --no-supervisor 2>&1)
+check_contains "up repairs a missing resolv.conf and says so" "repaired in $JAIL: /etc/netns/$JAIL/resolv.conf is missing" "$out"
+
+# --- 2. SIGKILL of up after each step, then up again ----------------------------
+# Once the namespace exists, a jailed poller is started in the half-built
+# jail; it must get through after the repair, without being restarted.
+k=0
+for step in resolv.conf namespace kill-switch tunnel-created tunnel-moved routes handshake-wait; do
+    k=$((k + 1))
+    quiet jail_cmd down "$JAIL" --wait 10
+    if ! up_stopped "$step"; then fail "up did not stop after $step"; kill_up; continue; fi
+    kill_up
+    polling=0
+    if [ -e "/run/netns/$JAIL" ]; then start_poller "k$tag$k" 30; polling=1; fi
+    st=$(jail_cmd status "$JAIL" 2>&1)
+    case $step in
+    tunnel-created) check_contains "killed after $step: status names the leftover" "in the host's namespace, not the jail" "$st" ;;
+    handshake-wait) check_contains "killed after $step: status names the leftover keepalive" "persistent keepalive 1 s" "$st" ;;
+    esac
+    out=$(jail_cmd up "$JAIL" --no-supervisor 2>&1); rc=$?
+    check "killed after $step: up again succeeds" test "$rc" -eq 0
+    v=$(jail_cmd verify "$JAIL" 2>&1)
+    check "killed after $step: verify passes" test $? -eq 0 || printf '       %s\n' "$out" "$v"
+    if [ "$polling" = 1 ]; then
+        check "killed after $step: the program started in the half-built jail gets through" \
+            wait_for 10 grep -q "^web 200" "$work/poll-k$tag$k.out"
+        stop_poller "k$tag$k"
+        check_eq "killed after $step: it was never seen from the host's address nor resolved by the host" "" "$(leaks "k$tag$k")"
+    fi
+done
+
+# --- 3. the lock ------------------------------------------------------------------
+quiet jail_cmd down "$JAIL"
+jail_cmd up "$JAIL" --no-supervisor >"$work/c1.out" 2>&1 & c1=$!
+jail_cmd up "$JAIL" --no-supervisor >"$work/c2.out" 2>&1 & c2=$!
+wait "$c1"; r1=$?; wait "$c2"; r2=$?
+check_eq "two concurrent up: both succeed" "0 0" "$r1 $r2"
+check_contains "two concurrent up: one of them found the jail built" "already up and healthy" "$(cat "$work/c1.out" "$work/c2.out")"
+check "two concurrent up: verify passes" quiet jail_cmd verify "$JAIL"
+
+flock "/run/netns-jail/$JAIL.lock" sleep 5 & holder=$!
+on_exit "kill_pid $holder"
+sleep 0.3
+out=$(jail_cmd down "$JAIL" --wait 1 2>&1); rc=$?
+check "control: down refuses while another holds the lock" test "$rc" -ne 0
+check_eq "the loser gets one netns-jail: line" 1 "$(printf '%s\n' "$out" | grep -c '^netns-jail: .*being changed by another netns-jail')"
+check "the jail is untouched by the loser" quiet jail_cmd verify "$JAIL"
+kill_pid "$holder"
+
+quiet jail_cmd down "$JAIL"
+if up_stopped tunnel-moved; then
+    jail_cmd down "$JAIL" >"$work/during.out" 2>&1 & d=$!
+    sleep 0.5
+    check "down during up waits for up" test -d "/proc/$d"
+    kill -CONT "$UP_PID"; wait "$UP_PID"; r_up=$?
+    wait "$d"; r_down=$?
+    check_eq "down during up: up finishes, then down" "0 0" "$r_up $r_down"
+    check "down during up: nothing is left" test ! -e "/run/netns/$JAIL" -a ! -e "/etc/netns/$JAIL"
+else
+    fail "up did not stop after tunnel-moved"; kill_up
+fi
+
+# --- 4. the supervisor -------------------------------------------------------------
+quiet jail_cmd down "$JAIL"
+jail_cmd up "$JAIL" >"$work/sup-up.out" 2>&1
+check "up with a supervisor succeeds" test $? -eq 0
+sup=$(cat "/run/netns-jail/$JAIL.supervisor.pid" 2>/dev/null)
+check_contains "status shows the supervisor" "supervisor:  PID $sup" "$(jail_cmd status "$JAIL")"
+start_poller "s$tag" 60
+wgpid=$(cat "/run/netns-jail/$JAIL.pid")
+kill -9 "$wgpid"
+check "kill -9 of wireguard-go: the supervisor starts a new one" \
+    wait_for 15 sh -c '[ "$(cat "$1")" != "$2" ] && [ -d "/proc/$(cat "$1")" ]' sh "/run/netns-jail/$JAIL.pid" "$wgpid"
+check "kill -9 of wireguard-go: verify passes again" wait_for 10 jail_cmd verify "$JAIL"
+n=$(grep -c '^web 200' "$work/poll-s$tag.out")
+check "kill -9 of wireguard-go: the running poller gets through again" wait_for 15 sh -c '[ "$(grep -c "^web 200" "$1")" -gt "$2" ]' sh "$work/poll-s$tag.out" "$n"
+
+ip -n "$JAIL" link set "$IFC" down
+check "tunnel set down: the supervisor brings it and its routes back" \
+    wait_for 15 sh -c 'ip -n "$1" -4 route show default | grep -q "dev $2"' sh "$JAIL" "$IFC"
+check "tunnel set down: verify passes again" wait_for 10 jail_cmd verify "$JAIL"
+n=$(grep -c '^web 200' "$work/poll-s$tag.out")
+check "tunnel set down: the running poller gets through again" wait_for 15 sh -c '[ "$(grep -c "^web 200" "$1")" -gt "$2" ]' sh "$work/poll-s$tag.out" "$n"
+stop_poller "s$tag"
+check_eq "the poller was never seen from the host's address nor resolved by the host" "" "$(leaks "s$tag")"
+quiet jail_cmd down "$JAIL"
+check "down stops the supervisor" wait_for 5 test ! -d "/proc/$sup"
+
+# --- 5. honest health --------------------------------------------------------------
+jail_cmd up "$JAIL" --no-supervisor >/dev/null 2>&1
+check "control: right after up, status exits 0" quiet jail_cmd status "$JAIL"
+conf10=$TOPO_DIR/age10.conf
+(umask 077; sed "s|^interface = $IFC\$|&\nhandshake-age = 10|" "$TOPO_JAIL_CONF" >"$conf10")
+sleep 11
+st=$(in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$conf10" status "$JAIL" 2>&1); rc=$?
+check "a handshake older than handshake-age: status exits 1" test "$rc" -eq 1
+check_contains "status calls it unhealthy and says why" "more than 10" "$st"
+check "a handshake older than handshake-age: verify exits 1" test "$(in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$conf10" verify "$JAIL" >/dev/null 2>&1; echo $?)" -eq 1
+
+chmod 0664 "/etc/netns/$JAIL/resolv.conf"
+v=$(jail_cmd verify "$JAIL" 2>&1); rc=$?
+check "a group-writable resolv.conf: verify fails" test "$rc" -ne 0
+check_contains "verify names the file and the fix" "resolv.conf is writable by group or other" "$v"
+host_run "$USR" "$launcher" "$JAIL" true >/dev/null 2>&1; rc=$?
+check_eq "control: netns-exec refuses that jail" 125 "$rc"
+chmod 0644 "/etc/netns/$JAIL/resolv.conf"
+check "verify passes again once it is fixed" quiet jail_cmd verify "$JAIL"
+quiet jail_cmd down "$JAIL"
+
+# --- 6. SIGPIPE -------------------------------------------------------------------
+sed "s/^Endpoint = .*/Endpoint = 192.0.2.200:$TOPO_WG_PORT/" "$TOPO_DIR/$IFC.conf" >"$TOPO_DIR/unreachable.conf"
+topo_jail_config nxe2f_pipe nxe2f1 "$TOPO_DIR/unreachable.conf"
+on_exit "topo_jail_sweep nxe2f_pipe nxe2f1"
+in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" up nxe2f_pipe --handshake-timeout 1 2>&1 | head -c 1 >/dev/null
+sleep 0.5
+check "a failing up with a closed stderr still rolls back" \
+    test ! -e /run/netns/nxe2f_pipe -a ! -e /etc/netns/nxe2f_pipe -a ! -e /run/netns-jail/nxe2f_pipe.pid
+
+topo_suite_end
