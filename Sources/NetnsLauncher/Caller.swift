@@ -9,6 +9,9 @@ public struct Caller: Sendable {
     public let groups: [gid_t]
     /// The account name for messages and the log, or `uid N` if none.
     public let name: String
+    /// The home directory the password database names (not $HOME, which
+    /// is the caller's to set), or nil without an account.
+    public let home: String?
 
     public static func fromKernel() throws(Refusal) -> Caller {
         let uid = getuid(), gid = getgid()
@@ -18,8 +21,10 @@ public struct Caller: Sendable {
         let got = getgroups(count, &groups)
         guard got >= 0 else { throw .system(call: "getgroups", path: nil, errno: cl_errno()) }
         groups.removeSubrange(Int(got)...)
-        let name = getpwuid(uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(uid)"
-        return Caller(uid: uid, gid: gid, groups: groups, name: name)
+        let entry = getpwuid(uid)
+        let name = entry.map { String(cString: $0.pointee.pw_name) } ?? "uid \(uid)"
+        let home = entry.map { String(cString: $0.pointee.pw_dir) }
+        return Caller(uid: uid, gid: gid, groups: groups, name: name, home: home)
     }
 
     /// Refuses root, and a caller whose effective or saved ids are not its

@@ -2,7 +2,8 @@ import CLinux
 import NetnsPolicy
 
 /// The environment the command receives: the caller's own, byte for byte,
-/// plus NETNS_EXEC=NAME.
+/// plus NETNS_EXEC=NAME; where the jail keeps its own state, without the
+/// XDG base-directory overrides and with the session bus disabled.
 ///
 /// Because netns-exec carries a file capability, the C library starts it in
 /// secure mode and deletes variables such as LD_PRELOAD, LD_LIBRARY_PATH,
@@ -26,7 +27,18 @@ public struct CallerEnvironment: ~Copyable {
     public static let marker = "NETNS_EXEC"
     static let maximumSize = 4 * 1024 * 1024
 
-    public init(namespace: NamespaceName) throws(Refusal) {
+    /// Variables the command does not get when the jail keeps its own
+    /// state: each could lead a program to the state or the session bus it
+    /// shares with its copy outside (XDG_*_HOME naming a directory other
+    /// than the ones JailState covers; the bus address).
+    static let perJailDropped = ["XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
+                                 "DBUS_SESSION_BUS_ADDRESS"]
+    /// An address no D-Bus library can connect to, and that stops libdbus
+    /// and GDBus from looking for the session bus any other way (X11
+    /// autolaunch would find the outside bus through the display).
+    static let noSessionBus = "DBUS_SESSION_BUS_ADDRESS=disabled:"
+
+    public init(namespace: NamespaceName, sharesState: Bool) throws(Refusal) {
         guard cl_get_no_new_privs() == 1, cl_set_dumpable() == 0 else {
             throw .system(call: "prctl", path: "PR_SET_DUMPABLE", errno: cl_errno())
         }
@@ -52,9 +64,14 @@ public struct CallerEnvironment: ~Copyable {
         var kept: [UInt8] = []
         kept.reserveCapacity(bytes.count + 80)
         let prefix = Array((CallerEnvironment.marker + "=").utf8)
+        let dropped = (sharesState ? [] : CallerEnvironment.perJailDropped).map { Array(($0 + "=").utf8) }
         for entry in bytes.split(separator: 0, omittingEmptySubsequences: true)
-        where !entry.starts(with: prefix) {
+        where !entry.starts(with: prefix) && !dropped.contains(where: { entry.starts(with: $0) }) {
             kept.append(contentsOf: entry)
+            kept.append(0)
+        }
+        if !sharesState {
+            kept.append(contentsOf: CallerEnvironment.noSessionBus.utf8)
             kept.append(0)
         }
         kept.append(contentsOf: prefix)

@@ -15,12 +15,14 @@ import NetnsPolicy
 ///     whatever it likes underneath. See EtcOverlay.
 ///  2. /sys is mounted afresh, so it lists the jail's interfaces.
 ///  3. /proc is mounted afresh with hidepid=ptraceable. See mountProc.
+///  5. The program's own state, unless the policy says state=shared:
+///     see JailState.
 ///  4. Resolvers that answer over a Unix socket (nscd, systemd-resolved,
 ///     avahi's mDNS) resolve in the host's network namespace, so /run is
 ///     rebuilt without their directories and the C library falls back to
 ///     the jail's own DNS. See RunView.
 public enum MountView {
-    public static func build(for namespace: NamespaceName) throws(Refusal) {
+    public static func build(for namespace: NamespaceName, caller: Caller, sharesState: Bool) throws(Refusal) {
         guard cl_unshare(cl_CLONE_NEWNS) == 0 else {
             throw .system(call: "unshare", path: "CLONE_NEWNS", errno: cl_errno())
         }
@@ -38,7 +40,13 @@ public enum MountView {
         try EtcOverlay.mount(for: namespace)
         try remountSys()
         try mountProc()
-        try RunView.build()
+        // Per-jail state also hides the session bus's usual socket, the
+        // other way a program reaches a copy of itself outside (JailState,
+        // CallerEnvironment).
+        try RunView.build(alsoHiding: sharesState ? [] : ["user/\(caller.uid)/bus"])
+        if !sharesState, let home = caller.home {
+            try JailState.separate(for: namespace, uid: caller.uid, home: home)
+        }
     }
 
     /// A /proc of our own with hidepid=ptraceable: /proc/PID of a process

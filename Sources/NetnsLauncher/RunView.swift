@@ -32,7 +32,8 @@ enum RunView {
     /// in part (it is a few dozen on a desktop).
     static let maximumEntries = 1024
 
-    static func build() throws(Refusal) {
+    /// `extra`: further paths to hide, relative to /run like `hidden`.
+    static func build(alsoHiding extra: [String] = []) throws(Refusal) {
         var seen: [(dev_t, ino_t)] = []
         for root in roots {
             var st = stat()
@@ -40,13 +41,13 @@ enum RunView {
             guard lstat(root, &st) == 0, st.st_mode & cl_S_IFMT == cl_S_IFDIR else { continue }
             if seen.contains(where: { $0 == (st.st_dev, st.st_ino) }) { continue }
             seen.append((st.st_dev, st.st_ino))
-            try rebuild(root)
+            try rebuild(root, hiding: hidden + extra)
         }
     }
 
     /// Mounts the tmpfs over `root` and fills it. The host's directory stays
     /// reachable underneath through `host`, a descriptor opened before.
-    static func rebuild(_ root: String) throws(Refusal) {
+    static func rebuild(_ root: String, hiding: [String]) throws(Refusal) {
         let host = cl_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard host >= 0 else { throw .system(call: "open", path: root, errno: cl_errno()) }
         defer { close(host) }
@@ -63,7 +64,7 @@ enum RunView {
         let jail = cl_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard jail >= 0 else { throw .system(call: "open", path: root, errno: cl_errno()) }
         defer { close(jail) }
-        try fill(jail, path: root, from: host, hiding: hidden)
+        try fill(jail, path: root, from: host, hiding: hiding)
         // Read-only from here on: nothing can be added beside the binds.
         guard cl_mount(nil, root, nil, cl_MS_REMOUNT | cl_MS_BIND | cl_MS_RDONLY | flags, nil) == 0 else {
             throw .system(call: "mount", path: "\(root) (read-only)", errno: cl_errno())

@@ -10,15 +10,21 @@ public struct PolicyEntry: Equatable, Sendable {
     /// Landlock nor Yama, so the jailed program may trace the user's
     /// processes outside the jail. See ProcessIsolation.
     public let allowsHostPtrace: Bool
+    /// `state=shared`: the jailed program uses the user's own ~/.config,
+    /// ~/.local, ~/.cache, ~/.mozilla and session bus, as outside. By
+    /// default (`state=per-jail`) it gets the jail's own; see JailState.
+    public let sharesState: Bool
     /// Where the entry came from, for messages and logs.
     public let line: Int
 
     public init(namespace: NamespaceName, members: [Member],
-                requiredInterface: InterfaceName?, allowsHostPtrace: Bool = false, line: Int) {
+                requiredInterface: InterfaceName?, allowsHostPtrace: Bool = false,
+                sharesState: Bool = false, line: Int) {
         self.namespace = namespace
         self.members = members
         self.requiredInterface = requiredInterface
         self.allowsHostPtrace = allowsHostPtrace
+        self.sharesState = sharesState
         self.line = line
     }
 

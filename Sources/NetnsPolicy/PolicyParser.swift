@@ -4,7 +4,7 @@
 ///     line    = [ entry ] [ "#" comment ] newline
 ///     entry   = NAMESPACE { member | option }
 ///     member  = USER | "@" GROUP
-///     option  = "require=" IFACE | "host-ptrace=allow"
+///     option  = "require=" IFACE | "host-ptrace=allow" | "state=" ( "per-jail" | "shared" )
 ///
 /// Tokens are separated by spaces or tabs (a trailing CR is tolerated). Only
 /// printable ASCII is allowed outside comments. A namespace may appear once,
@@ -54,6 +54,7 @@ struct PolicyParser {
         var members: [Member] = []
         var required: InterfaceName?
         var allowsHostPtrace = false
+        var sharesState: Bool?
         var lineIsValid = true
         for token in tokens.dropFirst() {
             if let eq = token.firstIndex(of: "=") {
@@ -65,8 +66,22 @@ struct PolicyParser {
                     lineIsValid = false
                     continue
                 }
+                if key == "state" {
+                    guard value == "per-jail" || value == "shared" else {
+                        fail(number, "state= takes 'per-jail' or 'shared' (see netns-exec.conf(5))")
+                        lineIsValid = false
+                        continue
+                    }
+                    guard sharesState == nil else {
+                        fail(number, "state= is given twice")
+                        lineIsValid = false
+                        continue
+                    }
+                    sharesState = value == "shared"
+                    continue
+                }
                 guard key == "require" else {
-                    fail(number, "unknown option \(Quoted.text(key)); the options are require=INTERFACE and \(ProcessIsolation.optOutOption)")
+                    fail(number, "unknown option \(Quoted.text(key)); the options are require=INTERFACE, state=per-jail|shared and \(ProcessIsolation.optOutOption)")
                     lineIsValid = false
                     continue
                 }
@@ -95,7 +110,7 @@ struct PolicyParser {
         }
         entries.append(PolicyEntry(namespace: namespace, members: members,
                                    requiredInterface: required, allowsHostPtrace: allowsHostPtrace,
-                                   line: number))
+                                   sharesState: sharesState ?? false, line: number))
     }
 
     private mutating func fail(_ line: Int, _ message: String) {

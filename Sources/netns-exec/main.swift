@@ -36,7 +36,9 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     if let tunnel = entry.requiredInterface {
         step(log: log) { () throws(Refusal) in try Tunnel.requireUp(tunnel, in: namespace) }
     }
-    step(log: log) { () throws(Refusal) in try MountView.build(for: namespace) }   // 5. mount view
+    step(log: log) { () throws(Refusal) in                                       // 5. mount view
+        try MountView.build(for: namespace, caller: caller, sharesState: entry.sharesState)
+    }
     #if NETNS_EXEC_PAUSE_WHILE_PRIVILEGED
     // Test builds only: stop while still privileged, so a test can show
     // that the caller cannot ptrace us now. Never in an installed binary.
@@ -47,7 +49,7 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
         try ProcessScope.confine(allowsHostPtrace: entry.allowsHostPtrace)
     }
     var environment = step(log: log) { () throws(Refusal) in                     // 8. environment
-        try CallerEnvironment(namespace: namespace)
+        try CallerEnvironment(namespace: namespace, sharesState: entry.sharesState)
     }
     let command = String(cString: argv[commandIndex]!)
     log.launched(command: command, isolation: isolation)                          // 9. log

@@ -49,7 +49,7 @@ long_name="SWIFT_$(printf 'L%.0s' $(seq 1 200))"
         "HOSTALIASES=/nonexistent-nxesc" "RES_OPTIONS=ndots:3" "NLSPATH=/x/%N" "TZDIR=/nonexistent-nxesc" \
         "MALLOC_ARENA_MAX=2" "GLIBC_TUNABLES=glibc.malloc.arena_max=2" "SWIFT_DETERMINISTIC_HASHING=1" \
         "SWIFT_BACKTRACE=enable=yes" "$long_name=long" "NETNS_EXEC=forged" "EMPTY=" "EQ=a=b=c" \
-        "SPACES=a  b " "NL=line1
+        "SPACES=a  b " "XDG_CONFIG_HOME=/nonexistent-nxesc/cfg" "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent-nxesc/bus" "NL=line1
 line2" "UTF8=é" "DUP=1" "DUP=2" "NOEQUALS"
     printf 'BYTES=\377\376\0'
     printf '%s\0' "LAST=1"
@@ -60,20 +60,25 @@ outside "$ESC_PROC" execenv "$envfile" /usr/bin/env -0 >"$ESC_DIR/env.outside"
 outside "$ESC_PROC" execenv "$envfile" "$ESC_LAUNCHER" "$ESC_JAIL" /usr/bin/env -0 >"$ESC_DIR/env.inside"
 check_eq "the jailed command ran" 0 "$?"
 # Expected: the caller's environment without its forged NETNS_EXEC, in the
-# same order, then NETNS_EXEC=<jail> once.
+# same order, then NETNS_EXEC=<jail> once; and, as the jail keeps its own
+# state by default, without XDG_*_HOME and the bus address, and with the
+# session bus disabled at the end (CallerEnvironment).
 python3 -c '
 import sys
 entries = open(sys.argv[1], "rb").read().split(b"\0")[:-1]
-kept = [e for e in entries if not e.startswith(b"NETNS_EXEC=")]
-sys.stdout.buffer.write(b"".join(e + b"\0" for e in kept) + b"NETNS_EXEC=" + sys.argv[2].encode() + b"\0")
+gone = (b"NETNS_EXEC=", b"XDG_CONFIG_HOME=", b"XDG_DATA_HOME=", b"XDG_STATE_HOME=",
+        b"XDG_CACHE_HOME=", b"DBUS_SESSION_BUS_ADDRESS=")
+kept = [e for e in entries if not e.startswith(gone)]
+sys.stdout.buffer.write(b"".join(e + b"\0" for e in kept) + b"DBUS_SESSION_BUS_ADDRESS=disabled:\0"
+                        + b"NETNS_EXEC=" + sys.argv[2].encode() + b"\0")
 ' "$ESC_DIR/env.outside" "$ESC_JAIL" >"$ESC_DIR/env.expected"
 if cmp -s "$ESC_DIR/env.expected" "$ESC_DIR/env.inside"; then
-    pass "the environment arrives byte for byte, apart from NETNS_EXEC"
+    pass "the environment arrives byte for byte, apart from NETNS_EXEC and the per-jail state's variables"
 else
-    fail "the environment arrives byte for byte, apart from NETNS_EXEC"
+    fail "the environment arrives byte for byte, apart from NETNS_EXEC and the per-jail state's variables"
     diff <(tr '\0' '\n' <"$ESC_DIR/env.expected") <(tr '\0' '\n' <"$ESC_DIR/env.inside") | head -n 20 | sed 's/^/       /'
 fi
-check_eq "the control run saw the caller's 27 entries" 27 "$(tr -cd '\0' <"$ESC_DIR/env.outside" | wc -c)"
+check_eq "the control run saw the caller's 29 entries" 29 "$(tr -cd '\0' <"$ESC_DIR/env.outside" | wc -c)"
 check_eq "NETNS_EXEC appears once, naming the jail" "NETNS_EXEC=$ESC_JAIL" \
     "$(tr '\0' '\n' <"$ESC_DIR/env.inside" | grep '^NETNS_EXEC=')"
 

@@ -33,14 +33,12 @@ install -d -m 0700 -o $USR "$SCRATCH/bus"
 # and a stand-in notification server on it that logs each Notify call
 # (Tests/lib/notifyd.py; Debian's python3 with python3-jeepney).
 BUS="unix:abstract=nxmn-$$-$RANDOM"
-as_user $USR dbus-daemon --session --nofork --nopidfile --address="$BUS" >"$SCRATCH/bus/daemon.log" 2>&1 &
-DAEMON=$!; on_exit "kill_pid $DAEMON"
+bg_as_user DAEMON $USR dbus-daemon --session --nofork --nopidfile --address="$BUS" >"$SCRATCH/bus/daemon.log" 2>&1
 wait_for 5 as_user $USR env DBUS_SESSION_BUS_ADDRESS="$BUS" dbus-send --session --dest=org.freedesktop.DBus \
     --type=method_call --print-reply / org.freedesktop.DBus.ListNames || { fail "session bus did not start"; suite_end; }
 NOTES=$SCRATCH/bus/notices.log
-as_user $USR env DBUS_SESSION_BUS_ADDRESS="$BUS" /usr/bin/python3 "$REPO_ROOT/Tests/lib/notifyd.py" "$NOTES" \
-    >"$SCRATCH/bus/notifyd.out" 2>&1 &
-NOTIFYD=$!; on_exit "kill_pid $NOTIFYD"
+bg_as_user NOTIFYD $USR env DBUS_SESSION_BUS_ADDRESS="$BUS" /usr/bin/python3 "$REPO_ROOT/Tests/lib/notifyd.py" "$NOTES" \
+    >"$SCRATCH/bus/notifyd.out" 2>&1
 wait_for 5 grep -q ready "$NOTES" || { fail "notification server did not start"; cat "$SCRATCH/bus/notifyd.out"; suite_end; }
 notices() { grep -c "^notify" "$NOTES"; }
 check_eq "control: notify-send as the user reaches the server" 1 \

@@ -114,6 +114,18 @@ as_user() {
         --inh-caps=-all -- /bin/sh -c 'exec "$@"' as_user "$@"
 }
 
+# bg_as_user VAR NAME CMD...: start CMD in the background as NAME with no
+# capabilities, put its PID in VAR and kill it at exit. setpriv execs CMD
+# itself, so the PID is CMD's; a function (as_user) started with & would
+# give the PID of a subshell, and killing that leaves CMD running.
+bg_as_user() {
+    local var=$1 name=$2 pid; shift 2
+    setpriv --reuid="$name" --regid="$(id -g "$name")" --init-groups --inh-caps=-all -- "$@" &
+    pid=$!
+    on_exit "kill_pid $pid"
+    printf -v "$var" '%s' "$pid"
+}
+
 # kill_pid PID: TERM, wait up to 2 s, then KILL. Never by name.
 kill_pid() {
     local pid=$1 i

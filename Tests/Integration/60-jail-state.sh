@@ -1,0 +1,98 @@
+#!/bin/bash
+# A jailed program keeps its own state (JailState.swift): by default the
+# jail's mount view puts the jail's own directories over ~/.config,
+# ~/.local/share, ~/.local/state, ~/.cache and ~/.mozilla, keeps them in
+# ~/.netns-exec/NAME/, hides the session bus, and drops XDG_*_HOME, so a
+# jailed program can neither hand its work to a copy of itself running
+# outside (a profile socket, a D-Bus name) nor leave work in a profile that
+# an unjailed start later picks up. Each check has a control with
+# state=shared, where the hand-off channel is open.
+# shellcheck source=../lib/testlib.sh
+. "$(dirname "$0")/../lib/testlib.sh"
+suite_begin integration-jail-state
+require_root
+require_cmd setcap ip setpriv usermod socat dbus-daemon dbus-send
+
+NS=nxst_ns
+SHARED=nxst_shared
+USR=nxst_user
+make_scratch_dir SCRATCH
+NX=$(install_launcher "$SCRATCH") || { fail "install the test build"; suite_end; }
+make_test_user $USR
+HOMEDIR=$SCRATCH/home/$USR
+install -d -m 0755 "$SCRATCH/home"
+install -d -m 0755 -o $USR -g "$(id -g $USR)" "$HOMEDIR"
+usermod -d "$HOMEDIR" $USR
+# The launcher asks the password database, and a running nscd would answer
+# from its cache (the home of an earlier run's user of the same name).
+nscd -i passwd 2>/dev/null
+check_eq "the password database names the new home" "$HOMEDIR" "$(getent passwd $USR | cut -d: -f6)"
+make_netns $NS
+make_netns $SHARED
+write_test_policy "$NS $USR
+$SHARED $USR state=shared"
+UID_=$(id -u $USR)
+RUNDIR=/run/user/$UID_
+install -d -m 0700 -o $USR "$RUNDIR"
+on_exit "rm -rf '$RUNDIR'"
+u() { as_user $USR env HOME="$HOMEDIR" XDG_RUNTIME_DIR="$RUNDIR" "$@"; }
+
+# --- the profile: settings written in the jail stay in the jail --------------
+u sh -c 'mkdir -p ~/.config/app ~/.mozilla/firefox && echo outside >~/.config/app/setting && echo outside >~/.mozilla/firefox/profiles.ini'
+check_eq "jail: the outside settings are not there" "none" "$(u "$NX" $NS sh -c 'cat ~/.config/app/setting 2>/dev/null || echo none')"
+u "$NX" $NS sh -c 'mkdir -p ~/.config/app && echo jailed >~/.config/app/setting'
+check_eq "outside: the jail's write did not reach the user's profile" outside "$(u cat "$HOMEDIR/.config/app/setting")"
+check_eq "the jail's settings are kept for it, in ~/.netns-exec/$NS" jailed "$(u cat "$HOMEDIR/.netns-exec/$NS/config/app/setting")"
+check_eq "jail: its own settings are there next time" jailed "$(u "$NX" $NS cat "$HOMEDIR/.config/app/setting")"
+check_eq "jail: Firefox's ~/.mozilla is the jail's too" none "$(u "$NX" $NS sh -c 'cat ~/.mozilla/firefox/profiles.ini 2>/dev/null || echo none')"
+for d in .local/share .local/state .cache; do
+    u sh -c "mkdir -p ~/$d/nxst && echo outside >~/$d/nxst/f"
+    check_eq "jail: ~/$d is the jail's" none "$(u "$NX" $NS sh -c "cat ~/$d/nxst/f 2>/dev/null || echo none")"
+done
+u sh -c 'mkdir -p ~/Downloads && echo mine >~/Downloads/doc'
+check_eq "jail: ~/Downloads is the user's own" mine "$(u "$NX" $NS cat "$HOMEDIR/Downloads/doc")"
+check_eq "control (state=shared): the outside settings are there" outside "$(u "$NX" $SHARED cat "$HOMEDIR/.config/app/setting")"
+
+# --- a profile socket (qBittorrent's ipc-socket): no hand-off ---------------
+u mkdir -p "$HOMEDIR/.config/qBittorrent"
+bg_as_user LISTENER $USR timeout 20 socat -u UNIX-LISTEN:"$HOMEDIR/.config/qBittorrent/ipc-socket",fork OPEN:"$HOMEDIR/handed-off",creat,append
+wait_for 5 test -S "$HOMEDIR/.config/qBittorrent/ipc-socket" || fail "the outside instance's socket"
+u "$NX" $NS sh -c 'echo magnet:jailed | socat -u - UNIX-CONNECT:$HOME/.config/qBittorrent/ipc-socket' 2>/dev/null
+u "$NX" $SHARED sh -c 'echo magnet:shared | socat -u - UNIX-CONNECT:$HOME/.config/qBittorrent/ipc-socket' 2>/dev/null
+wait_for 3 grep -q shared "$HOMEDIR/handed-off"
+check_contains "control (state=shared): the link reaches the instance outside through its profile socket" \
+    magnet:shared "$(cat "$HOMEDIR/handed-off" 2>/dev/null)"
+check_not_contains "jail: the link never reaches the instance outside" magnet:jailed "$(cat "$HOMEDIR/handed-off" 2>/dev/null)"
+
+# --- the session bus (Firefox's OpenURL, GApplication's Open): hidden -----
+bg_as_user DAEMON $USR dbus-daemon --session --nofork --nopidfile --address="unix:path=$RUNDIR/bus" >"$SCRATCH/bus.log" 2>&1
+wait_for 5 test -S "$RUNDIR/bus" || fail "session bus did not start"
+listnames='dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.ListNames >/dev/null 2>&1 && echo reached || echo hidden'
+check_eq "control: outside, the session bus is reached" reached \
+    "$(u env DBUS_SESSION_BUS_ADDRESS="unix:path=$RUNDIR/bus" sh -c "$listnames")"
+check_eq "control (state=shared): the jail reaches the session bus outside" reached \
+    "$(u env DBUS_SESSION_BUS_ADDRESS="unix:path=$RUNDIR/bus" "$NX" $SHARED sh -c "$listnames")"
+check_eq "jail: the session bus is not reached through the caller's address" hidden \
+    "$(u env DBUS_SESSION_BUS_ADDRESS="unix:path=$RUNDIR/bus" "$NX" $NS sh -c "$listnames")"
+check_eq "jail: nor through \$XDG_RUNTIME_DIR/bus" hidden \
+    "$(u "$NX" $NS sh -c "unset DBUS_SESSION_BUS_ADDRESS; $listnames")"
+check_eq "jail: the bus socket is not there at all" absent \
+    "$(u "$NX" $NS sh -c "test -e $RUNDIR/bus && echo present || echo absent")"
+
+# --- the caller's XDG overrides do not lead back to the shared profile ------
+check_eq "jail: XDG_CONFIG_HOME and friends are not passed on" "" \
+    "$(u env XDG_CONFIG_HOME="$HOMEDIR/.config" XDG_DATA_HOME=/x XDG_CACHE_HOME=/y XDG_STATE_HOME=/z "$NX" $NS env | grep '^XDG_[A-Z]*_HOME=')"
+
+# --- links cannot aim the launcher's binds elsewhere ------------------------
+u sh -c 'rm -rf ~/.cache && ln -s /etc ~/.cache'
+err=$(u "$NX" $NS true 2>&1); rc=$?
+check_eq "~/.cache as a link to /etc: refused with 125" 125 $rc
+check_contains "and says why" "netns-exec: '$HOMEDIR/.cache' is not a directory (a link?)" "$err"
+u sh -c 'rm -f ~/.cache && mkdir ~/.cache'
+u sh -c "rm -rf ~/.netns-exec/$NS/cache && ln -s /etc ~/.netns-exec/$NS/cache"
+err=$(u "$NX" $NS true 2>&1); rc=$?
+check_eq "the jail's own store as a link to /etc: refused with 125" 125 $rc
+u sh -c "rm -f ~/.netns-exec/$NS/cache"
+check_eq "after the fix the launch works again" ok "$(u "$NX" $NS echo ok)"
+
+suite_end
