@@ -100,11 +100,19 @@ enum ChildProcess {
             _ = writeAll(child.stdin, input)
             close(child.stdin)
         }
-        var out: [UInt8] = [], err: [UInt8] = []
-        drain(child.stdout, child.stderr, into: &out, &err)
-        close(child.stdout)
-        close(child.stderr)
-        return Exit(status: waitForExit(child.pid), output: out, errorOutput: err)
+        let outputs = drain([child.stdout, child.stderr])
+        return Exit(status: waitForExit(child.pid), output: outputs[0], errorOutput: outputs[1])
+    }
+
+    /// Runs read-only tools at the same time (no input) and returns their
+    /// results in order: `status` asks six tools, and one after another
+    /// they took most of its time. A tool that cannot start gets nil.
+    static func runAll(_ commands: [(path: String, arguments: [String])], environment: [String: String]) -> [Exit?] {
+        let children = commands.map { try? spawn($0.path, $0.arguments, environment: environment, input: nil, output: .capture) }
+        let outputs = drain(children.flatMap { [$0?.stdout ?? -1, $0?.stderr ?? -1] })
+        return children.enumerated().map { i, child in
+            child.map { Exit(status: waitForExit($0.pid), output: outputs[2 * i], errorOutput: outputs[2 * i + 1]) }
+        }
     }
 
     /// The exit status as a shell reports it: the code, or 128 + signal.
@@ -148,20 +156,24 @@ enum ChildProcess {
         return true
     }
 
-    private static func drain(_ a: Int32, _ b: Int32, into outA: inout [UInt8], _ outB: inout [UInt8]) {
-        var fds = [pollfd(fd: a, events: Int16(POLLIN), revents: 0), pollfd(fd: b, events: Int16(POLLIN), revents: 0)]
+    /// Reads every descriptor to its end, closing each; negative ones are skipped.
+    private static func drain(_ descriptors: [Int32]) -> [[UInt8]] {
+        var fds = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        var outputs = [[UInt8]](repeating: [], count: descriptors.count)
         var buffer = [UInt8](repeating: 0, count: 16384)
         while fds.contains(where: { $0.fd >= 0 }) {
             if poll(&fds, nfds_t(fds.count), -1) < 0 {
                 if errno == EINTR { continue }
-                return
+                break
             }
             for i in fds.indices where fds[i].fd >= 0 && fds[i].revents != 0 {
                 let n = buffer.withUnsafeMutableBytes { read(fds[i].fd, $0.baseAddress!, $0.count) }
                 if n < 0 && errno == EINTR { continue }
-                if n <= 0 { fds[i].fd = -1; continue }
-                if i == 0 { outA += buffer[0..<n] } else { outB += buffer[0..<n] }
+                if n <= 0 { close(fds[i].fd); fds[i].fd = -1; continue }
+                outputs[i] += buffer[0..<n]
             }
         }
+        for fd in fds where fd.fd >= 0 { close(fd.fd) }
+        return outputs
     }
 }

@@ -36,6 +36,25 @@ public enum ExternalTool: String, Sendable {
         }
     }
 
+    /// Runs several read-only invocations at once; results in order.
+    public static func runAll(_ invocations: [(tool: ExternalTool, arguments: [String])]) -> [ToolResult] {
+        let paths = invocations.map { $0.tool.path }
+        let ready = invocations.indices.filter { paths[$0] != nil }
+        let exits = ChildProcess.runAll(ready.map { (paths[$0]!, invocations[$0].arguments) }, environment: environment)
+        var results: [ToolResult] = invocations.map { invocation in
+            ToolResult(command: invocation.tool.rawValue, status: 127, output: "",
+                       errorOutput: "\(invocation.tool.rawValue) not found in \(directories.joined(separator: ":")); install it")
+        }
+        for (k, i) in ready.enumerated() {
+            let command = ([invocations[i].tool.rawValue] + invocations[i].arguments).joined(separator: " ")
+            results[i] = exits[k].map {
+                ToolResult(command: command, status: $0.status, output: String(decoding: $0.output, as: UTF8.self),
+                           errorOutput: String(decoding: $0.errorOutput, as: UTF8.self))
+            } ?? ToolResult(command: command, status: 126, output: "", errorOutput: "cannot start \(paths[i]!)")
+        }
+        return results
+    }
+
     /// A fixed, minimal environment: nothing the caller exported (LD_*,
     /// WG_*, locale) changes how the tools behave or what they print.
     static let environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"]

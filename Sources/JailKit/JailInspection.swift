@@ -59,7 +59,6 @@ public struct JailInspection: Sendable {
     public let etcProblems: [String]
     /// Whether an interface with the tunnel's name is in *our* namespace:
     /// made by an `up` that was killed before it moved it into the jail.
-    /// Only looked for when the jail has no tunnel.
     public let tunnelInHostNamespace: Bool
     public let processes: [JailedProcess]
     public let wireguardGoPID: Int32?
@@ -67,32 +66,41 @@ public struct JailInspection: Sendable {
 
     public var tunnel: Link? { links.first { $0.name == paths.interface.value } }
 
+    /// The tools run at the same time (ExternalTool.runAll): one after
+    /// another they were most of `status`'s time.
     public static func inspect(_ paths: JailPaths) -> JailInspection {
         let name = paths.name.value, iface = paths.interface.value
-        let exists = FileManager.default.fileExists(atPath: paths.namespaceFile)
-            && ExternalTool.ip.run(["-n", name, "link", "show", "dev", "lo"]).succeeded
+        let fileExists = FileManager.default.fileExists(atPath: paths.namespaceFile)
+        let inside: [(tool: ExternalTool, arguments: [String])] = fileExists ? [
+            (.ip, ["-n", name, "-j", "address", "show"]),
+            (.ip, ["-n", name, "-4", "-j", "route", "show", "default"]),
+            (.ip, ["-n", name, "-6", "-j", "route", "show", "default"]),
+            (.ip, ["netns", "exec", name, ExternalTool.nft.path ?? "nft", "list", "ruleset"]),
+            (.ip, ["netns", "exec", name, ExternalTool.wg.path ?? "wg", "show", iface, "dump"]),
+        ] : []
+        let results = ExternalTool.runAll(inside + [(.ip, ["link", "show", "dev", iface])])
+        let exists = fileExists && results[0].succeeded
         var links: [Link] = [], addresses: [String] = [], routes4: [String] = [], routes6: [String] = []
         var ruleset: String?, peers: [PeerState] = []
         if exists {
-            links = jsonArray(ExternalTool.ip.run(["-n", name, "-j", "link", "show"])).compactMap { entry in
+            let entries = jsonArray(results[0])
+            links = entries.compactMap { entry in
                 guard let n = entry["ifname"] as? String else { return nil }
                 let flags = entry["flags"] as? [String] ?? []
                 return Link(name: n, isUp: flags.contains("UP"))
             }
-            addresses = jsonArray(ExternalTool.ip.run(["-n", name, "-j", "address", "show", "dev", iface])).flatMap { entry in
+            addresses = entries.filter { ($0["ifname"] as? String) == iface }.flatMap { entry in
                 (entry["addr_info"] as? [[String: Any]] ?? []).compactMap { info -> String? in
                     guard let local = info["local"] as? String, let length = info["prefixlen"] as? Int,
                           (info["scope"] as? String) != "link" else { return nil }
                     return "\(local)/\(length)"
                 }
             }
-            routes4 = defaultRouteDevices(name, family: "-4")
-            routes6 = defaultRouteDevices(name, family: "-6")
-            let nft = ExternalTool.ip.run(["netns", "exec", name, ExternalTool.nft.path ?? "nft", "list", "ruleset"])
-            ruleset = nft.succeeded ? nft.output : nil
-            if links.contains(where: { $0.name == iface }) {
-                let dump = ExternalTool.ip.run(["netns", "exec", name, ExternalTool.wg.path ?? "wg", "show", iface, "dump"])
-                if dump.succeeded { peers = PeerState.parseDump(dump.output) }
+            routes4 = jsonArray(results[1]).compactMap { $0["dev"] as? String }
+            routes6 = jsonArray(results[2]).compactMap { $0["dev"] as? String }
+            ruleset = results[3].succeeded ? results[3].output : nil
+            if links.contains(where: { $0.name == iface }), results[4].succeeded {
+                peers = PeerState.parseDump(results[4].output)
             }
         }
         let resolv = try? String(contentsOfFile: paths.resolvConf, encoding: .utf8)
@@ -100,15 +108,10 @@ public struct JailInspection: Sendable {
             paths: paths, namespaceExists: exists, links: links, tunnelAddresses: addresses,
             defaultRoutes4: routes4, defaultRoutes6: routes6, liveRuleset: ruleset, peers: peers,
             resolvConf: resolv, etcProblems: EtcNetnsRules.problems(directory: paths.etcDirectory),
-            tunnelInHostNamespace: links.contains { $0.name == iface } ? false : WireGuardDevice.exists(paths.interface),
+            tunnelInHostNamespace: results.last!.succeeded,
             processes: exists ? ProcessesInside.scan(namespaceFile: paths.namespaceFile) : [],
             wireguardGoPID: WireGuardDevice.recordedProcess(paths),
             pidFileExists: FileManager.default.fileExists(atPath: paths.pidFile))
-    }
-
-    private static func defaultRouteDevices(_ name: String, family: String) -> [String] {
-        jsonArray(ExternalTool.ip.run(["-n", name, family, "-j", "route", "show", "default"]))
-            .compactMap { $0["dev"] as? String }
     }
 
     private static func jsonArray(_ result: ToolResult) -> [[String: Any]] {

@@ -59,14 +59,18 @@ public enum ProcessesInside {
     public static func terminate(_ pids: [Int32], grace: Double = 5) -> [Int32] {
         for pid in pids { kill(pid, SIGTERM) }
         var left = pids
-        let steps = Int(grace * 10)
+        // Checked every 10 ms: most processes are gone within a few.
+        let steps = Int(grace * 100)
         for _ in 0..<steps where !left.isEmpty {
-            usleep(100_000)
+            usleep(10_000)
             left = left.filter { isAlive($0) && !isZombie($0) }
         }
         for pid in left { kill(pid, SIGKILL) }
-        if !left.isEmpty { usleep(200_000) }
-        return left.filter { isAlive($0) && !isZombie($0) }
+        for _ in 0..<50 where !left.isEmpty {
+            usleep(10_000)
+            left = left.filter { isAlive($0) && !isZombie($0) }
+        }
+        return left
     }
 
     static func isZombie(_ pid: Int32) -> Bool {
