@@ -72,7 +72,9 @@ cmds=(-n "netns-exec" "$NX $NS /bin/true"
       -n "sudo recipe" "sudo -n $WRAP /bin/true")
 [ -z "$FIREJAIL_NOTE" ] && cmds+=(-n "firejail" "${FIREJAIL[*]}")
 cmds+=(-n "/bin/true" "/bin/true")
-echo "== timing ($RUNS runs each after $WARMUP warm-up runs, as $BENCH_USER)"
+# The machine is shared (builds, tests, a qemu guest): note how busy it was.
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+echo "== timing ($RUNS runs each after $WARMUP warm-up runs, as $BENCH_USER; load average $LOAD_BEFORE)"
 user_run hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" \
     --export-json "$SCRATCH/out/results.json" "${cmds[@]}" || die "hyperfine failed"
 
@@ -109,6 +111,7 @@ RSS_FJ=""
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 MACHINE="$CPU, $(nproc) cores; Linux $(uname -r); $(. /etc/os-release && echo "$PRETTY_NAME")"
 MACHINE="$MACHINE; glibc $(ldd --version | head -n 1 | awk '{print $NF}')"
+MACHINE="$MACHINE; load average $LOAD_BEFORE at the start of the timing, $(cut -d' ' -f1 /proc/loadavg) at the end (1-minute, $(nproc) cores)"
 SWIFT_V=$(swift --version 2>/dev/null | head -n 1 | sed 's/ (.*//')
 GCC_V=$(gcc -dumpfullversion)
 TOOLS="${SWIFT_V:-swift ?}; gcc $GCC_V; $(hyperfine --version)"

@@ -8,20 +8,38 @@
 //
 //   ref-launcher NAMESPACE COMMAND [ARG...]
 //
-// Steps (DESIGN.md numbering): 1 arguments, 2 real uid/gid/groups,
-// 3 policy file checked then parsed, 4 /run/netns/NAME via openat
-// O_NOFOLLOW + nsfs + NS_GET_NSTYPE, 5 setns (+ require=IFACE), 6 mount
-// namespace, slave /, /etc overlay over a detached tmpfs copy of
-// /etc/netns/NAME, fresh /sys, resolver sockets masked, 7 capabilities
-// dropped and read back, no_new_privs, 8a Landlock scope, environment from
-// /proc/self/environ, 9 syslog line, 8b seccomp, execvpe. Exit 125 refused,
-// 126 cannot execute, 127 not found.
+// Steps (SECURITY.md, "The launch, step by step", numbered as main.swift
+// numbers them), with the Swift file each one follows:
+//   1  arguments; not dumpable while privileged (Privileges.stayUndumpable)
+//   2  real uid/gid/groups, the account name and home (Caller.fromKernel);
+//      root and mixed real/effective/saved ids refused
+//      (Caller.requireOrdinaryUser)
+//   3  policy file checked, read and parsed (PolicyFile, PolicyParser);
+//      for a menu launch the caller's network namespace is kept for a
+//      refusal's desktop notice (DesktopNotice)
+//   4  /run/netns/NAME: openat O_NOFOLLOW, nsfs, NS_GET_NSTYPE, owned by
+//      our own user namespace (NamespaceFile); setns; require=IFACE (Tunnel)
+//   5  mount namespace under umask 022 (MountView): slave /, the /etc
+//      overlay (EtcOverlay), a fresh /sys, a fresh /proc with
+//      hidepid=ptraceable, the jail's own read-only /run (RunView), the
+//      jail's own ~/.config, ~/.local/share, ~/.local/state, ~/.cache and
+//      ~/.mozilla unless the policy says state=shared (JailState)
+//   6  capabilities dropped and read back, no_new_privs (Privileges)
+//   7  process isolation: Landlock or Yama, else refused (ProcessScope,
+//      ProcessIsolation.choose, CLinux.c cl_landlock_confine)
+//   8  the environment from /proc/self/environ (CallerEnvironment)
+//   9  the syslog line (AuditLog)
+//   10 seccomp
+//   11 execvpe; if it fails, a second syslog line says nothing ran
+// Exit 125 refused, 126 cannot execute, 127 not found.
 //
 // The seccomp filter is the one netns-exec loads: the BPF program that
 // netns-exec-filter made with libseccomp at build time (jail-filter.h, from
 // `make build`), loaded with seccomp(2). Built with -DRUNTIME_LIBSECCOMP,
 // it instead builds the same rules with libseccomp at every start, as
-// netns-exec did before; the benchmark times both.
+// netns-exec did before; the benchmark times both, and
+// Tests/Escape/10-abis.sh compares the two programs byte for byte
+// (--export-bpf).
 //
 // Build: gcc -O2 -fPIE -pie -I .build/release/launcher-build ... (and
 // -DRUNTIME_LIBSECCOMP -lseccomp); install with setcap cap_sys_admin+ep
@@ -32,6 +50,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/landlock.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
@@ -39,6 +58,7 @@
 #include <net/if.h>
 #include <pwd.h>
 #include <sched.h>
+#include <stdarg.h>
 #ifdef RUNTIME_LIBSECCOMP
 #include <seccomp.h>
 #else
@@ -62,9 +82,21 @@
 #include <syslog.h>
 #include <unistd.h>
 
-// bench/steps.sh builds variants with one step left out (-DSKIP_OVERLAY,
-// ...) to measure what each step costs; -DEXEC_ONLY gives a capability
-// program that does nothing but exec. The benchmark's builds define none.
+// bench/steps.sh builds variants with one step left out to measure what
+// each step costs; the benchmark's own builds define none of these:
+//   SKIP_IDS      the root / mixed-id refusal (getresuid, getresgid)
+//   SKIP_NSS      getpwuid (the account name for the log)
+//   SKIP_USERNS   the namespace's owner check (NS_GET_USERNS)
+//   SKIP_MOUNTNS  the whole mount namespace (step 6)
+//   SKIP_OVERLAY  the /etc overlay and its tmpfs layer
+//   SKIP_SYS      the fresh /sys
+//   SKIP_PROC     the fresh /proc (hidepid=ptraceable)
+//   SKIP_RUN      the jail's own /run (and /var/run where it is a directory)
+//   SKIP_STATE    the jail's own state directories in the caller's home
+//   SKIP_LANDLOCK process isolation (the Landlock domain or the Yama check)
+//   SKIP_SYSLOG   the syslog line
+//   SKIP_FILTER   the seccomp filter
+// -DEXEC_ONLY gives a capability program that does nothing but exec.
 
 #ifndef POLICY_DIR
 #define POLICY_DIR "/etc"
@@ -73,21 +105,55 @@
 #define POLICY_MAX (256 * 1024)
 #define ETC_FILE_MAX (64 * 1024)
 #define ETC_FILES_MAX 64
+#define RUN_ENTRIES_MAX 1024
 
 static const char *ns_name = "?";
 static char caller_name[64] = "?";
+static char *caller_home;  // from the password database, never $HOME
+static int caller_netns = -1;  // kept for a refusal's desktop notice
 
-static void log_line(int prio, const char *fmt, const char *arg) {
+static void drop_privileges(void);
+
+// One syslog line per launch and per refusal, "NAME (uid N) ...", as
+// AuditLog.swift writes it; the log socket is closed again before exec.
+static void log_line(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void log_line(int prio, const char *fmt, ...) {
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
     openlog("netns-ref", LOG_PID, LOG_AUTHPRIV);
-    syslog(LOG_AUTHPRIV | prio, fmt, caller_name, (unsigned)getuid(), ns_name, arg);
+    syslog(LOG_AUTHPRIV | prio, "%s (uid %u) %s", caller_name, (unsigned)getuid(), text);
     closelog();
 }
 
+// DesktopNotice.show: for a menu launch (stderr not a terminal) the
+// refusal is also sent to the desktop by notify-send, from a child that
+// goes back to the caller's network namespace and drops every privilege
+// first. The launcher does not wait for it.
+static void desktop_notice(const char *message) {
+    if (isatty(2) || fork() != 0) return;
+    if (caller_netns >= 0) setns(caller_netns, CLONE_NEWNET);
+    drop_privileges();
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int fd = 0; null >= 0 && fd <= 2; fd++) dup2(null, fd);
+    execlp("notify-send", "notify-send", "--app-name=netns-exec", "--urgency=critical",
+           "--icon=dialog-error", "netns-exec", message, (char *)NULL);
+    _exit(127);
+}
+
 static _Noreturn void refuse(const char *what, const char *detail) {
+    static int refusing;  // a refusal inside the notice's child ends it quietly
     int e = errno;
-    if (detail) dprintf(2, "ref-launcher: %s: %s\n", what, detail);
-    else dprintf(2, "ref-launcher: %s: %s\n", what, strerror(e));
-    log_line(LOG_NOTICE, "%s (uid %u) refused for %s: %s", what);
+    if (refusing) _exit(1);
+    refusing = 1;
+    if (!detail) detail = strerror(e);
+    char message[512];
+    snprintf(message, sizeof message, "%s: %s", what, detail);
+    dprintf(2, "ref-launcher: %s\n", message);
+    log_line(LOG_NOTICE, "refused for %s: %s", ns_name, message);
+    desktop_notice(message);
     exit(125);
 }
 
@@ -111,10 +177,71 @@ static off_t require_root_only(int fd, int dir, const char *what) {
     return st.st_size;
 }
 
-// 2 + 3. Who is asking, and whether the policy lets them in.
+// Directory.entries: a bounded listing of a directory we hold open, each
+// entry with its type (lstat only where the filesystem says DT_UNKNOWN).
+// More than `limit` entries is a refusal, never a partial view.
+enum kind { K_DIR, K_LINK, K_OTHER };
+struct entry {
+    char name[NAME_MAX + 1];
+    enum kind kind;
+};
+static struct entry *list_directory(int dir, const char *path, int limit, int *count) {
+    DIR *d = fdopendir(fcntl(dir, F_DUPFD_CLOEXEC, 0));
+    if (!d) refuse(path, NULL);
+    struct entry *list = NULL;
+    int n = 0, room = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (n == limit) refuse(path, "too many entries");
+        if (n == room && !(list = realloc(list, (size_t)(room = room ? 2 * room : 32) * sizeof *list)))
+            refuse(path, "no memory");
+        snprintf(list[n].name, sizeof list[n].name, "%s", e->d_name);
+        enum kind k = e->d_type == DT_DIR ? K_DIR : e->d_type == DT_LNK ? K_LINK : K_OTHER;
+        if (e->d_type == DT_UNKNOWN) {
+            struct stat st;
+            if (fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                k = S_ISDIR(st.st_mode) ? K_DIR : S_ISLNK(st.st_mode) ? K_LINK : K_OTHER;
+            else if (errno != ENOENT)
+                refuse(path, NULL);
+        }
+        list[n++].kind = k;
+    }
+    closedir(d);
+    *count = n;
+    return list;
+}
+
+// 2. Who is asking: the kernel's ids, never the environment.
 static gid_t *groups;
 static int ngroups;
 
+static void who_is_asking(void) {
+    ngroups = getgroups(0, NULL);
+    if (ngroups < 0 || !(groups = calloc((size_t)ngroups + 1, sizeof *groups))) refuse("getgroups", NULL);
+    if ((ngroups = getgroups(ngroups, groups)) < 0) refuse("getgroups", NULL);
+#ifndef SKIP_NSS
+    struct passwd *pw = getpwuid(getuid());
+#else
+    struct passwd *pw = NULL;
+#endif
+    if (pw) snprintf(caller_name, sizeof caller_name, "%s", pw->pw_name);
+    else snprintf(caller_name, sizeof caller_name, "uid %u", (unsigned)getuid());
+    if (pw && !(caller_home = strdup(pw->pw_dir))) refuse("home", "no memory");
+}
+
+// Caller.requireOrdinaryUser: no uid 0 anywhere (a jailed root still owns
+// root's files), and effective and saved ids equal to the real ones (mixed
+// ids mean a setuid program called us).
+static void require_ordinary_user(void) {
+    uid_t ruid, euid, suid;
+    gid_t rgid, egid, sgid;
+    if (getresuid(&ruid, &euid, &suid) != 0 || getresgid(&rgid, &egid, &sgid) != 0) refuse("getresuid", NULL);
+    if (ruid == 0 || euid == 0 || suid == 0) refuse("caller", "root may not enter a jail");
+    if (euid != ruid || suid != ruid || egid != rgid || sgid != rgid)
+        refuse("caller", "effective or saved ids differ from the real ones");
+}
+
+// 3. Whether the policy lets them in.
 static int is_member(const char *tok) {
     if (tok[0] == '@') {
         struct group *g = getgrnam(tok + 1);
@@ -124,13 +251,21 @@ static int is_member(const char *tok) {
             if (groups[i] == g->gr_gid) return 1;
         return 0;
     }
+    if (strcmp(tok, caller_name) == 0) return 1;  // the caller's own name: no second lookup
     struct passwd *p = getpwnam(tok);
     return p && p->pw_uid == getuid();
 }
 
-// Returns 1 if admitted; *require gets the require= interface or "".
-static int policy_admits(const char *ns, char *require, size_t reqlen) {
+struct admission {
+    int admitted;
+    int allows_host_ptrace;       // host-ptrace=allow
+    int shares_state;             // state=shared (-1 while not given: per-jail)
+    char require[IFNAMSIZ];       // require=IFACE, or ""
+};
+
+static struct admission policy_admits(const char *ns) {
     static char text[POLICY_MAX + 1];
+    struct admission out = {0, 0, 0, ""};
     int dir = open(POLICY_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) refuse("open " POLICY_DIR, NULL);
     require_root_only(dir, 1, POLICY_DIR);
@@ -150,34 +285,51 @@ static int policy_admits(const char *ns, char *require, size_t reqlen) {
     close(dir);
     text[used] = '\0';
 
-    int admitted = 0, lineno = 0;
+    // Every line is checked, as the Swift parser checks them all; members
+    // are looked up only on the line of our namespace.
     for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
-        lineno++;
         char *hash = strchr(line, '#');
         if (hash) *hash = '\0';
         for (char *p = line; *p; p++)
-            if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\r') refuse("policy", "bad byte");
+            if (((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f) && *p != ' ' && *p != '\t' && *p != '\r')
+                refuse("policy", "bad byte");
         char *s2 = NULL, *tok = strtok_r(line, " \t\r", &s2);
         if (!tok) continue;
         if (!valid_name(tok, 64)) refuse("policy", "bad namespace name");
-        if (strcmp(tok, ns) != 0) continue;
-        require[0] = '\0';
+        int ours = strcmp(tok, ns) == 0;
+        struct admission line_result = {0, 0, -1, ""};
         while ((tok = strtok_r(NULL, " \t\r", &s2))) {
-            if (strncmp(tok, "require=", 8) == 0) {
-                if (!valid_name(tok + 8, IFNAMSIZ - 1)) refuse("policy", "bad interface");
-                snprintf(require, reqlen, "%s", tok + 8);
-            } else if (!admitted && is_member(tok)) {
-                admitted = 1;
+            char *eq = strchr(tok, '=');
+            if (eq) {
+                *eq = '\0';
+                if (strcmp(tok, "host-ptrace") == 0) {
+                    if (strcmp(eq + 1, "allow") != 0) refuse("policy", "host-ptrace= takes only allow");
+                    line_result.allows_host_ptrace = 1;
+                } else if (strcmp(tok, "state") == 0) {
+                    if (line_result.shares_state >= 0) refuse("policy", "state= given twice");
+                    if (strcmp(eq + 1, "shared") == 0) line_result.shares_state = 1;
+                    else if (strcmp(eq + 1, "per-jail") == 0) line_result.shares_state = 0;
+                    else refuse("policy", "state= takes per-jail or shared");
+                } else if (strcmp(tok, "require") == 0) {
+                    if (line_result.require[0]) refuse("policy", "require= given twice");
+                    if (!valid_name(eq + 1, IFNAMSIZ - 1)) refuse("policy", "bad interface");
+                    snprintf(line_result.require, sizeof line_result.require, "%s", eq + 1);
+                } else {
+                    refuse("policy", "unknown option");
+                }
+            } else if (ours && !line_result.admitted && is_member(tok)) {
+                line_result.admitted = 1;
             }
         }
-        // Later lines are still checked, as the Swift parser checks them all.
+        if (line_result.shares_state < 0) line_result.shares_state = 0;
+        if (ours) out = line_result;
     }
-    (void)lineno;
-    return admitted;
+    return out;
 }
 
-// 4. The namespace file, opened so only a real network namespace passes.
+// 4. The namespace file, opened so only a real network namespace of our
+// own user namespace passes (NamespaceFile.swift).
 static int open_namespace(const char *ns) {
     int dir = open("/run/netns", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) refuse("open /run/netns", NULL);
@@ -188,6 +340,18 @@ static int open_namespace(const char *ns) {
     struct statfs sfs;
     if (fstatfs(fd, &sfs) != 0 || sfs.f_type != NSFS_MAGIC || ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET)
         refuse("namespace", "not a network namespace");
+#ifndef SKIP_USERNS
+    // The owner of a user namespace holds every capability over the
+    // namespaces it owns: a jail owned by a user's own user namespace would
+    // give that user CAP_NET_ADMIN over it.
+    int owner = ioctl(fd, NS_GET_USERNS);
+    if (owner < 0) refuse("ioctl(NS_GET_USERNS)", NULL);
+    struct stat theirs, ours;
+    if (fstat(owner, &theirs) != 0 || stat("/proc/self/ns/user", &ours) != 0) refuse("user namespace", NULL);
+    close(owner);
+    if (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino)
+        refuse("namespace", "belongs to another user namespace");
+#endif
     return fd;
 }
 
@@ -201,29 +365,48 @@ static void require_up(const char *ifname) {
     if (!(ifr.ifr_flags & IFF_UP)) refuse("tunnel", "down");
 }
 
-// 6. The /etc overlay, exactly as EtcOverlay.swift builds it.
+// 5. The /etc overlay, as EtcOverlay.swift builds it: the jail's files are
+// copied into a tmpfs that has no path (fsopen/fsmount), mode 0444 (the
+// view is built under umask 022, see mount_view); the layer is attached on the jail's own /etc/netns/NAME
+// directory (kernels before 6.15 refuse a detached layer), the overlay is
+// mounted with it as top layer, and the attachment is undone again.
+static void copy_file(int dir, const char *name, int layer) {
+    static char buf[8192];
+    int src = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (src < 0) refuse(name, NULL);
+    if (require_root_only(src, 0, name) > ETC_FILE_MAX) refuse(name, "too large");
+    int dst = openat(layer, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+    if (dst < 0) refuse("tmpfs copy", NULL);
+    for (ssize_t n; (n = read(src, buf, sizeof buf)) != 0;) {
+        if (n < 0) { if (errno == EINTR) continue; refuse("read", NULL); }
+        for (ssize_t done = 0, w; done < n; done += w)
+            if ((w = write(dst, buf + done, (size_t)(n - done))) < 0) {
+                if (errno == EINTR) { w = 0; continue; }
+                refuse("write", NULL);
+            }
+    }
+    close(dst);
+    close(src);
+}
+
 static void etc_overlay(const char *ns) {
-    char path[128], names[ETC_FILES_MAX][256];
-    int count = 0;
+    char path[128];
     snprintf(path, sizeof path, "/etc/netns/%s", ns);
     int dir = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dir < 0) {
-        if (errno == ENOENT) return;
+        if (errno == ENOENT) return;  // no per-jail files: the host's /etc
         refuse(path, NULL);
     }
     require_root_only(dir, 1, path);
-    DIR *d = fdopendir(fcntl(dir, F_DUPFD_CLOEXEC, 0));
-    if (!d) refuse("fdopendir", NULL);
-    for (struct dirent *e; (e = readdir(d));) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        if (count == ETC_FILES_MAX) refuse(path, "too many entries");
-        snprintf(names[count++], sizeof names[0], "%s", e->d_name);
-    }
-    closedir(d);
-    if (count == 0) { close(dir); return; }
+    int count;
+    struct entry *names = list_directory(dir, path, ETC_FILES_MAX, &count);
+    if (count == 0) { free(names); close(dir); return; }
 
+    // Room for the most that is accepted: 64 files of 64 KiB.
+    char size[16];
+    snprintf(size, sizeof size, "%dk", ETC_FILES_MAX * ETC_FILE_MAX / 1024);
     int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
-    if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "1m", 0) ||
+    if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", size, 0) ||
         syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0755", 0) ||
         syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
         refuse("fsopen tmpfs", NULL);
@@ -231,63 +414,217 @@ static void etc_overlay(const char *ns) {
                              MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
     if (layer < 0) refuse("fsmount tmpfs", NULL);
     close(fs);
+    for (int i = 0; i < count; i++) copy_file(dir, names[i].name, layer);
+    free(names);
 
-    char buf[8192];
-    for (int i = 0; i < count; i++) {
-        int src = openat(dir, names[i], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-        if (src < 0) refuse(names[i], NULL);
-        if (require_root_only(src, 0, names[i]) > ETC_FILE_MAX) refuse(names[i], "too large");
-        int dst = openat(layer, names[i], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
-        if (dst < 0) refuse("tmpfs copy", NULL);
-        for (ssize_t n; (n = read(src, buf, sizeof buf)) != 0;) {
-            if (n < 0) { if (errno == EINTR) continue; refuse("read", NULL); }
-            for (ssize_t done = 0, w; done < n; done += w)
-                if ((w = write(dst, buf + done, (size_t)(n - done))) < 0) {
-                    if (errno == EINTR) { w = 0; continue; }
-                    refuse("write", NULL);
-                }
-        }
-        close(dst);
-        close(src);
-    }
-    char opts[64];
-    snprintf(opts, sizeof opts, "lowerdir=/proc/self/fd/%d:/etc", layer);
+    if (syscall(SYS_move_mount, layer, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+        refuse("move_mount tmpfs on /etc/netns", NULL);
+    char attached[32], opts[64];
+    snprintf(attached, sizeof attached, "/proc/self/fd/%d", layer);
+    snprintf(opts, sizeof opts, "lowerdir=%s:/etc", attached);
     if (mount("overlay", "/etc", "overlay", MS_RDONLY, opts) != 0) refuse("mount overlay /etc", NULL);
+    if (umount2(attached, MNT_DETACH) != 0) refuse("umount2 tmpfs on /etc/netns", NULL);
     close(layer);
     close(dir);
 }
 
-static void mount_view(const char *ns) {
-    if (unshare(CLONE_NEWNS) != 0) refuse("unshare", NULL);
-    if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) refuse("mount / slave", NULL);
-    unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-#ifndef SKIP_OVERLAY
-    etc_overlay(ns);
-#endif
-#ifndef SKIP_SYS
-    if (umount2("/sys", MNT_DETACH) != 0 && errno != EINVAL) refuse("umount /sys", NULL);
-    if (mount("sysfs", "/sys", "sysfs", ro, NULL) != 0) refuse("mount /sys", NULL);
-#endif
-    // ResolverSockets: cover each existing directory once.
-    static const char *const dirs[] = {"/run/nscd", "/var/run/nscd", "/run/systemd/resolve",
-                                       "/run/avahi-daemon", "/var/run/avahi-daemon"};
-    struct stat seen[5];
+// 5. The jail's own /run (RunView.swift): a tmpfs over it holding the
+// host's entries, each bound recursively from a descriptor of the old
+// /run, except the directories whose Unix sockets answer name lookups.
+// A directory on the way to a hidden path (systemd) is rebuilt one level
+// down instead of bound whole. Read-only once filled. Where the jail keeps
+// its own state, the caller's session bus socket (user/UID/bus) is left out
+// too.
+#define RUN_HIDDEN_COUNT 4
+static int run_binds;  // how many bind mounts the /run view made (REF_COUNT_BINDS prints it)
+
+static void bind_entry(int host, const char *name, const char *target) {
+    char source[PATH_MAX];
+    snprintf(source, sizeof source, "/proc/self/fd/%d/%s", host, name);
+    if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) == 0) { run_binds++; return; }
+    if (errno == ENOENT) return;  // gone since it was listed: the empty stand-in stays
+    refuse(target, NULL);
+}
+
+static void fill_run(int jail, const char *path, int host, const char *const *hiding, size_t nhiding) {
+    int count;
+    struct entry *entries = list_directory(host, path, RUN_ENTRIES_MAX, &count);
+    for (int i = 0; i < count; i++) {
+        const char *name = entries[i].name;
+        size_t len = strlen(name);
+        const char *below[RUN_HIDDEN_COUNT];
+        size_t nbelow = 0;
+        int hidden = 0;
+        for (size_t h = 0; h < nhiding; h++) {
+            if (strcmp(hiding[h], name) == 0) hidden = 1;
+            else if (strncmp(hiding[h], name, len) == 0 && hiding[h][len] == '/') below[nbelow++] = hiding[h] + len + 1;
+        }
+        if (hidden) continue;
+        char target[PATH_MAX];
+        snprintf(target, sizeof target, "%s/%s", path, name);
+        if (nbelow > 0) {
+            // Only a real directory is rebuilt; a link here is left out.
+            if (entries[i].kind != K_DIR) continue;
+            int sub = openat(host, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            // Gone, or not listable by the caller: left out whole.
+            if (sub < 0 && (errno == ENOENT || errno == EACCES)) continue;
+            if (sub < 0) refuse(target, NULL);
+            if (mkdirat(jail, name, 0755) != 0) refuse(target, NULL);
+            int inner = openat(jail, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (inner < 0) refuse(target, NULL);
+            fill_run(inner, target, sub, below, nbelow);
+            close(inner);
+            close(sub);
+            continue;
+        }
+        switch (entries[i].kind) {
+        case K_LINK: {
+            char link[PATH_MAX + 1];
+            ssize_t n = readlinkat(host, name, link, sizeof link - 1);
+            if (n < 0 && errno == ENOENT) break;
+            if (n < 0) refuse(target, NULL);
+            link[n] = '\0';
+            if (symlinkat(link, jail, name) != 0) refuse(target, NULL);
+            break;
+        }
+        case K_DIR:
+            if (mkdirat(jail, name, 0755) != 0) refuse(target, NULL);
+            bind_entry(host, name, target);
+            break;
+        case K_OTHER: {
+            int mark = openat(jail, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+            if (mark < 0) refuse(target, NULL);
+            close(mark);
+            bind_entry(host, name, target);
+            break;
+        }
+        }
+    }
+    free(entries);
+}
+
+static void run_view(int shares_state) {
+    static const char *const roots[] = {"/run", "/var/run"};
+    char bus[32];
+    snprintf(bus, sizeof bus, "user/%u/bus", (unsigned)getuid());
+    const char *hidden[RUN_HIDDEN_COUNT] = {"nscd", "systemd/resolve", "avahi-daemon", bus};
+    size_t nhidden = shares_state ? 3 : 4;
+    struct stat seen[2];
     int nseen = 0;
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+    const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    char options[96];
+    snprintf(options, sizeof options, "mode=1777,uid=0,gid=0,size=64k,nr_inodes=%d", 2 * RUN_ENTRIES_MAX + 16);
+    for (int r = 0; r < 2; r++) {
         struct stat st;
-        if (stat(dirs[i], &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+        // lstat: a /var/run that links to /run is /run, done already.
+        if (lstat(roots[r], &st) != 0 || !S_ISDIR(st.st_mode)) continue;
         int dup = 0;
-        for (int j = 0; j < nseen; j++)
-            dup |= seen[j].st_dev == st.st_dev && seen[j].st_ino == st.st_ino;
+        for (int j = 0; j < nseen; j++) dup |= seen[j].st_dev == st.st_dev && seen[j].st_ino == st.st_ino;
         if (dup) continue;
         seen[nseen++] = st;
-#ifndef SKIP_MASKS
-        if (mount("tmpfs", dirs[i], "tmpfs", ro, "size=4k,mode=0755") != 0) refuse(dirs[i], NULL);
-#endif
+
+        int host = open(roots[r], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (host < 0) refuse(roots[r], NULL);
+        if (mount("tmpfs", roots[r], "tmpfs", flags, options) != 0) refuse("mount tmpfs on /run", NULL);
+        int jail = open(roots[r], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (jail < 0) refuse(roots[r], NULL);
+        fill_run(jail, roots[r], host, hidden, nhidden);
+        if (mount(NULL, roots[r], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL) != 0)
+            refuse("remount /run read-only", NULL);
+        close(jail);
+        close(host);
     }
 }
 
-// 7. Capabilities: clear, no_new_privs, read back (Privileges.swift and
+// 5. The jail's own state (JailState.swift): a directory of the jail's,
+// ~/.netns-exec/NAME/STORE, bound over each place in the home where
+// programs keep state, so a jailed program cannot hand its work to a copy
+// of itself outside. Every path is the user's to change, so each is walked
+// one component at a time with O_NOFOLLOW (created 0700 if missing), must
+// be owned by the caller, and is mounted through its descriptor.
+static void require_owned(int fd, const char *path) {
+    struct stat st;
+    if (fstat(fd, &st) != 0) refuse(path, NULL);
+    if (st.st_uid != getuid()) refuse(path, "not owned by the caller");
+}
+
+static int walk(const char *relative, int home) {
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", relative);
+    int current = fcntl(home, F_DUPFD_CLOEXEC, 0);
+    if (current < 0) refuse("dup", NULL);
+    for (char *save = NULL, *name = strtok_r(buf, "/", &save); name; name = strtok_r(NULL, "/", &save)) {
+        int next = openat(current, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0 && errno == ENOENT) {
+            if (mkdirat(current, name, 0700) != 0 && errno != EEXIST) refuse(name, NULL);
+            next = openat(current, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (next < 0) refuse(name, NULL);
+        close(current);
+        current = next;
+        require_owned(current, name);
+    }
+    return current;
+}
+
+static void jail_state(const char *ns) {
+    static const char *const covered[][2] = {
+        {".config", "config"}, {".local/share", "local-share"}, {".local/state", "local-state"},
+        {".cache", "cache"}, {".mozilla", "mozilla"},
+    };
+    if (!caller_home) return;
+    int home = open(caller_home, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (home < 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return;  // no home, no profile to share
+        refuse(caller_home, NULL);
+    }
+    require_owned(home, caller_home);
+    for (size_t i = 0; i < sizeof covered / sizeof covered[0]; i++) {
+        char store[PATH_MAX], source[32], target[32];
+        snprintf(store, sizeof store, ".netns-exec/%s/%s", ns, covered[i][1]);
+        int s = walk(store, home), t = walk(covered[i][0], home);
+        snprintf(source, sizeof source, "/proc/self/fd/%d", s);
+        snprintf(target, sizeof target, "/proc/self/fd/%d", t);
+        if (mount(source, target, NULL, MS_BIND, NULL) != 0) refuse(covered[i][0], NULL);
+        close(t);
+        close(s);
+    }
+    close(home);
+}
+
+static void mount_view(const char *ns, int shares_state) {
+    if (unshare(CLONE_NEWNS) != 0) refuse("unshare", NULL);
+    // Slave: host mounts still arrive, nothing done here goes out.
+    if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) refuse("mount / slave", NULL);
+    // Everything made here gets the mode it asks for, whatever the
+    // caller's umask; the command gets the caller's umask back.
+    mode_t caller_umask = umask(022);
+    const unsigned long nsn = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+#ifndef SKIP_OVERLAY
+    etc_overlay(ns);
+#else
+    (void)ns;
+#endif
+#ifndef SKIP_SYS
+    if (umount2("/sys", MNT_DETACH) != 0 && errno != EINVAL) refuse("umount /sys", NULL);
+    if (mount("sysfs", "/sys", "sysfs", MS_RDONLY | nsn, NULL) != 0) refuse("mount /sys", NULL);
+#endif
+#ifndef SKIP_PROC
+    // MountView.mountProc: /proc/PID of a process we may not ptrace-read
+    // is not there at all.
+    if (mount("proc", "/proc", "proc", nsn, "hidepid=ptraceable") != 0) refuse("mount /proc", NULL);
+#endif
+#ifndef SKIP_RUN
+    run_view(shares_state);
+#endif
+#ifndef SKIP_STATE
+    if (!shares_state) jail_state(ns);
+#endif
+    umask(caller_umask);
+    (void)shares_state;
+}
+
+// 6. Capabilities: clear, no_new_privs, read back (Privileges.swift and
 // CLinux.c: capset/capget with the version-3 structures, no libcap).
 static void drop_privileges(void) {
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) refuse("ambient", NULL);
@@ -308,19 +645,82 @@ static void drop_privileges(void) {
     if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) refuse("no_new_privs", "not set");
 }
 
-// 8a. Landlock scope (CLinux.c cl_landlock_confine).
-struct ll_attr { uint64_t fs, net, scoped; };
-static void landlock_confine(void) {
+// 7. Process isolation (ProcessScope.swift, ProcessIsolation.choose,
+// CLinux.c cl_landlock_confine). Landlock ABI 6 and later: a ruleset with
+// the signal and abstract-socket scopes and no filesystem right. ABI 2-5:
+// a ruleset handling only LANDLOCK_ACCESS_FS_REFER, granted beneath "/",
+// so the domain restricts nothing on the filesystem (no EXDEV on renames).
+// Otherwise Yama at ptrace_scope >= 1, which needs nothing set; otherwise
+// refused unless the policy line says host-ptrace=allow.
+struct ll_attr { uint64_t fs, net, scoped; };  // 24 bytes, `scoped` from ABI 6
+
+static int landlock_abi(void) {  // 0: no Landlock
     int abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-    if (abi < 1) refuse("landlock", NULL);
-    struct ll_attr attr = {LANDLOCK_ACCESS_FS_MAKE_BLOCK, 0, abi >= 6 ? 3 : 0};
+    if (abi >= 1) return abi;
+    if (errno == ENOSYS || errno == EOPNOTSUPP) return 0;
+    refuse("landlock_create_ruleset", NULL);
+}
+
+static int yama_scope(void) {  // -1: no Yama
+    int fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ENOENT) return -1;
+        refuse("/proc/sys/kernel/yama/ptrace_scope", NULL);
+    }
+    char digit[8];
+    ssize_t n = read(fd, digit, sizeof digit);
+    close(fd);
+    if (n <= 0 || digit[0] < '0' || digit[0] > '9') refuse("yama ptrace_scope", "unreadable");
+    return digit[0] - '0';
+}
+
+static void landlock_confine(int scoped) {
+    struct ll_attr attr = {0, 0, 0};
+    if (scoped) attr.scoped = 3;  // LANDLOCK_SCOPE_SIGNAL | LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+    else attr.fs = LANDLOCK_ACCESS_FS_REFER;
     int fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
-    if (fd < 0 || syscall(SYS_landlock_restrict_self, fd, 0) != 0) refuse("landlock", NULL);
+    if (fd < 0) refuse("landlock_create_ruleset", NULL);
+    if (!scoped) {
+        int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        struct landlock_path_beneath_attr beneath = {.allowed_access = LANDLOCK_ACCESS_FS_REFER, .parent_fd = root};
+        if (root < 0 || syscall(SYS_landlock_add_rule, fd, LANDLOCK_RULE_PATH_BENEATH, &beneath, 0) != 0)
+            refuse("landlock_add_rule", NULL);
+        close(root);
+    }
+    if (syscall(SYS_landlock_restrict_self, fd, 0) != 0) refuse("landlock_restrict_self", NULL);
     close(fd);
 }
 
-// The caller's environment from /proc/self/environ, minus NETNS_EXEC=, plus ours.
-static char **caller_environment(const char *ns) {
+// Returns the guard's name for the log line.
+static const char *process_isolation(int allows_host_ptrace) {
+    static char summary[48];
+    int abi = landlock_abi(), yama = yama_scope();
+    if (abi >= 2) {
+        landlock_confine(abi >= 6);
+        snprintf(summary, sizeof summary, abi >= 6 ? "landlock (ABI %d, scoped)" : "landlock (ABI %d)", abi);
+    } else if (yama >= 1) {
+        snprintf(summary, sizeof summary, "yama (ptrace_scope %d)", yama);
+    } else if (allows_host_ptrace) {
+        snprintf(summary, sizeof summary, "none (host-ptrace=allow)");
+    } else {
+        refuse("process isolation", "neither Landlock ABI 2+ nor Yama ptrace_scope >= 1");
+    }
+    return summary;
+}
+
+// 8. The caller's environment from /proc/self/environ, minus NETNS_EXEC=,
+// plus ours. Where the jail keeps its own state, without XDG_*_HOME and
+// the session bus address, and with the bus disabled.
+static int dropped(const char *entry, int shares_state) {
+    static const char *const per_jail[] = {"XDG_CONFIG_HOME=", "XDG_DATA_HOME=", "XDG_STATE_HOME=",
+                                           "XDG_CACHE_HOME=", "DBUS_SESSION_BUS_ADDRESS="};
+    if (strncmp(entry, "NETNS_EXEC=", 11) == 0) return 1;
+    for (size_t i = 0; !shares_state && i < sizeof per_jail / sizeof per_jail[0]; i++)
+        if (strncmp(entry, per_jail[i], strlen(per_jail[i])) == 0) return 1;
+    return 0;
+}
+
+static char **caller_environment(const char *ns, int shares_state) {
     // As CallerEnvironment.swift: a file-capability program is not
     // dumpable, so its /proc/self files are root's; after the drop it marks
     // itself dumpable again to read its own environ.
@@ -339,9 +739,11 @@ static char **caller_environment(const char *ns) {
     close(fd);
     size_t count = 0;
     for (size_t i = 0; i < len; i++) count += buf[i] == 0;
-    char **envp = malloc((count + 3) * sizeof *envp), **out = envp;
+    char **envp = malloc((count + 4) * sizeof *envp), **out = envp;
+    if (!envp) refuse("environ", "no memory");
     for (size_t i = 0; i < len; i += strlen(buf + i) + 1)
-        if (buf[i] && strncmp(buf + i, "NETNS_EXEC=", 11) != 0) *out++ = buf + i;
+        if (buf[i] && !dropped(buf + i, shares_state)) *out++ = buf + i;
+    if (!shares_state) *out++ = "DBUS_SESSION_BUS_ADDRESS=disabled:";
     if (asprintf(out++, "NETNS_EXEC=%s", ns) < 0) refuse("environ", "no memory");
     *out = NULL;
     return envp;
@@ -454,40 +856,47 @@ int main(int argc, char **argv) {
     ns_name = argv[i];
     char **command = argv + i + 1;
 
-    // 2. Who is asking: the kernel's ids, never the environment.
-    ngroups = getgroups(0, NULL);
-    if (ngroups < 0 || !(groups = calloc((size_t)ngroups + 1, sizeof *groups))) refuse("getgroups", NULL);
-    if ((ngroups = getgroups(ngroups, groups)) < 0) refuse("getgroups", NULL);
-#ifndef SKIP_NSS
-    struct passwd *pw = getpwuid(getuid());
-#else
-    struct passwd *pw = NULL;
+    // Not dumpable while privileged (the kernel does it for a file-capability
+    // program already; netns-exec states it).
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) refuse("PR_SET_DUMPABLE 0", NULL);
+    who_is_asking();                                                                       // 2
+#ifndef SKIP_IDS
+    require_ordinary_user();
 #endif
-    if (pw) snprintf(caller_name, sizeof caller_name, "%s", pw->pw_name);
-    else snprintf(caller_name, sizeof caller_name, "uid %u", (unsigned)getuid());
-
-    char require[IFNAMSIZ] = "";
-    if (!policy_admits(ns_name, require, sizeof require)) refuse(ns_name, "not allowed");  // 3
+    struct admission entry = policy_admits(ns_name);                                       // 3
+    if (!entry.admitted) refuse(ns_name, "not allowed");
+    if (!isatty(2)) caller_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);       // DesktopNotice.prepare
     int nsfd = open_namespace(ns_name);                                                    // 4
-    if (setns(nsfd, CLONE_NEWNET) != 0) refuse("setns", NULL);                             // 5
+    if (setns(nsfd, CLONE_NEWNET) != 0) refuse("setns", NULL);
     close(nsfd);
-    if (require[0]) require_up(require);
+    if (entry.require[0]) require_up(entry.require);
 #ifndef SKIP_MOUNTNS
-    mount_view(ns_name);                                                                   // 6
+    mount_view(ns_name, entry.shares_state);                                               // 5
 #endif
-    drop_privileges();                                                                     // 7
+#ifdef REF_COUNT_BINDS
+    // bench/steps.sh: how many bind mounts the /run view made here.
+    dprintf(2, "ref-launcher: /run view: %d bind mounts\n", run_binds);
+#endif
+    drop_privileges();                                                                     // 6
 #ifndef SKIP_LANDLOCK
-    landlock_confine();                                                                    // 8a
+    const char *isolation = process_isolation(entry.allows_host_ptrace);                  // 7
+#else
+    const char *isolation = "skipped";
 #endif
-    char **envp = caller_environment(ns_name);
+    char **envp = caller_environment(ns_name, entry.shares_state);                        // 8
 #ifndef SKIP_SYSLOG
-    log_line(LOG_INFO, "%s (uid %u) entered %s: %s", command[0]);                           // 9
+    log_line(LOG_INFO, "entered %s: '%s'; isolation: %s", ns_name, command[0], isolation);  // 9
+#else
+    (void)isolation;
 #endif
 #ifndef SKIP_FILTER
-    load_filter();                                                                         // 8b
+    load_filter();                                                                         // 10
 #endif
-    execvpe(command[0], command, envp);
-    int e = errno;
+    execvpe(command[0], command, envp);                                                    // 11
+    int e = errno, status = (e == ENOENT || e == ENOTDIR) ? 127 : 126;
     dprintf(2, "ref-launcher: %s: %s\n", command[0], strerror(e));
-    return (e == ENOENT || e == ENOTDIR) ? 127 : 126;
+    // The "entered" line went out before execve; this one says nothing ran.
+    log_line(LOG_NOTICE, "in %s: '%s' %s (exit %d); nothing ran", ns_name, command[0],
+             status == 127 ? "not found" : "cannot be executed", status);
+    return status;
 }

@@ -72,6 +72,13 @@ on_exit "rm -rf '/etc/netns/$NS'"
 printf 'nameserver 192.0.2.53\n' >"/etc/netns/$NS/resolv.conf"
 chmod 0644 "/etc/netns/$NS/resolv.conf"
 make_test_user "$BENCH_USER" || die "cannot create user $BENCH_USER"
+# A home of its own, as a desktop user has: by default netns-exec gives the
+# jail its own ~/.config, ~/.local/share, ~/.local/state, ~/.cache and
+# ~/.mozilla (five bind mounts, JailState.swift), which a user without a
+# home (the test users' /nonexistent) would not pay for. The first launch
+# (the checks below) creates the directories.
+install -d -m 0700 -o "$BENCH_USER" -g nogroup "$SCRATCH/home" || die "cannot create a home for $BENCH_USER"
+usermod -d "$SCRATCH/home" "$BENCH_USER" || die "cannot give $BENCH_USER a home"
 chown "$BENCH_USER" "$SCRATCH/out"
 
 # --- the policy file, read by both launchers --------------------------------

@@ -15,7 +15,10 @@ ROUNDS=${BENCH_ROUNDS:-400}
 . "$REPO_ROOT/bench/setup.sh"
 
 
-steps="OVERLAY SYS MASKS MOUNTNS NSS LANDLOCK SYSLOG FILTER"
+# The SKIP_* switches of bench/ref-launcher.c (its header says what each
+# leaves out); MOUNTNS leaves out the whole mount namespace, OVERLAY, SYS,
+# PROC and RUN one part of it each.
+steps="IDS NSS USERNS MOUNTNS OVERLAY SYS PROC RUN LANDLOCK SYSLOG FILTER"
 args=("/bin/true" "/bin/true" "full" "$REF $NS /bin/true")
 for step in $steps EXEC_ONLY; do
     flag=-DSKIP_$step
@@ -24,10 +27,18 @@ for step in $steps EXEC_ONLY; do
     gcc -O2 -fPIE -pie -I "$FILTER_DIR" "$flag" -o "$SCRATCH/bin/ref-$step" \
         "$REPO_ROOT/bench/ref-launcher.c" 2>/dev/null || die "cannot build the $step variant"
     bin=$(install_capable "$SCRATCH/bin/ref-$step" "ref-$step.cap") || die "cannot install the $step variant"
+    # Every variant must still launch, or its time is a refusal's.
+    [ "$(user_run "$bin" "$NS" /bin/sh -c 'echo ok')" = ok ] || die "the $step variant does not run its command"
     args+=("$step" "$bin $NS /bin/true")
 done
-[ "$(user_run "$SCRATCH/bin/ref-EXEC_ONLY.cap" "$NS" /bin/sh -c 'echo ok')" = ok ] ||
-    die "the exec-only variant does not run its command"
+
+# How big the /run view is here: it makes one bind mount per entry of
+# /run (and of the rebuilt systemd/), so its cost depends on the machine.
+gcc -O2 -fPIE -pie -I "$FILTER_DIR" -DREF_COUNT_BINDS -o "$SCRATCH/bin/ref-count" \
+    "$REPO_ROOT/bench/ref-launcher.c" || die "cannot build the counting variant"
+bin=$(install_capable "$SCRATCH/bin/ref-count" "ref-count.cap") || die "cannot install the counting variant"
+RUN_BINDS=$(user_run "$bin" "$NS" /bin/true 2>&1 | sed -n 's/.*: \([0-9]*\) bind mounts$/\1/p')
+echo "== /run here: $(find /run -mindepth 1 -maxdepth 1 | wc -l) entries; the jail's /run view makes ${RUN_BINDS:-?} bind mounts"
 
 echo "== $ROUNDS interleaved rounds"
 user_run "$LAUNCHTIME" "$ROUNDS" "${args[@]}" | tee "$SCRATCH/out/steps.txt" ||
