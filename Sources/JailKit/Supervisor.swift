@@ -9,8 +9,10 @@ import Foundation
 ///    vanished or was set down, lost routes, a missing kill switch), with
 ///    the same code as `up`, without waiting for a handshake, so a missing
 ///    uplink leaves the jail sealed and waiting rather than torn down;
-///  - asks idle peers for a handshake when the last one is old, so `status`
-///    keeps calling a working idle tunnel healthy;
+///  - asks idle peers for a handshake when the last one is old (or there
+///    was none: a jail built before the uplink existed), so `status` keeps
+///    calling a working idle tunnel healthy, after resolving endpoints given
+///    as host names again (EndpointResolver);
 ///  - logs every action and failure to syslog.
 /// It has no socket and reads nothing but the root-owned configuration; it
 /// stops itself when the namespace is gone.
@@ -62,9 +64,11 @@ public struct Supervisor {
                 lastForeign = []
                 if !breaches.isEmpty {
                     failures = repair(breaches, config: config) ? 0 : failures + 1
-                } else if needsNudge(state, now: Int(Date().timeIntervalSince1970)), monotonicSeconds() - lastNudge > 30 {
+                } else if needsNudge(state, now: Int(Date().timeIntervalSince1970)),
+                          monotonicSeconds() - lastNudge > (state.peers.contains { $0.latestHandshake == nil } ? 10 : 30) {
                     lastNudge = monotonicSeconds()
-                    do { try HandshakeWait(jail: jail, config: config, timeout: 5).run() } catch {
+                    resolveAgain(config: config, live: state.peers)
+                    do { try HandshakeWait(jail: jail, config: config, timeout: 3).run() } catch {
                         SystemLog.warning("\(jail.name): \(plain(error)); still trying")
                     }
                 }
@@ -83,6 +87,22 @@ public struct Supervisor {
         } catch {
             SystemLog.warning("\(jail.name): repair failed: \(plain(error)); trying again")
             return false
+        }
+    }
+
+    /// Endpoints given as host names, resolved again in our namespace; a
+    /// changed address is handed to the tunnel.
+    private func resolveAgain(config: WireGuardConfig, live: [PeerState]) {
+        for peer in config.peers {
+            guard let endpoint = peer.endpoint, let address = EndpointResolver.resolve(endpoint),
+                  live.first(where: { $0.publicKey == peer.publicKey })?.endpoint != address else { continue }
+            let set = ExternalTool.ip.run(["netns", "exec", jail.name.value, ExternalTool.wg.path ?? "wg", "set",
+                                           jail.interface.value, "peer", peer.publicKey, "endpoint", address])
+            if set.succeeded {
+                SystemLog.info("\(jail.name): \(endpoint) now resolves to \(address); endpoint updated")
+            } else {
+                SystemLog.warning("\(jail.name): cannot set endpoint \(address): \(set.reason)")
+            }
         }
     }
 

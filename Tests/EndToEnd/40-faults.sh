@@ -21,6 +21,11 @@
 #     (the control that the rule is the launcher's).
 #  6. A failing `up` whose stderr reader has gone (| head -c1) still rolls
 #     back everything (SIGPIPE is ignored).
+#  7. The uplink absent when `up` runs: `up --handshake-timeout 0` builds
+#     and seals the jail at once; a jailed program waits, then gets
+#     through when the uplink appears, with no command run.
+#  8. An endpoint given as a host name that moves: the supervisor resolves
+#     it again and the jail recovers by itself.
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
 topo_suite_begin "EndToEnd/40 faults" nxe2f "$0" "$@"
@@ -232,6 +237,43 @@ check_eq "control: netns-exec refuses that jail" 125 "$rc"
 chmod 0644 "/etc/netns/$JAIL/resolv.conf"
 check "verify passes again once it is fixed" quiet jail_cmd verify "$JAIL"
 quiet jail_cmd down "$JAIL"
+
+# --- 7. uplink absent at boot, appearing later -------------------------------------
+ip -n "$TOPO_HOST" link set "$TOPO_UPLINK" down
+on_exit "ip -n $TOPO_HOST link set $TOPO_UPLINK up; ip -n $TOPO_HOST route replace default via $TOPO_ISP_ADDR"
+out=$(jail_cmd up "$JAIL" --handshake-timeout 0 2>&1)
+check "uplink absent: up --handshake-timeout 0 builds the jail without waiting" test $? -eq 0 -a -e "/run/netns/$JAIL"
+st=$(jail_cmd status "$JAIL" 2>&1); rc=$?
+check "uplink absent: status exits 1" test "$rc" -eq 1
+check_contains "uplink absent: status says there was no handshake" "no handshake with peer" "$st"
+start_poller "u$tag" 60
+sleep 2
+check "uplink absent: the jailed program gets nothing through" test -z "$(grep '^web 200' "$work/poll-u$tag.out")"
+ip -n "$TOPO_HOST" link set "$TOPO_UPLINK" up
+ip -n "$TOPO_HOST" route replace default via "$TOPO_ISP_ADDR"
+check "uplink back: the same jailed program gets through" wait_for 30 grep -q '^web 200' "$work/poll-u$tag.out"
+check "uplink back: status calls the jail healthy" wait_for 20 jail_cmd status "$JAIL"
+stop_poller "u$tag"
+check_eq "uplink absent and back: never seen from the host's address nor resolved by the host" "" "$(leaks "u$tag")"
+quiet jail_cmd down "$JAIL"
+
+# --- 8. an endpoint given as a host name, moved -------------------------------------
+# The name first resolves (through the sandboxed /etc/hosts) to an address
+# where no server answers; once it points at the server, the supervisor
+# resolves it again and the tunnel works, with no netns-jail command run.
+cp /etc/hosts "$work/hosts.saved"
+on_exit "cp '$work/hosts.saved' /etc/hosts"
+echo "192.0.2.77 vpn.nxe2f.example" >>/etc/hosts
+sed "s/^Endpoint = .*/Endpoint = vpn.nxe2f.example:$TOPO_WG_PORT/" "$TOPO_DIR/$IFC.conf" >"$TOPO_DIR/named.conf"
+named_conf=$TOPO_DIR/named-jail.conf
+(umask 077; printf '[%s]\nwireguard = %s\ninterface = %s\n' "$JAIL" "$TOPO_DIR/named.conf" "$IFC" >"$named_conf")
+named() { in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$named_conf" "$@"; }
+named up "$JAIL" --handshake-timeout 0 >/dev/null 2>&1
+check_contains "a host-name endpoint is resolved at up" "endpoint:  192.0.2.77:$TOPO_WG_PORT" "$(named status "$JAIL" 2>&1)"
+sed -i 's/^192\.0\.2\.77 vpn\.nxe2f\.example$/192.0.2.1 vpn.nxe2f.example/' /etc/hosts
+check "the name moved: the supervisor resolves it again and the jail becomes healthy" wait_for 40 named status "$JAIL"
+check_contains "status shows the new endpoint" "endpoint:  $TOPO_ISP_ADDR:$TOPO_WG_PORT" "$(named status "$JAIL" 2>&1)"
+named down "$JAIL" >/dev/null 2>&1
 
 # --- 6. SIGPIPE -------------------------------------------------------------------
 sed "s/^Endpoint = .*/Endpoint = 192.0.2.200:$TOPO_WG_PORT/" "$TOPO_DIR/$IFC.conf" >"$TOPO_DIR/unreachable.conf"
