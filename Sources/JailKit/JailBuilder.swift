@@ -22,8 +22,9 @@ public struct JailBuilder {
     public enum Outcome: Sendable {
         case alreadyHealthy
         case built(WireGuardImplementation)
-        /// What was wrong and is now put right.
-        case repaired([String])
+        /// What was wrong and is now put right, and the config's edits
+        /// applied, in the namespace that was there.
+        case repaired(repairs: [String], edits: [String])
     }
 
     public let jail: JailDefinition
@@ -40,29 +41,75 @@ public struct JailBuilder {
 
     var paths: JailPaths { JailPaths(name: jail.name, interface: jail.interface) }
 
+    /// Rebuild a jail whose namespace holds what netns-jail did not make
+    /// (or an interface under a name the config no longer gives): the old
+    /// namespace is removed first, and the programs in it lose the network.
+    public var rebuild = false
+    /// Apply the config's edits to a running jail (LiveEdit). The
+    /// supervisor only repairs; edits are the administrator's `up`.
+    public var applyEdits = true
+
     /// The caller holds the jail's lock (JailLock).
     public func up() throws(JailError) -> Outcome {
         let name = jail.name.value, iface = jail.interface.value
-        let state = JailInspection.inspect(paths)
-        var repairs: [String] = []
+        var state = JailInspection.inspect(paths)
         if state.namespaceExists {
             let breaches = JailVerification.structural(state, config: config)
-            if breaches.isEmpty { return .alreadyHealthy }
             let foreign = breaches.filter { !$0.repairable }.map(\.text)
-            if !foreign.isEmpty {
-                throw .failure("\(name) exists but \(foreign.joined(separator: "; ")); nothing was changed; fix that, or run 'netns-jail down \(name)' and then 'netns-jail up \(name)'")
+            if foreign.isEmpty {
+                // Edits first, so that what they change (a keepalive, the
+                // MTU) is reported as an edit, not as damage repaired.
+                let edits = applyEdits ? try LiveEdit(jail: jail, config: config).apply(state) : []
+                if !edits.isEmpty { state = JailInspection.inspect(paths) }
+                let repairs = JailVerification.structural(state, config: config)
+                if !repairs.isEmpty { _ = try runSteps(state) }
+                return repairs.isEmpty && edits.isEmpty ? .alreadyHealthy : .repaired(repairs: repairs.map(\.text), edits: edits)
             }
-            repairs = breaches.map(\.text)
+            guard rebuild else { throw .failure(refusal(foreign, inside: state.processes)) }
+            try removeForRebuild(state)
+            state = JailInspection.inspect(paths)
         } else if WireGuardDevice.exists(jail.interface) && state.wireguardGoPID == nil {
             throw .failure("an interface named \(iface) already exists here; remove it or set another 'interface =' for [\(name)]")
         }
+        return .built(try runSteps(state))
+    }
+
+    private func refusal(_ foreign: [String], inside: [JailedProcess]) -> String {
+        let name = jail.name.value
+        var text = "\(name) exists but \(foreign.joined(separator: "; ")); nothing was changed; this needs a new namespace"
+        if !inside.isEmpty {
+            let list = inside.prefix(5).map { "PID \($0.pid) \($0.command)" }.joined(separator: ", ")
+            text += ", and the \(inside.count) program(s) inside (\(list)\(inside.count > 5 ? ", ..." : "")) would keep the old one, without network"
+        }
+        return text + "; fix it, or pass --force to rebuild \(name)"
+    }
+
+    /// --force: the old namespace goes (its links first, so a wireguard-go
+    /// of an earlier interface name sees its device vanish), the new one is
+    /// built from scratch.
+    private func removeForRebuild(_ state: JailInspection) throws(JailError) {
+        let name = jail.name.value
+        for link in state.links where link.name != "lo" {
+            _ = ExternalTool.ip.run(["-n", name, "link", "del", "dev", link.name])
+        }
+        if let pid = WireGuardDevice.recordedProcess(paths, anyInterface: true) {
+            ProcessesInside.terminate([pid], grace: 3)
+        }
+        unlink(paths.pidFile)
+        try ExternalTool.ip.run(["netns", "del", name]).check("deleting the old namespace \(name)")
+        Console.note("removed the old namespace \(name) to rebuild it\(state.processes.isEmpty ? "" : "; \(state.processes.count) program(s) stay in it without network")")
+    }
+
+    /// The steps under a rollback, with signals turned into a failure
+    /// between steps.
+    private func runSteps(_ state: JailInspection) throws(JailError) -> WireGuardImplementation {
         let rollback = Rollback()
         Interruption.arm()
         defer { Interruption.disarm() }
         do {
             let implementation = try converge(state, rollback)
             rollback.commit()
-            return state.namespaceExists ? .repaired(repairs) : .built(implementation)
+            return implementation
         } catch {
             rollback.run()
             throw error

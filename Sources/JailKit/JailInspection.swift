@@ -43,6 +43,7 @@ public struct JailInspection: Sendable {
     public struct Link: Sendable, Equatable {
         public let name: String
         public let isUp: Bool
+        public var mtu: Int? = nil
     }
 
     public let paths: JailPaths
@@ -87,7 +88,7 @@ public struct JailInspection: Sendable {
             links = entries.compactMap { entry in
                 guard let n = entry["ifname"] as? String else { return nil }
                 let flags = entry["flags"] as? [String] ?? []
-                return Link(name: n, isUp: flags.contains("UP"))
+                return Link(name: n, isUp: flags.contains("UP"), mtu: entry["mtu"] as? Int)
             }
             addresses = entries.filter { ($0["ifname"] as? String) == iface }.flatMap { entry in
                 (entry["addr_info"] as? [[String: Any]] ?? []).compactMap { info -> String? in

@@ -80,6 +80,7 @@ public struct Supervisor {
         for breach in breaches { SystemLog.warning("\(jail.name): \(breach.text); repairing") }
         var builder = JailBuilder(jail: jail, config: config)
         builder.handshakeTimeout = 0
+        builder.applyEdits = false
         do {
             _ = try builder.up()
             SystemLog.info("\(jail.name): repaired")

@@ -98,13 +98,15 @@ enum WireGuardDevice {
     /// The recorded wireguard-go PID, if it still names a wireguard-go
     /// process for this interface. A stale file whose PID was reused by
     /// some other program must never lead us to signal that program.
-    static func recordedProcess(_ paths: JailPaths) -> Int32? {
+    /// `anyInterface`: also one started for another interface name (the
+    /// jail's `interface =` was changed since), when the jail is rebuilt.
+    static func recordedProcess(_ paths: JailPaths, anyInterface: Bool = false) -> Int32? {
         guard let text = try? String(contentsOfFile: paths.pidFile, encoding: .utf8),
               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1
         else { return nil }
         let argv = ProcessesInside.arguments(of: pid)
         guard argv.count >= 2, (argv[0] as NSString).lastPathComponent == "wireguard-go",
-              argv.dropFirst().contains(paths.interface.value)
+              anyInterface || argv.dropFirst().contains(paths.interface.value)
         else { return nil }
         return pid
     }

@@ -20,6 +20,8 @@ struct UpCommand: ParsableCommand {
     var userspace = false
 
     @OptionGroup var lock: LockOptions
+    @Flag(name: .long, help: "Rebuild a jail that needs a new namespace (another interface name, or an interface or route netns-jail did not add); the programs inside lose the network.")
+    var force = false
     @Flag(name: .long, help: "Do not start the jail's supervisor (which restarts a dead tunnel and repairs routes and links).")
     var noSupervisor = false
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for a handshake with each peer that has an endpoint; 0 skips the check.", valueName: "seconds"))
@@ -42,12 +44,14 @@ struct UpCommand: ParsableCommand {
                 var builder = JailBuilder(jail: jail, config: wireguard)
                 builder.forceUserspace = userspace
                 builder.handshakeTimeout = handshakeTimeout
+                builder.rebuild = force
                 switch try builder.up() {
                 case .alreadyHealthy:
                     Console.note("\(jail.name) is already up and healthy; nothing changed")
-                case .repaired(let fixed):
-                    for line in fixed { Console.note("repaired in \(jail.name): \(line)") }
-                    Console.note("\(jail.name) is up again")
+                case .repaired(let repairs, let edits):
+                    for line in repairs { Console.note("repaired in \(jail.name): \(line)") }
+                    for line in edits { Console.note("updated \(jail.name): \(line)") }
+                    Console.note("\(jail.name) is up, in the same namespace")
                 case .built(let implementation):
                     Console.note("\(jail.name) is up: \(jail.interface) (\(implementation.rawValue)), kill switch installed")
                 }

@@ -26,6 +26,9 @@
 #     through when the uplink appears, with no command run.
 #  8. An endpoint given as a host name that moves: the supervisor resolves
 #     it again and the jail recovers by itself.
+#  9. Edits of the WireGuard config applied by `up` in the same namespace
+#     while a jailed program keeps working; another interface name refused
+#     (naming the program inside) unless --force.
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
 topo_suite_begin "EndToEnd/40 faults" nxe2f "$0" "$@"
@@ -274,6 +277,58 @@ sed -i 's/^192\.0\.2\.77 vpn\.nxe2f\.example$/192.0.2.1 vpn.nxe2f.example/' /etc
 check "the name moved: the supervisor resolves it again and the jail becomes healthy" wait_for 40 named status "$JAIL"
 check_contains "status shows the new endpoint" "endpoint:  $TOPO_ISP_ADDR:$TOPO_WG_PORT" "$(named status "$JAIL" 2>&1)"
 named down "$JAIL" >/dev/null 2>&1
+
+# --- 9. edits applied live ----------------------------------------------------------
+# MTU, DNS, a keepalive and a second peer change in the WireGuard config;
+# `up` applies them in the same namespace while a jailed program runs, and
+# the first peer keeps its session. (Without the supervisor, which only
+# repairs and would race `up` for the DNS change.)
+cp "$TOPO_DIR/$IFC.conf" "$work/wg.saved"
+on_exit "cp '$work/wg.saved' '$TOPO_DIR/$IFC.conf'"
+jail_cmd up "$JAIL" --no-supervisor >/dev/null 2>&1
+inode=$(stat -L -c %i "/run/netns/$JAIL")
+start_poller "e$tag" 60
+wait_for 10 grep -q '^web 200' "$work/poll-e$tag.out"
+hs=$(wg show "$IFC" latest-handshakes | awk '{print $2}')
+sed -i -e 's/^MTU = 1380$/MTU = 1360/' -e "s/^DNS = $TOPO_TUN_SERVER, $TOPO_TUN_SERVER6\$/DNS = $TOPO_TUN_SERVER/" \
+    -e 's/^PersistentKeepalive = 0$/PersistentKeepalive = 25/' "$TOPO_DIR/$IFC.conf"
+printf '\n[Peer]\nPublicKey = %s\nAllowedIPs = 192.0.2.250/32\n' "$(wg genkey | wg pubkey)" >>"$TOPO_DIR/$IFC.conf"
+out=$(jail_cmd up "$JAIL" --no-supervisor 2>&1)
+check "edited config: up succeeds" test $? -eq 0
+check_contains "edited config: up names the WireGuard change" "updated $JAIL: applied the changed keys, peers or endpoints" "$out"
+check_contains "edited config: up names the MTU change" "MTU of $IFC set to 1360 (was 1380)" "$out"
+check_contains "edited config: up names the DNS change" "repaired in $JAIL: /etc/netns/$JAIL/resolv.conf lists nameservers" "$out"
+check_eq "edited config: the namespace is the same" "$inode" "$(stat -L -c %i "/run/netns/$JAIL")"
+check_contains "edited config: the MTU is applied" "mtu 1360" "$(ip -n "$JAIL" link show "$IFC")"
+check_eq "edited config: both peers are there" 2 "$(wg show "$IFC" peers | wc -l)"
+check_eq "edited config: the keepalive is applied" 25 "$(wg show "$IFC" persistent-keepalive | awk -v k="$TOPO_SERVER_PUB" '$1 == k {print $2}')"
+check_eq "edited config: the first peer kept its session (same handshake)" "$hs" \
+    "$(wg show "$IFC" latest-handshakes | awk -v k="$TOPO_SERVER_PUB" '$1 == k {print $2}')"
+check_not_contains "edited config: the jail's resolv.conf drops the removed server" "$TOPO_TUN_SERVER6" \
+    "$(host_run "$USR" "$launcher" "$JAIL" cat /etc/resolv.conf)"
+n=$(grep -c '^web 200' "$work/poll-e$tag.out")
+check "edited config: the running program keeps working" wait_for 10 sh -c '[ "$(grep -c "^web 200" "$1")" -gt "$2" ]' sh "$work/poll-e$tag.out" "$n"
+check_contains "edited config: up again changes nothing" "already up and healthy" "$(jail_cmd up "$JAIL" --no-supervisor 2>&1)"
+check "edited config: verify passes" quiet jail_cmd verify "$JAIL"
+
+# Another interface name needs a new namespace: refused, naming the
+# program inside, unless --force.
+renamed=$TOPO_DIR/renamed.conf
+(umask 077; printf '[%s]\nwireguard = %s\ninterface = nxe2f9\n' "$JAIL" "$TOPO_DIR/$IFC.conf" >"$renamed")
+renamed() { in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$renamed" "$@"; }
+on_exit "topo_jail_sweep $JAIL nxe2f9"
+out=$(renamed up "$JAIL" --no-supervisor 2>&1); rc=$?
+check "another interface name: up refuses" test "$rc" -ne 0
+check_contains "another interface name: the refusal names the program inside" "PID $POLL_PID" "$out"
+check_contains "another interface name: the refusal says --force" "pass --force" "$out"
+check_eq "another interface name: nothing was changed" "$inode" "$(stat -L -c %i "/run/netns/$JAIL")"
+out=$(renamed up "$JAIL" --no-supervisor --force 2>&1)
+check "another interface name: up --force rebuilds the jail" test $? -eq 0
+check "another interface name: verify passes on the rebuilt jail" quiet renamed verify "$JAIL"
+stop_poller "e$tag"
+check_eq "edits: never seen from the host's address nor resolved by the host" "" "$(leaks "e$tag")"
+quiet renamed down "$JAIL"
+cp "$work/wg.saved" "$TOPO_DIR/$IFC.conf"
 
 # --- 6. SIGPIPE -------------------------------------------------------------------
 sed "s/^Endpoint = .*/Endpoint = 192.0.2.200:$TOPO_WG_PORT/" "$TOPO_DIR/$IFC.conf" >"$TOPO_DIR/unreachable.conf"
