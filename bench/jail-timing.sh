@@ -1,6 +1,6 @@
 #!/bin/bash
 # make bench-jail: how long `netns-jail up` (without its handshake wait),
-# `down` and `status` take against the test topology (Tests/lib/topology.sh:
+# `up` on a jail that is already up, `down`, `status` and `verify` take against the test topology (Tests/lib/topology.sh:
 # wireguard-go, a simulated VPN server), next to the seed recipe's start
 # (`ip netns add`, nft, a wireguard-go interface moved in, routes), all with
 # hyperfine. NETNS_JAIL_BIN picks the binary (default .build/release).
@@ -61,6 +61,7 @@ hf up --prepare "$j down $JAIL" -n "netns-jail up (no handshake wait)" "$j up $J
     "nsenter --net=/run/netns/$TOPO_HOST -- bash $TOPO_DIR/seed-up.sh"
 $j up "$JAIL" >/dev/null 2>&1 || fail "up before status"
 hf status -i -n "netns-jail status" "$j status $JAIL" -n "netns-jail verify" "$j verify $JAIL"
+hf again -n "netns-jail up (already up: inspect, wg syncconf, nothing to change)" "$j up $JAIL"
 hf down --prepare "$j up $JAIL --handshake-timeout 0" -n "netns-jail down" "$j down $JAIL"
 [ -s "$TOPO_DIR/seed.err" ] && tail -5 "$TOPO_DIR/seed.err"
 pass "timings written to $out"
