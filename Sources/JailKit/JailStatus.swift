@@ -46,7 +46,7 @@ public struct JailStatus: Sendable, Codable {
             found.append("\(paths.resolvConf) is missing; jailed programs would use the host's resolvers")
         }
         found += JailVerification.staleHandshakes(state, maxAge: jail.handshakeAge, now: now)
-        problems = state.namespaceExists ? found : []
+        problems = state.namespaceExists ? found : JailVerification.leftovers(state)
         healthy = up && problems.isEmpty
     }
 

@@ -49,6 +49,13 @@ public struct JailTeardown {
         if namespaceExists {
             try ExternalTool.ip.run(["netns", "del", name]).check("deleting namespace \(name)")
         }
+        // A kernel WireGuard interface an `up` killed before the move left
+        // here; only when the jail's own namespace is gone and it is
+        // WireGuard, so nothing else of that name is touched.
+        if !namespaceExists, WireGuardDevice.exists(jail.interface),
+           ExternalTool.ip.run(["-d", "link", "show", "dev", iface]).output.contains("wireguard") {
+            try ExternalTool.ip.run(["link", "del", "dev", iface]).check("removing the stale \(iface)")
+        }
         if fm.fileExists(atPath: paths.resolvConf) {
             do { try fm.removeItem(atPath: paths.resolvConf) } catch {
                 throw .failure("removing \(paths.resolvConf): \(error.localizedDescription)")

@@ -84,6 +84,27 @@ public enum JailVerification {
         return found
     }
 
+    /// What a jail that is down still has, left by a killed `up` or `down`
+    /// (or an older netns-jail); `down` removes all of it, `up` reuses or
+    /// replaces it.
+    public static func leftovers(_ state: JailInspection) -> [String] {
+        guard !state.namespaceExists else { return [] }
+        let paths = state.paths, name = paths.name.value
+        var found: [String] = []
+        if state.resolvConf != nil {
+            found.append("\(paths.resolvConf) is left without a namespace; netns-jail up \(name) uses it, netns-jail down \(name) removes it")
+        }
+        if let pid = state.wireguardGoPID {
+            found.append("wireguard-go (PID \(pid)) still runs for \(paths.interface) without a jail; netns-jail down \(name) stops it")
+        } else if state.pidFileExists {
+            found.append("\(paths.pidFile) names no running wireguard-go; netns-jail down \(name) removes it")
+        }
+        if state.tunnelInHostNamespace {
+            found.append("an interface \(paths.interface) is in the host's namespace; if an interrupted up made it, netns-jail down \(name) removes it")
+        }
+        return found
+    }
+
     /// Peers with an endpoint whose last handshake is older than `maxAge`
     /// seconds, or that never had one: WireGuard rejects a session after
     /// 180 seconds without a new handshake, so such a tunnel carries nothing.

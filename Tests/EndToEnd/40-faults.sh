@@ -148,6 +148,7 @@ for step in resolv.conf namespace kill-switch tunnel-created tunnel-moved routes
     if [ -e "/run/netns/$JAIL" ]; then start_poller "k$tag$k" 30; polling=1; fi
     st=$(jail_cmd status "$JAIL" 2>&1)
     case $step in
+    resolv.conf) check_contains "killed after $step: status names the leftover" "resolv.conf is left without a namespace" "$st" ;;
     tunnel-created) check_contains "killed after $step: status names the leftover" "in the host's namespace, not the jail" "$st" ;;
     handshake-wait) check_contains "killed after $step: status names the leftover keepalive" "persistent keepalive 1 s" "$st" ;;
     esac
