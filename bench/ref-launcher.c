@@ -85,9 +85,10 @@
 // bench/steps.sh builds variants with one step left out to measure what
 // each step costs; the benchmark's own builds define none of these:
 //   SKIP_IDS      the root / mixed-id refusal (getresuid, getresgid)
-//   SKIP_NSS      getpwuid (the account name for the log)
+//   SKIP_NSS      getpwuid (the account name and home; with no home the
+//                 state step does nothing, so this leaves that out too)
 //   SKIP_USERNS   the namespace's owner check (NS_GET_USERNS)
-//   SKIP_MOUNTNS  the whole mount namespace (step 6)
+//   SKIP_MOUNTNS  the whole mount namespace (step 5)
 //   SKIP_OVERLAY  the /etc overlay and its tmpfs layer
 //   SKIP_SYS      the fresh /sys
 //   SKIP_PROC     the fresh /proc (hidepid=ptraceable)

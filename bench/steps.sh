@@ -17,8 +17,8 @@ ROUNDS=${BENCH_ROUNDS:-400}
 
 # The SKIP_* switches of bench/ref-launcher.c (its header says what each
 # leaves out); MOUNTNS leaves out the whole mount namespace, OVERLAY, SYS,
-# PROC and RUN one part of it each.
-steps="IDS NSS USERNS MOUNTNS OVERLAY SYS PROC RUN LANDLOCK SYSLOG FILTER"
+# PROC, RUN and STATE one part of it each.
+steps="IDS NSS USERNS MOUNTNS OVERLAY SYS PROC RUN STATE LANDLOCK SYSLOG FILTER"
 args=("/bin/true" "/bin/true" "full" "$REF $NS /bin/true")
 for step in $steps EXEC_ONLY; do
     flag=-DSKIP_$step
