@@ -36,6 +36,19 @@ public enum ExternalTool: String, Sendable {
         }
     }
 
+    /// Runs the tool with a jail's network namespace, through
+    /// `ip netns exec` (which also gives it the jail's /etc/netns files and
+    /// its own /sys): the one way netns-jail runs a tool inside a jail.
+    /// A missing tool fails inside as 127, like any other.
+    public func runInside(_ jail: String, _ arguments: [String], input: String? = nil) -> ToolResult {
+        ExternalTool.ip.run(insideArguments(jail, arguments), input: input)
+    }
+
+    /// The `ip` arguments for `runInside`, for ExternalTool.runAll.
+    public func insideArguments(_ jail: String, _ arguments: [String]) -> [String] {
+        ["netns", "exec", jail, path ?? rawValue] + arguments
+    }
+
     /// Runs several read-only invocations at once; results in order.
     public static func runAll(_ invocations: [(tool: ExternalTool, arguments: [String])]) -> [ToolResult] {
         let paths = invocations.map { $0.tool.path }

@@ -16,7 +16,7 @@ struct HandshakeWait {
     private var peers: [WireGuardConfig.Peer] { config.peers.filter { $0.endpoint != nil } }
 
     private func wgInside(_ arguments: [String]) -> ToolResult {
-        ExternalTool.ip.run(["netns", "exec", name, ExternalTool.wg.path ?? "wg"] + arguments)
+        ExternalTool.wg.runInside(name, arguments)
     }
 
     private func keepalive(_ peer: WireGuardConfig.Peer) -> String {

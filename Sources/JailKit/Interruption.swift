@@ -19,6 +19,10 @@ enum Interruption {
         for s in signals { signal(s, SIG_DFL) }
     }
 
+    /// Whether a signal came while armed (the supervisor, told to stop
+    /// during a repair, stops once the rollback is done).
+    static var happened: Bool { pendingSignal != 0 }
+
     static func check() throws(JailError) {
         let s = pendingSignal
         if s != 0 { throw .failure("interrupted by signal \(s) during up") }

@@ -139,7 +139,8 @@ public struct JailBuilder {
         // moment without a filter.
         if KillSwitch(tunnel: jail.interface).compare(liveRuleset: state.liveRuleset ?? "") != .intact {
             let ruleset = (fresh ? "" : "flush ruleset\n") + KillSwitch(tunnel: jail.interface).ruleset
-            try ip.run(["netns", "exec", name, nftPath(), "-f", "-"], input: ruleset)
+            _ = try nftPath()
+            try ExternalTool.nft.runInside(name, ["-f", "-"], input: ruleset)
                 .check("installing the kill switch in \(name)")
         }
         try step(.killSwitch)

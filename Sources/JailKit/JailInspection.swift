@@ -76,8 +76,8 @@ public struct JailInspection: Sendable {
             (.ip, ["-n", name, "-j", "address", "show"]),
             (.ip, ["-n", name, "-4", "-j", "route", "show", "default"]),
             (.ip, ["-n", name, "-6", "-j", "route", "show", "default"]),
-            (.ip, ["netns", "exec", name, ExternalTool.nft.path ?? "nft", "list", "ruleset"]),
-            (.ip, ["netns", "exec", name, ExternalTool.wg.path ?? "wg", "show", iface, "dump"]),
+            (.ip, ExternalTool.nft.insideArguments(name, ["list", "ruleset"])),
+            (.ip, ExternalTool.wg.insideArguments(name, ["show", iface, "dump"])),
         ] : []
         let results = ExternalTool.runAll(inside + [(.ip, ["link", "show", "dev", iface])])
         let exists = fileExists && results[0].succeeded

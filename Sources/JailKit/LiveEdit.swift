@@ -19,7 +19,7 @@ struct LiveEdit {
     private var iface: String { jail.interface.value }
 
     private func wgInside(_ arguments: [String], input: String? = nil) -> ToolResult {
-        ExternalTool.ip.run(["netns", "exec", name, ExternalTool.wg.path ?? "wg"] + arguments, input: input)
+        ExternalTool.wg.runInside(name, arguments, input: input)
     }
 
     /// What changed, one sentence each; empty when the jail already matched.

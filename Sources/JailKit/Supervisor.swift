@@ -86,6 +86,11 @@ public struct Supervisor {
             SystemLog.info("\(jail.name): repaired")
             return true
         } catch {
+            if Interruption.happened {
+                SystemLog.info("\(jail.name): stopped during a repair; what it had made is rolled back")
+                unlink(paths.supervisorPidFile)
+                exit(0)
+            }
             SystemLog.warning("\(jail.name): repair failed: \(plain(error)); trying again")
             return false
         }
@@ -97,8 +102,7 @@ public struct Supervisor {
         for peer in config.peers {
             guard let endpoint = peer.endpoint, let address = EndpointResolver.resolve(endpoint),
                   live.first(where: { $0.publicKey == peer.publicKey })?.endpoint != address else { continue }
-            let set = ExternalTool.ip.run(["netns", "exec", jail.name.value, ExternalTool.wg.path ?? "wg", "set",
-                                           jail.interface.value, "peer", peer.publicKey, "endpoint", address])
+            let set = ExternalTool.wg.runInside(jail.name.value, ["set", jail.interface.value, "peer", peer.publicKey, "endpoint", address])
             if set.succeeded {
                 SystemLog.info("\(jail.name): \(endpoint) now resolves to \(address); endpoint updated")
             } else {
