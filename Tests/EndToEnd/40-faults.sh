@@ -93,24 +93,26 @@ while [ ! -e "$1/stop-$2" ] && [ "$(date +%s)" -lt $end ]; do
   a=$("$3" "$4" env RES_OPTIONS="timeout:1 attempts:1" getent ahostsv4 "$2-$i.test" 2>/dev/null | awk "NR==1{print \$1}")
   echo "${a:-none}"
 done'
-lpids=()
-for run in 1 2 3 4 5; do
+# FAULTS_RACE_RUNS / FAULTS_RACE_LOOPS (default 5 runs of 2 loops) for a
+# longer count.
+lpids=() loops=$(printf '%s\n' a b c d e f | head -n "${FAULTS_RACE_LOOPS:-2}")
+for run in $(seq 1 "${FAULTS_RACE_RUNS:-5}"); do
     quiet jail_cmd down "$JAIL"
-    for l in a b; do
+    for l in $loops; do
         host_run_bg lpid "$work/race-$run$l.out" "$USR" sh -c "$launch_loop" loop "$work" "race$tag$run$l" "$launcher" "$JAIL"
         lpids+=("$lpid")
     done
     sleep 0.3
     quiet jail_cmd up "$JAIL" --no-supervisor
     sleep 0.5
-    touch "$work/stop-race$tag${run}a" "$work/stop-race$tag${run}b"
+    for l in $loops; do touch "$work/stop-race$tag$run$l"; done
 done
 for lpid in "${lpids[@]}"; do wait_for 10 test ! -d "/proc/$lpid"; done
 cat "$work"/race-*.out >"$work/race.all"
 host_answers=$(grep -c "^$TOPO_HOST_ANSWER\$" "$work/race.all")
 vpn_answers=$(grep -c "^$TOPO_VPN_ANSWER\$" "$work/race.all")
 echo "       race: $(wc -l <"$work/race.all") launches, $vpn_answers VPN answers, $host_answers host answers"
-check_eq "launches racing five up runs: no host-resolver answer" 0 "$host_answers"
+check_eq "launches racing ${FAULTS_RACE_RUNS:-5} up runs: no host-resolver answer" 0 "$host_answers"
 check "launches racing up: the VPN's DNS answered some (the race ran)" test "$vpn_answers" -gt 0
 check_eq "the host's DNS saw no racing lookup" "" "$(grep -- "race$tag" "$TOPO_DIR/host-dns.log")"
 
