@@ -59,7 +59,11 @@ struct UpCommand: ParsableCommand {
                 if noSupervisor {
                     SupervisorProcess.stop(paths)
                 } else {
-                    try SupervisorProcess.ensureRunning(paths, configPath: global.config)
+                    // The jail is up and sealed either way; without a
+                    // supervisor it is only not repaired by itself.
+                    do throws(JailError) { try SupervisorProcess.ensureRunning(paths, configPath: global.config) } catch {
+                        Console.warn("\(jail.name) has no supervisor: \(String(error.description.dropFirst(12)))")
+                    }
                 }
             } catch {
                 // With --all, one broken jail does not stop the others.
