@@ -93,3 +93,13 @@ import Testing
         #expect(EtcNetnsRules.problems(directory: dir + "/missing").isEmpty)
     }
 }
+
+@Suite struct EndpointResolverTests {
+    @Test func onlyHostNamesAreResolvedAgain() {
+        #expect(EndpointResolver.hostName(in: "198.51.100.7:51820") == nil)
+        #expect(EndpointResolver.hostName(in: "[2001:db8::1]:51820") == nil)
+        #expect(EndpointResolver.hostName(in: "vpn.example:51820").map { "\($0.host) \($0.port)" } == "vpn.example 51820")
+        #expect(EndpointResolver.resolve("198.51.100.7:51820") == nil)
+        #expect(EndpointResolver.resolve("localhost:51820").map { $0 == "127.0.0.1:51820" || $0 == "[::1]:51820" } ?? true)
+    }
+}
