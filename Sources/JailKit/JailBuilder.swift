@@ -149,7 +149,9 @@ public struct JailBuilder {
         let newTunnel = state.tunnel == nil
         if newTunnel {
             try WireGuardDevice.removeStale(paths, state: state)
-            implementation = try createTunnel(rollback)
+            // A repair keeps the implementation the jail had: a killed
+            // wireguard-go is replaced by wireguard-go, not by the kernel's.
+            implementation = try createTunnel(rollback, userspace: forceUserspace || state.pidFileExists)
         }
         // Cheap (seven `ip` runs) and idempotent, so it runs whenever `up`
         // changes anything: a downed link also loses its routes.
@@ -167,9 +169,9 @@ public struct JailBuilder {
 
     /// Step 4: the interface, its keys and peers (the private key goes
     /// through a pipe), the MTU while wireguard-go can still see it, the move.
-    private func createTunnel(_ rollback: Rollback) throws(JailError) -> WireGuardImplementation {
+    private func createTunnel(_ rollback: Rollback, userspace: Bool) throws(JailError) -> WireGuardImplementation {
         let name = jail.name.value, iface = jail.interface.value
-        let implementation = try WireGuardDevice.create(paths, forceUserspace: forceUserspace, rollback: rollback)
+        let implementation = try WireGuardDevice.create(paths, forceUserspace: userspace, rollback: rollback)
         try ExternalTool.wg.run(["setconf", iface, "/dev/stdin"], input: config.setconfText).check("loading the WireGuard config into \(iface)")
         try ExternalTool.ip.run(["link", "set", "dev", iface, "mtu", String(mtu)]).check("setting the MTU of \(iface)")
         try step(.tunnelCreated)

@@ -30,8 +30,9 @@ struct LiveEdit {
         let before = wgInside(["showconf", iface])
         try wgInside(["syncconf", iface, "/dev/stdin"], input: syncText(livePort: listenPort(in: before.output)))
             .check("applying \(jail.wireguard) to \(iface)")
-        if before.output != wgInside(["showconf", iface]).output {
-            changes.append("applied the changed keys, peers or endpoints of \(jail.wireguard) to \(iface) (wg syncconf)")
+        let changed = changedKeys(before.output, wgInside(["showconf", iface]).output)
+        if !changed.isEmpty {
+            changes.append("applied the changed keys, peers or endpoints of \(jail.wireguard) to \(iface) (wg syncconf; changed: \(changed.joined(separator: ", ")))")
         }
         let wanted = Set(config.interface.addresses)
         for text in state.tunnelAddresses {
@@ -62,6 +63,16 @@ struct LiveEdit {
             }
         }
         return copy.setconfText
+    }
+
+    /// The names of the settings whose lines differ (only the names: the
+    /// PrivateKey line's value is never shown).
+    private func changedKeys(_ before: String, _ after: String) -> [String] {
+        let a = Set(before.split(separator: "\n")), b = Set(after.split(separator: "\n"))
+        let names = a.symmetricDifference(b).map { line in
+            line.split(separator: "=", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        return Array(Set(names)).sorted()
     }
 
     private func listenPort(in showconf: String) -> Int? {

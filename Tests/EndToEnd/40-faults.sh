@@ -49,12 +49,14 @@ launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; su
 write_test_policy "$JAIL $USR"
 install -d -m 0777 "$work"
 quiet() { "$@" >/dev/null 2>&1; }
+# Every up passes --userspace: the faults below include killing
+# wireguard-go, and the guest kernels (Tests/Guest) have kernel WireGuard.
 
 # up_stopped STEP: `up` in the background, stopped (SIGSTOP) right after
 # STEP; sets UP_PID. Fails when it did not stop within 10 s.
 up_stopped() {
     NETNS_JAIL_STOP_AFTER=$1 nsenter --net="/run/netns/$TOPO_HOST" -- \
-        "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" up "$JAIL" >"$work/up-$1.out" 2>&1 &
+        "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" up "$JAIL" --userspace >"$work/up-$1.out" 2>&1 &
     UP_PID=$!
     on_exit "kill -9 $UP_PID"
     wait_for 10 grep -q '^State:.*T' "/proc/$UP_PID/status"
@@ -103,7 +105,7 @@ for run in $(seq 1 "${FAULTS_RACE_RUNS:-5}"); do
         lpids+=("$lpid")
     done
     sleep 0.3
-    quiet jail_cmd up "$JAIL" --no-supervisor
+    quiet jail_cmd up "$JAIL" --userspace --no-supervisor
     sleep 0.5
     for l in $loops; do touch "$work/stop-race$tag$run$l"; done
 done
@@ -128,13 +130,13 @@ if up_stopped namespace; then
 else
     fail "up did not stop after the namespace step"; kill_up
 fi
-quiet jail_cmd up "$JAIL" --no-supervisor
+quiet jail_cmd up "$JAIL" --userspace --no-supervisor
 # Control: the same jail without /etc/netns/NAME resolves through the host.
 mv "/etc/netns/$JAIL" "$work/etc-aside"
 ctl=$(host_run "$USR" "$launcher" "$JAIL" env RES_OPTIONS="timeout:1 attempts:1" getent ahostsv4 "ctl$tag.test" | awk 'NR==1{print $1}')
 check_eq "control: without /etc/netns/$JAIL a launch is answered by the host's DNS" "$TOPO_HOST_ANSWER" "$ctl"
 rm -rf "$work/etc-aside"
-out=$(jail_cmd up "$JAIL" --no-supervisor 2>&1)
+out=$(jail_cmd up "$JAIL" --userspace --no-supervisor 2>&1)
 check_contains "up repairs a missing resolv.conf and says so" "repaired in $JAIL: /etc/netns/$JAIL/resolv.conf is missing" "$out"
 
 # --- 2. SIGKILL of up after each step, then up again ----------------------------
@@ -154,7 +156,7 @@ for step in resolv.conf namespace kill-switch tunnel-created tunnel-moved routes
     tunnel-created) check_contains "killed after $step: status names the leftover" "in the host's namespace, not the jail" "$st" ;;
     handshake-wait) check_contains "killed after $step: status names the leftover keepalive" "persistent keepalive 1 s" "$st" ;;
     esac
-    out=$(jail_cmd up "$JAIL" --no-supervisor 2>&1); rc=$?
+    out=$(jail_cmd up "$JAIL" --userspace --no-supervisor 2>&1); rc=$?
     check "killed after $step: up again succeeds" test "$rc" -eq 0
     v=$(jail_cmd verify "$JAIL" 2>&1)
     check "killed after $step: verify passes" test $? -eq 0 || printf '       %s\n' "$out" "$v"
@@ -168,8 +170,8 @@ done
 
 # --- 3. the lock ------------------------------------------------------------------
 quiet jail_cmd down "$JAIL"
-jail_cmd up "$JAIL" --no-supervisor >"$work/c1.out" 2>&1 & c1=$!
-jail_cmd up "$JAIL" --no-supervisor >"$work/c2.out" 2>&1 & c2=$!
+jail_cmd up "$JAIL" --userspace --no-supervisor >"$work/c1.out" 2>&1 & c1=$!
+jail_cmd up "$JAIL" --userspace --no-supervisor >"$work/c2.out" 2>&1 & c2=$!
 wait "$c1"; r1=$?; wait "$c2"; r2=$?
 check_eq "two concurrent up: both succeed" "0 0" "$r1 $r2"
 check_contains "two concurrent up: one of them found the jail built" "already up and healthy" "$(cat "$work/c1.out" "$work/c2.out")"
@@ -199,7 +201,7 @@ fi
 
 # --- 4. the supervisor -------------------------------------------------------------
 quiet jail_cmd down "$JAIL"
-jail_cmd up "$JAIL" >"$work/sup-up.out" 2>&1
+jail_cmd up "$JAIL" --userspace >"$work/sup-up.out" 2>&1
 check "up with a supervisor succeeds" test $? -eq 0
 sup=$(cat "/run/netns-jail/$JAIL.supervisor.pid" 2>/dev/null)
 check_contains "status shows the supervisor" "supervisor:  PID $sup" "$(jail_cmd status "$JAIL")"
@@ -224,7 +226,7 @@ quiet jail_cmd down "$JAIL"
 check "down stops the supervisor" wait_for 5 test ! -d "/proc/$sup"
 
 # --- 5. honest health --------------------------------------------------------------
-jail_cmd up "$JAIL" --no-supervisor >/dev/null 2>&1
+jail_cmd up "$JAIL" --userspace --no-supervisor >/dev/null 2>&1
 check "control: right after up, status exits 0" quiet jail_cmd status "$JAIL"
 conf10=$TOPO_DIR/age10.conf
 (umask 077; sed "s|^interface = $IFC\$|&\nhandshake-age = 10|" "$TOPO_JAIL_CONF" >"$conf10")
@@ -247,7 +249,7 @@ quiet jail_cmd down "$JAIL"
 # --- 7. uplink absent at boot, appearing later -------------------------------------
 ip -n "$TOPO_HOST" link set "$TOPO_UPLINK" down
 on_exit "ip -n $TOPO_HOST link set $TOPO_UPLINK up; ip -n $TOPO_HOST route replace default via $TOPO_ISP_ADDR"
-out=$(jail_cmd up "$JAIL" --handshake-timeout 0 2>&1)
+out=$(jail_cmd up "$JAIL" --userspace --handshake-timeout 0 2>&1)
 check "uplink absent: up --handshake-timeout 0 builds the jail without waiting" test $? -eq 0 -a -e "/run/netns/$JAIL"
 st=$(jail_cmd status "$JAIL" 2>&1); rc=$?
 check "uplink absent: status exits 1" test "$rc" -eq 1
@@ -274,7 +276,7 @@ sed "s/^Endpoint = .*/Endpoint = vpn.nxe2f.example:$TOPO_WG_PORT/" "$TOPO_DIR/$I
 named_conf=$TOPO_DIR/named-jail.conf
 (umask 077; printf '[%s]\nwireguard = %s\ninterface = %s\n' "$JAIL" "$TOPO_DIR/named.conf" "$IFC" >"$named_conf")
 named() { in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$named_conf" "$@"; }
-named up "$JAIL" --handshake-timeout 0 >/dev/null 2>&1
+named up "$JAIL" --userspace --handshake-timeout 0 >/dev/null 2>&1
 check_contains "a host-name endpoint is resolved at up" "endpoint:  192.0.2.77:$TOPO_WG_PORT" "$(named status "$JAIL" 2>&1)"
 sed -i 's/^192\.0\.2\.77 vpn\.nxe2f\.example$/192.0.2.1 vpn.nxe2f.example/' /etc/hosts
 check "the name moved: the supervisor resolves it again and the jail becomes healthy" wait_for 40 named status "$JAIL"
@@ -288,7 +290,7 @@ named down "$JAIL" >/dev/null 2>&1
 # repairs and would race `up` for the DNS change.)
 cp "$TOPO_DIR/$IFC.conf" "$work/wg.saved"
 on_exit "cp '$work/wg.saved' '$TOPO_DIR/$IFC.conf'"
-jail_cmd up "$JAIL" --no-supervisor >/dev/null 2>&1
+jail_cmd up "$JAIL" --userspace --no-supervisor >/dev/null 2>&1
 inode=$(stat -L -c %i "/run/netns/$JAIL")
 start_poller "e$tag" 60
 wait_for 10 grep -q '^web 200' "$work/poll-e$tag.out"
@@ -296,7 +298,7 @@ hs=$(wg show "$IFC" latest-handshakes | awk '{print $2}')
 sed -i -e 's/^MTU = 1380$/MTU = 1360/' -e "s/^DNS = $TOPO_TUN_SERVER, $TOPO_TUN_SERVER6\$/DNS = $TOPO_TUN_SERVER/" \
     -e 's/^PersistentKeepalive = 0$/PersistentKeepalive = 25/' "$TOPO_DIR/$IFC.conf"
 printf '\n[Peer]\nPublicKey = %s\nAllowedIPs = 192.0.2.250/32\n' "$(wg genkey | wg pubkey)" >>"$TOPO_DIR/$IFC.conf"
-out=$(jail_cmd up "$JAIL" --no-supervisor 2>&1)
+out=$(jail_cmd up "$JAIL" --userspace --no-supervisor 2>&1)
 check "edited config: up succeeds" test $? -eq 0
 check_contains "edited config: up names the WireGuard change" "updated $JAIL: applied the changed keys, peers or endpoints" "$out"
 check_contains "edited config: up names the MTU change" "MTU of $IFC set to 1360 (was 1380)" "$out"
@@ -311,7 +313,7 @@ check_not_contains "edited config: the jail's resolv.conf drops the removed serv
     "$(host_run "$USR" "$launcher" "$JAIL" cat /etc/resolv.conf)"
 n=$(grep -c '^web 200' "$work/poll-e$tag.out")
 check "edited config: the running program keeps working" wait_for 10 sh -c '[ "$(grep -c "^web 200" "$1")" -gt "$2" ]' sh "$work/poll-e$tag.out" "$n"
-check_contains "edited config: up again changes nothing" "already up and healthy" "$(jail_cmd up "$JAIL" --no-supervisor 2>&1)"
+check_contains "edited config: up again changes nothing" "already up and healthy" "$(jail_cmd up "$JAIL" --userspace --no-supervisor 2>&1)"
 check "edited config: verify passes" quiet jail_cmd verify "$JAIL"
 
 # Another interface name needs a new namespace: refused, naming the
@@ -320,12 +322,12 @@ renamed=$TOPO_DIR/renamed.conf
 (umask 077; printf '[%s]\nwireguard = %s\ninterface = nxe2f9\n' "$JAIL" "$TOPO_DIR/$IFC.conf" >"$renamed")
 renamed() { in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$renamed" "$@"; }
 on_exit "topo_jail_sweep $JAIL nxe2f9"
-out=$(renamed up "$JAIL" --no-supervisor 2>&1); rc=$?
+out=$(renamed up "$JAIL" --userspace --no-supervisor 2>&1); rc=$?
 check "another interface name: up refuses" test "$rc" -ne 0
 check_contains "another interface name: the refusal names the program inside" "PID $POLL_PID" "$out"
 check_contains "another interface name: the refusal says --force" "pass --force" "$out"
 check_eq "another interface name: nothing was changed" "$inode" "$(stat -L -c %i "/run/netns/$JAIL")"
-out=$(renamed up "$JAIL" --no-supervisor --force 2>&1)
+out=$(renamed up "$JAIL" --userspace --no-supervisor --force 2>&1)
 check "another interface name: up --force rebuilds the jail" test $? -eq 0
 check "another interface name: verify passes on the rebuilt jail" quiet renamed verify "$JAIL"
 stop_poller "e$tag"
@@ -337,7 +339,7 @@ cp "$work/wg.saved" "$TOPO_DIR/$IFC.conf"
 sed "s/^Endpoint = .*/Endpoint = 192.0.2.200:$TOPO_WG_PORT/" "$TOPO_DIR/$IFC.conf" >"$TOPO_DIR/unreachable.conf"
 topo_jail_config nxe2f_pipe nxe2f1 "$TOPO_DIR/unreachable.conf"
 on_exit "topo_jail_sweep nxe2f_pipe nxe2f1"
-in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" up nxe2f_pipe --handshake-timeout 1 2>&1 | head -c 1 >/dev/null
+in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" up nxe2f_pipe --userspace --handshake-timeout 1 2>&1 | head -c 1 >/dev/null
 sleep 0.5
 check "a failing up with a closed stderr still rolls back" \
     test ! -e /run/netns/nxe2f_pipe -a ! -e /etc/netns/nxe2f_pipe -a ! -e /run/netns-jail/nxe2f_pipe.pid
