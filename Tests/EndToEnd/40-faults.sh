@@ -32,6 +32,7 @@
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
 topo_suite_begin "EndToEnd/40 faults" nxe2f "$0" "$@"
+require_cmd flock
 
 JAIL=nxe2f_jail IFC=nxe2f0 USR=nxe2f_user
 tag=f$$
