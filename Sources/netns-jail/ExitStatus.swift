@@ -4,7 +4,8 @@ import ArgumentParser
 /// netns-jail(8) and in --help.
 enum ExitStatus {
     static let ok: Int32 = 0
-    /// A step failed, the jail is breached (verify) or not up (status NAME).
+    /// A step failed, the jail is breached (verify), not healthy (status)
+    /// or locked by another netns-jail for longer than --wait.
     static let failure: Int32 = 1
     /// Bad command line or configuration file; nothing was changed.
     static let usage: Int32 = 2
@@ -12,9 +13,11 @@ enum ExitStatus {
     static let discussion = """
         EXIT STATUS
           0  success: for verify, every invariant holds;
-             for status, every jail shown is up
+             for status, every jail shown is healthy
           1  a step failed (up rolled back what it made), verify found
-             a breach, or status found a jail that is not up
+             a breach or a stale handshake, status found a jail that
+             is not healthy, or another netns-jail held the jail's
+             lock for longer than --wait
           2  usage or configuration error; nothing was changed
         """
 }

@@ -4,7 +4,7 @@ import JailKit
 struct UpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Build a jail: namespace, kill switch, WireGuard tunnel, routes, resolv.conf.",
+        abstract: "Build, repair or update a jail: resolv.conf, namespace, kill switch, WireGuard tunnel, routes, supervisor.",
         discussion: """
             Steps run in order and fail closed: if one fails, everything this run created is removed. \
             /etc/netns/NAME/resolv.conf is written before the namespace exists. A jail that is already up \
