@@ -33,6 +33,8 @@ public struct Supervisor {
     static let nudgeAfter = 125
 
     public func run() -> Never {
+        // A daemon: it must not keep the directory `up` ran in busy.
+        _ = chdir("/")
         SystemLog.open()
         SystemLog.info("supervising \(jail.name) (\(jail.interface))")
         var failures = 0, lastNudge = 0.0, lastForeign: [String] = []
