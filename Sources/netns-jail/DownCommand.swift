@@ -25,8 +25,6 @@ struct DownCommand: ParsableCommand {
             do throws(JailError) {
                 let held = try JailLock.acquire(jail.name.value, command: "down", wait: lock.wait)
                 defer { withExtendedLifetime(held) {} }
-                // First, so it does not rebuild what is being removed.
-                SupervisorProcess.stop(JailPaths(name: jail.name, interface: jail.interface))
                 var teardown = JailTeardown(jail: jail)
                 teardown.killProcesses = kill
                 switch try teardown.down() {
