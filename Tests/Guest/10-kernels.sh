@@ -86,6 +86,7 @@ while [ $# -gt 0 ]; do
     rc=$?
 
     log=$LOGS/$GUEST_KVER
+    rm -f "$log.log" "$log.console.log" "$log.doctor.log"
     cp "$run/console.log" "$log.console.log" 2>/dev/null
     cp "$run/output.log" "$log.log" 2>/dev/null || : >"$log.log"
     cp "$run/doctor.log" "$log.doctor.log" 2>/dev/null
