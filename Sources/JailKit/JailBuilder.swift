@@ -45,6 +45,11 @@ public struct JailBuilder {
     /// (or an interface under a name the config no longer gives): the old
     /// namespace is removed first, and the programs in it lose the network.
     public var rebuild = false
+    /// Called once the namespace exists (`up` starts the supervisor there:
+    /// it waits for our lock, so if this `up` is killed, the supervisor
+    /// finishes the jail; if `up` fails and rolls back, it finds no
+    /// namespace and stops).
+    public var namespaceReady: (() -> Void)?
     /// Apply the config's edits to a running jail (LiveEdit). The
     /// supervisor only repairs; edits are the administrator's `up`.
     public var applyEdits = true
@@ -133,6 +138,7 @@ public struct JailBuilder {
             try ip.run(["netns", "add", name]).check("creating namespace \(name)")
             rollback.register("delete namespace \(name)") { _ = ip.run(["netns", "del", name]) }
         }
+        namespaceReady?()
         try step(.namespace)
 
         // One transaction: when an altered ruleset is replaced, there is no

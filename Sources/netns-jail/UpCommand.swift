@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import JailKit
 
 struct UpCommand: ParsableCommand {
@@ -45,6 +46,8 @@ struct UpCommand: ParsableCommand {
                 builder.forceUserspace = userspace
                 builder.handshakeTimeout = handshakeTimeout
                 builder.rebuild = force
+                let paths = JailPaths(name: jail.name, interface: jail.interface)
+                if !noSupervisor { builder.namespaceReady = { startSupervisor(jail, paths) } }
                 switch try builder.up() {
                 case .alreadyHealthy:
                     Console.note("\(jail.name) is already up and healthy; nothing changed")
@@ -55,17 +58,12 @@ struct UpCommand: ParsableCommand {
                 case .built(let implementation):
                     Console.note("\(jail.name) is up: \(jail.interface) (\(implementation.rawValue)), kill switch installed")
                 }
-                let paths = JailPaths(name: jail.name, interface: jail.interface)
-                if noSupervisor {
-                    SupervisorProcess.stop(paths)
-                } else {
-                    // The jail is up and sealed either way; without a
-                    // supervisor it is only not repaired by itself.
-                    do throws(JailError) { try SupervisorProcess.ensureRunning(paths, configPath: global.config) } catch {
-                        Console.warn("\(jail.name) has no supervisor: \(String(error.description.dropFirst(12)))")
-                    }
-                }
+                if noSupervisor { SupervisorProcess.stop(paths) } else { startSupervisor(jail, paths) }
             } catch {
+                // A supervisor started for a jail this run then rolled back
+                // would stop by itself within a second; stop it now.
+                let paths = JailPaths(name: jail.name, interface: jail.interface)
+                if !FileManager.default.fileExists(atPath: paths.namespaceFile) { SupervisorProcess.stop(paths) }
                 // With --all, one broken jail does not stop the others.
                 Console.error(error)
                 failed = true
@@ -73,5 +71,13 @@ struct UpCommand: ParsableCommand {
             }
         }
         if failed { throw ExitCode(ExitStatus.failure) }
+    }
+
+    /// Unless one runs already. The jail is up and sealed either way;
+    /// without a supervisor it is only not repaired by itself.
+    private func startSupervisor(_ jail: JailDefinition, _ paths: JailPaths) {
+        do throws(JailError) { try SupervisorProcess.ensureRunning(paths, configPath: global.config) } catch {
+            Console.warn("\(jail.name) has no supervisor: \(String(error.description.dropFirst(12)))")
+        }
     }
 }

@@ -12,9 +12,9 @@
 #     address nor resolved by the host's DNS.
 #  3. The lock: two concurrent `up`, `down` during `up`; a held lock gives
 #     the loser one netns-jail: line (control for the lock's effect).
-#  4. The supervisor: kill -9 of wireguard-go and the tunnel set down are
-#     repaired without anyone running netns-jail; the poller gets through
-#     again; `down` stops the supervisor.
+#  4. The supervisor: an `up` killed half-way, kill -9 of wireguard-go and
+#     the tunnel set down are repaired without anyone running netns-jail;
+#     the poller gets through again; `down` stops the supervisor.
 #  5. Honest health: a handshake older than handshake-age makes status and
 #     verify exit 1 (control: right after up they exit 0); a 0664 file in
 #     /etc/netns/NAME makes verify fail, and netns-exec refuses the jail
@@ -53,11 +53,12 @@ quiet() { "$@" >/dev/null 2>&1; }
 # Every up passes --userspace: the faults below include killing
 # wireguard-go, and the guest kernels (Tests/Guest) have kernel WireGuard.
 
-# up_stopped STEP: `up` in the background, stopped (SIGSTOP) right after
-# STEP; sets UP_PID. Fails when it did not stop within 10 s.
+# up_stopped STEP [ARGS...]: `up` in the background, stopped (SIGSTOP)
+# right after STEP; sets UP_PID. Fails when it did not stop within 10 s.
 up_stopped() {
-    NETNS_JAIL_STOP_AFTER=$1 nsenter --net="/run/netns/$TOPO_HOST" -- \
-        "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" up "$JAIL" --userspace >"$work/up-$1.out" 2>&1 &
+    local step=$1; shift
+    NETNS_JAIL_STOP_AFTER=$step nsenter --net="/run/netns/$TOPO_HOST" -- \
+        "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" up "$JAIL" --userspace "$@" >"$work/up-$step.out" 2>&1 &
     UP_PID=$!
     on_exit "kill -9 $UP_PID"
     wait_for 10 grep -q '^State:.*T' "/proc/$UP_PID/status"
@@ -122,7 +123,7 @@ check_eq "the host's DNS saw no racing lookup" "" "$(grep -- "race$tag" "$TOPO_D
 # SIGKILL of up once the namespace exists: launches then get the jail's
 # resolv.conf (which leads nowhere yet), never the host's.
 quiet jail_cmd down "$JAIL"
-if up_stopped namespace; then
+if up_stopped namespace --no-supervisor; then
     out=$(host_run "$USR" "$launcher" "$JAIL" env RES_OPTIONS="timeout:1 attempts:1" getent ahostsv4 "killed$tag.test"; \
           host_run "$USR" "$launcher" "$JAIL" cat /etc/resolv.conf)
     kill_up
@@ -147,7 +148,7 @@ k=0
 for step in resolv.conf namespace kill-switch tunnel-created tunnel-moved routes handshake-wait; do
     k=$((k + 1))
     quiet jail_cmd down "$JAIL" --wait 10
-    if ! up_stopped "$step"; then fail "up did not stop after $step"; kill_up; continue; fi
+    if ! up_stopped "$step" --no-supervisor; then fail "up did not stop after $step"; kill_up; continue; fi
     kill_up
     polling=0
     if [ -e "/run/netns/$JAIL" ]; then start_poller "k$tag$k" 30; polling=1; fi
@@ -188,7 +189,7 @@ check "the jail is untouched by the loser" quiet jail_cmd verify "$JAIL"
 kill_pid "$holder"
 
 quiet jail_cmd down "$JAIL"
-if up_stopped tunnel-moved; then
+if up_stopped tunnel-moved --no-supervisor; then
     jail_cmd down "$JAIL" >"$work/during.out" 2>&1 & d=$!
     sleep 0.5
     check "down during up waits for up" test -d "/proc/$d"
@@ -201,6 +202,16 @@ else
 fi
 
 # --- 4. the supervisor -------------------------------------------------------------
+# `up` starts the supervisor as soon as the namespace exists; it waits for
+# up's lock, so an `up` killed half-way is finished by the supervisor, with
+# no command run.
+quiet jail_cmd down "$JAIL"
+if up_stopped tunnel-created; then
+    kill_up
+    check "up killed after tunnel-created: the supervisor finishes the jail by itself" wait_for 20 jail_cmd verify "$JAIL"
+else
+    fail "up did not stop after tunnel-created"; kill_up
+fi
 quiet jail_cmd down "$JAIL"
 jail_cmd up "$JAIL" --userspace >"$work/sup-up.out" 2>&1
 check "up with a supervisor succeeds" test $? -eq 0
