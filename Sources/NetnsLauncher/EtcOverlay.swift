@@ -14,7 +14,8 @@ import NetnsPolicy
 /// Only regular files owned by root and not writable by group or other are
 /// accepted, in a directory with the same properties; anything else is a
 /// refusal, because a file a user could write there would decide where the
-/// jail's DNS goes.
+/// jail's DNS goes. A directory without resolv.conf is refused too. A jail
+/// with no directory at all uses the host's /etc, as with ip netns exec.
 enum EtcOverlay {
     static let root = "/etc/netns"
     static let maximumFileSize = 64 * 1024
@@ -32,7 +33,13 @@ enum EtcOverlay {
         try PolicyFile.requireRootOnly(dir, what: path, isDirectory: true)
 
         let names = try Directory.entries(dir, path: path, limit: maximumFiles).map { $0.name }
-        if names.isEmpty { return }
+        // A jail that has files of its own but no resolv.conf would send
+        // its lookups to the host's resolvers: netns-jail writes it before
+        // the namespace exists, so its absence means a half-built or
+        // hand-made jail, which is refused rather than guessed at.
+        guard names.contains("resolv.conf") else {
+            throw .denied("\(path) has no resolv.conf, so the jail would use the host's resolvers; refusing (as root: netns-jail up \(namespace) writes it)")
+        }
 
         // Room for the most that is accepted: maximumFiles × maximumFileSize.
         let layer = cl_detached_tmpfs("\(maximumFiles * maximumFileSize / 1024)k")

@@ -126,6 +126,9 @@ printf '%s\n' "$POLICY_OK" >"$TEST_POLICY"
 
 # --- unsafe per-jail /etc files ------------------------------------------------
 mkdir -p /etc/netns/$NS && on_exit "rm -rf /etc/netns/$NS"
+echo '127.0.0.1 localhost' >/etc/netns/$NS/hosts
+refused "/etc/netns/$NS has no resolv.conf, so the jail would use the host's resolvers" $NS
+rm -f /etc/netns/$NS/hosts
 echo 'nameserver 198.51.100.53' >/etc/netns/$NS/resolv.conf
 chown $USER_A /etc/netns/$NS/resolv.conf
 refused "/etc/netns/$NS/resolv.conf' is not owned by root" $NS
