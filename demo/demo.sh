@@ -152,7 +152,7 @@ printf "  ${C}root@host#${N} ip -n %s link del %s   ${D}(the tunnel crashes)${N}
 ip -n "$JAIL" link del "$IFC"
 wait_for 20 test ! -d "/proc/$cpid"
 sed 's/^/      /' "$TOPO_DIR/client.out"
-note "Before the crash it was $TOPO_VPN_PUBLIC; after it, no network at all: the jail holds only lo and a drop-everything kill switch, so nothing falls back to the host's uplink."
+note "Before the crash it was $TOPO_VPN_PUBLIC. While the tunnel is gone the jail holds only lo behind a drop-everything kill switch, so nothing can fall back to the host's uplink; netns-jail's supervisor rebuilds the tunnel within a second or two (often before the next request) and the program goes on, still as the provider."
 expect "the jailed client reached the internet as the VPN before the crash" "$TOPO_VPN_PUBLIC" "$(cat "$TOPO_DIR/client.out")"
 printf '  the IP server saw requests from:\n'
 awk '$2 != "/ready" {print $1}' "$TOPO_DIR/web.log" | sort | uniq -c | sed 's/^/    /'
