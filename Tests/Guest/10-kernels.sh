@@ -109,7 +109,7 @@ run_kernel() {
             *) echo "fail $what: did not boot or did not finish $times" ;;
         esac
         sed -n 's/^guest-suite-time /       suite time: /p' "$log.log"
-        grep -E '^(ok|fail|warn) +isolation|^(fail|warn) ' "$log.doctor.log" 2>/dev/null | sed 's/^/       doctor: /'
+        grep -E '^(ok|fail|warn) +(isolation|etc overlay|wireguard)' "$log.doctor.log" 2>/dev/null | sed 's/^/       doctor: /'
         if [ "$rc" -ne 0 ] || [ "$status" != 0 ]; then
             echo "       first failing lines (all of it: ${log#"$REPO_ROOT"/}.log):"
             # The console repeats the output; it is read only for init's own words.
