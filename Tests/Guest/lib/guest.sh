@@ -142,8 +142,12 @@ _guest_boot() {
     GUEST_BOOT_SECS=- GUEST_RUN_SECS=-
     : >"$run/console.log"
     rm -f "$run/qemu.pid"
+    # setpriv --pdeathsig: should the shell that started the guest be
+    # killed (a matrix lane is a subshell that the suite's cleanup kills by
+    # PID), timeout gets TERM and passes it to qemu, so no guest outlives
+    # its caller.
     # shellcheck disable=SC2046
-    timeout -k 5 "$limit" qemu-system-x86_64 -nodefaults -no-user-config -nic none \
+    setpriv --pdeathsig TERM -- timeout -k 5 "$limit" qemu-system-x86_64 -nodefaults -no-user-config -nic none \
         $(guest_accel_args) -machine pc -m "$GUEST_MEM" \
         -display none -monitor none -serial "file:$run/console.log" -no-reboot \
         -pidfile "$run/qemu.pid" \
