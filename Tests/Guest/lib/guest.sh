@@ -210,4 +210,7 @@ guest_write_run_script() {
         printf 'export REPO_ROOT=%q CI=true NETNS_TEST_EXPECT_WG=kernel\n' "$repo"
         printf '%q ' exec "$@"; echo
     } >"$file"
+    # stage2 reads the repository's path from here, to keep it visible
+    # when it lies under a directory the guest replaces (a clone in /tmp).
+    printf '%s\n' "$repo" >"$(dirname "$file")/repo"
 }

@@ -31,12 +31,21 @@ ln -sfn /proc/self/fd/2 /dev/stderr
 # The host's /run and /tmp are visible through the 9p root (its network
 # namespaces, its sockets); the guest gets empty ones of its own. /tmp may
 # be nosuid: the suites keep capability-bearing files under /var/tmp.
+# The repository may lie under one of the directories replaced below (CI
+# may clone it into /tmp): hold a view of it, put back afterwards.
+repo=$(cat /nxe-run/repo 2>/dev/null)
+if [ -n "$repo" ] && [ -d "$repo" ]; then
+    mkdir -p /.nxe-repo && mount --bind "$repo" /.nxe-repo || say "could not hold $repo"
+fi
 mount -t tmpfs -o nosuid,nodev,mode=0755 run /run
 mount -t tmpfs -o nosuid,nodev,mode=1777 tmp /tmp
 mkdir -p /run/lock /run/user
 # The suites' scratch directories (and the launcher copies with their file
 # capability) live in /var/tmp: a tmpfs, deliberately without nosuid.
 mount -t tmpfs -o mode=1777 vartmp /var/tmp
+if [ -n "$repo" ] && mountpoint -q /.nxe-repo && [ ! -d "$repo" ]; then
+    mkdir -p "$repo" && mount --bind /.nxe-repo "$repo" || say "could not put $repo back"
+fi
 # /etc on a tmpfs copy of its own. The root is an overlay already, the
 # suites' sandbox (topology.sh) puts an overlay on /etc, and netns-exec
 # puts its own on top of that: three deep, one past the kernel's limit
