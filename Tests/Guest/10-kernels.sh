@@ -45,6 +45,7 @@ LANES=${NXE_GUEST_LANES:-"6.12:$SLACK:1:$common+Tests/Escape/10-abis.sh+$escape+
 BUDGET=${NXE_GUEST_BUDGET:-1200}
 LOGS=$REPO_ROOT/.build-guest/logs
 
+NXE_SUITE_LOCK=off  # its suites run inside the guests (testlib.sh)
 suite_begin guest-kernels
 require_root
 require_cmd qemu-system-x86_64 apt-get apt-cache dpkg-deb cpio gzip xz depmod timeout

@@ -28,11 +28,41 @@ _run_cleanups() {
 # on_exit CMD: run CMD (a string, eval'd) when the suite ends, last-in first-out.
 on_exit() { _CLEANUPS+=("$1"); }
 
+# One suite at a time per machine: suites share the test build's fixed policy
+# path, namespace names, interface names and addresses, so two runs at once
+# (two worktrees, a helper and CI) would pull each other's jails down. A
+# directory lock rather than flock(1): an open descriptor would be inherited
+# by every daemon a suite starts and outlive the suite with it. The holder's
+# PID is in the lock; a lock whose holder is gone (a SIGKILLed run) is taken
+# over. NXE_SUITE_LOCK=off leaves it out (the guest harness, which only runs
+# suites inside guests, each with a /run of its own).
+SUITE_LOCK=/run/netns-exec-suites.lock
+_suite_lock() {
+    local i holder announced=
+    for ((i = 0; i < 3600; i++)); do
+        if mkdir "$SUITE_LOCK" 2>/dev/null; then
+            echo $$ >"$SUITE_LOCK/pid"
+            on_exit "rm -rf '$SUITE_LOCK'"
+            return 0
+        fi
+        holder=$(cat "$SUITE_LOCK/pid" 2>/dev/null)
+        if [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; then
+            rm -rf "$SUITE_LOCK"
+            continue
+        fi
+        [ -n "$announced" ] || { echo "  (waiting for the suite run by PID ${holder:-?})"; announced=1; }
+        sleep 1
+    done
+    echo "  FAIL the suite lock $SUITE_LOCK was held for an hour" >&2
+    exit 1
+}
+
 suite_begin() {
     TEST_SUITE=$1
     trap '_run_cleanups' EXIT
     trap '_run_cleanups; exit 130' INT TERM
     echo "== $TEST_SUITE"
+    [ "${NXE_SUITE_LOCK:-on}" = off ] || _suite_lock
 }
 
 pass() { TEST_PASSED=$((TEST_PASSED + 1)); echo "  ok   $*"; }
