@@ -32,7 +32,7 @@ build() {
                     Sources/NetnsPolicy/*.swift -o "$OUT/module/libNetnsPolicy.a" || return 1
             fi
             "$SWIFTC" "${FLAGS[@]}" -module-name Fuzz"$target" -I "$OUT/module" -L "$OUT/module" -lNetnsPolicy \
-                Sources/JailKit/*.swift "fuzz/targets/$target.swift" -o "$OUT/$target" ;;
+                Sources/JailKit/*/*.swift "fuzz/targets/$target.swift" -o "$OUT/$target" ;;
         *) echo "fuzz: unknown target $target" >&2; return 1 ;;
     esac
 }
