@@ -10,7 +10,7 @@ trap 'rm -f "$NETNS_TEST_RESULTS"' EXIT
 
 if [ $# -eq 0 ]; then
     set -- Tests/Integration/*.sh Tests/EndToEnd/*.sh Tests/Escape/*.sh Tests/Packaging/*.sh \
-        Tests/Guest/*.sh
+        Tests/Desktop/*.sh Tests/Guest/*.sh
 fi
 
 status=0
