@@ -45,19 +45,8 @@ public struct CallerEnvironment: ~Copyable {
         let fd = cl_open("/proc/self/environ", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .system(call: "open", path: "/proc/self/environ", errno: cl_errno()) }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n == 0 { break }
-            if n < 0 {
-                if cl_errno() == EINTR { continue }
-                throw .system(call: "read", path: "/proc/self/environ", errno: cl_errno())
-            }
-            bytes.append(contentsOf: chunk[..<n])
-            guard bytes.count <= CallerEnvironment.maximumSize else {
-                throw .denied("the environment is larger than \(CallerEnvironment.maximumSize) bytes")
-            }
+        guard let bytes = try Descriptor.readAll(fd, limit: CallerEnvironment.maximumSize, path: "/proc/self/environ") else {
+            throw .denied("the environment is larger than \(CallerEnvironment.maximumSize) bytes")
         }
         // Drop any NETNS_EXEC the caller set: the child must be able to
         // trust that the variable names the jail it is really in.

@@ -12,19 +12,11 @@ public enum Console {
         write(to: 1, text)
     }
 
+    /// A message that cannot be written (a closed stderr, say) cannot be
+    /// reported anywhere, so it is dropped.
     static func write(to fd: Int32, _ text: String) {
         var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = CLinux.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n > 0 { offset += n; continue }
-                // EINTR is retried; any other error (a closed stderr, say)
-                // cannot be reported anywhere, so the message is dropped.
-                if n < 0 && cl_errno() == EINTR { continue }
-                return
-            }
-        }
+        _ = text.withUTF8 { Descriptor.writeAll(fd, UnsafeRawBufferPointer($0)) }
     }
 
     /// Prints the refusal, logs it, shows it on the desktop for a menu

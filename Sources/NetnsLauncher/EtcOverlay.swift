@@ -23,16 +23,10 @@ enum EtcOverlay {
 
     static func mount(for namespace: NamespaceName) throws(Refusal) {
         let path = root + "/" + namespace.value
-        let dir = cl_open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        if dir < 0 {
-            // No per-jail files: /etc is the host's, as with ip netns exec.
-            if cl_errno() == ENOENT { return }
-            throw .system(call: "open", path: path, errno: cl_errno())
-        }
-        defer { close(dir) }
-        try PolicyFile.requireRootOnly(dir, what: path, isDirectory: true)
+        // No directory: no per-jail files, /etc is the host's, as with ip netns exec.
+        guard let dir = try RootOnlyDirectory(path, refusingLink: true) else { return }
 
-        let names = try Directory.entries(dir, path: path, limit: maximumFiles).map { $0.name }
+        let names = try dir.entries(limit: maximumFiles).map { $0.name }
         // A jail that has files of its own but no resolv.conf would send
         // its lookups to the host's resolvers: netns-jail writes it before
         // the namespace exists, so its absence means a half-built or
@@ -46,9 +40,9 @@ enum EtcOverlay {
         guard layer >= 0 else { throw .system(call: "fsmount", path: "tmpfs", errno: cl_errno()) }
         defer { close(layer) }
         for name in names {
-            try copy(name, from: dir, directory: path, into: layer)
+            try copy(name, from: dir, into: layer)
         }
-        try mountOverlay(layer: layer, attachingAt: dir)
+        try mountOverlay(layer: layer, attachingAt: dir.fd)
     }
 
     /// Mounts the read-only overlay of `layer` over /etc.
@@ -75,43 +69,25 @@ enum EtcOverlay {
         }
     }
 
-    static func copy(_ name: String, from dir: Int32, directory: String, into layer: Int32) throws(Refusal) {
-        let path = directory + "/" + name
-        let src = cl_openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0)
-        guard src >= 0 else {
-            let code = cl_errno()
-            if code == ELOOP { throw .denied("\(Quoted.text(path)) is a symbolic link; only regular files owned by root are allowed there") }
-            if code == EACCES {
-                throw .system(call: "open", path: Quoted.text(path), errno: code,
-                              hint: "the jail's files are read as the caller; as root run: chmod 0644 \(Quoted.text(path))")
-            }
-            throw .system(call: "open", path: Quoted.text(path), errno: code)
+    static func copy(_ name: String, from dir: borrowing RootOnlyDirectory, into layer: Int32) throws(Refusal) {
+        let path = Quoted.text(dir.path + "/" + name)
+        let src: Int32
+        switch try dir.open(name, shownAs: path,
+                            unreadable: "the jail's files are read as the caller; as root run: chmod 0644 \(path)") {
+        case .opened(let file): src = file
+        case .symbolicLink: throw .denied("\(path) is a symbolic link; only regular files owned by root are allowed there")
+        case .missing: throw .system(call: "open", path: path, errno: ENOENT)
         }
         defer { close(src) }
-        let size = try PolicyFile.requireRootOnly(src, what: Quoted.text(path), isDirectory: false)
-        guard size <= maximumFileSize else {
-            throw .denied("\(Quoted.text(path)) is larger than \(maximumFileSize) bytes; refusing it")
+        let size = try RootOnlyDirectory.requireRootOnly(src, what: path, isDirectory: false)
+        guard size <= maximumFileSize,
+              let bytes = try Descriptor.readAll(src, limit: maximumFileSize, expected: size, path: path) else {
+            throw .denied("\(path) is larger than \(maximumFileSize) bytes; refusing it")
         }
         let dst = cl_openat(layer, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o444)
         guard dst >= 0 else { throw .system(call: "open", path: "tmpfs/" + name, errno: cl_errno()) }
         defer { close(dst) }
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(src, $0.baseAddress!, $0.count) }
-            if n == 0 { return }
-            if n < 0 {
-                if cl_errno() == EINTR { continue }
-                throw .system(call: "read", path: path, errno: cl_errno())
-            }
-            var done = 0
-            while done < n {
-                let w = buffer.withUnsafeBytes { write(dst, $0.baseAddress! + done, n - done) }
-                if w < 0 {
-                    if cl_errno() == EINTR { continue }
-                    throw .system(call: "write", path: "tmpfs/" + name, errno: cl_errno())
-                }
-                done += w
-            }
-        }
+        let code = bytes.withUnsafeBytes { Descriptor.writeAll(dst, $0) }
+        guard code == 0 else { throw .system(call: "write", path: "tmpfs/" + name, errno: code) }
     }
 }

@@ -26,23 +26,14 @@ public struct NamespaceFile: ~Copyable {
     public init(_ name: NamespaceName) throws(Refusal) {
         self.name = name
         let path = NamespaceFile.directory + "/" + name.value
-        let dir = cl_open(NamespaceFile.directory, cl_O_PATH | O_DIRECTORY | O_CLOEXEC)
-        guard dir >= 0 else {
-            if cl_errno() == ENOENT { throw NamespaceFile.missing(name) }
-            throw .system(call: "open", path: NamespaceFile.directory, errno: cl_errno())
-        }
-        defer { close(dir) }
         // Only root may add, rename or remove names here; otherwise a user
         // could at least swap or detach other people's jails.
-        try PolicyFile.requireRootOnly(dir, what: NamespaceFile.directory, isDirectory: true)
-
-        let fd = cl_openat(dir, name.value, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0)
-        guard fd >= 0 else {
-            switch cl_errno() {
-            case ENOENT: throw NamespaceFile.missing(name)
-            case ELOOP: throw .denied("\(path) is a symbolic link, not a namespace; refusing it")
-            default: throw .system(call: "open", path: path, errno: cl_errno())
-            }
+        guard let dir = try RootOnlyDirectory(NamespaceFile.directory) else { throw NamespaceFile.missing(name) }
+        let fd: Int32
+        switch try dir.open(name.value, shownAs: path) {
+        case .opened(let file): fd = file
+        case .missing: throw NamespaceFile.missing(name)
+        case .symbolicLink: throw .denied("\(path) is a symbolic link, not a namespace; refusing it")
         }
         guard cl_fd_is_nsfs(fd) == 1, cl_ns_get_nstype(fd) == cl_CLONE_NEWNET else {
             close(fd)

@@ -50,12 +50,11 @@ public enum ProcessScope {
             throw .system(call: "open", path: yamaScopePath, errno: cl_errno())
         }
         defer { close(fd) }
-        // A single digit and a newline; procfs answers a small read whole.
-        var bytes = [UInt8](repeating: 0, count: 8)
-        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        guard n > 0, bytes[0] >= UInt8(ascii: "0"), bytes[0] <= UInt8(ascii: "9") else {
-            throw .system(call: "read", path: yamaScopePath, errno: n < 0 ? cl_errno() : EINVAL)
+        // A single digit and a newline.
+        guard let bytes = try Descriptor.readAll(fd, limit: 8, path: yamaScopePath),
+              let digit = bytes.first, digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else {
+            throw .system(call: "read", path: yamaScopePath, errno: EINVAL)
         }
-        return Int(bytes[0] - UInt8(ascii: "0"))
+        return Int(digit - UInt8(ascii: "0"))
     }
 }
