@@ -3,7 +3,6 @@ import ArgumentParser
 /// The exit statuses, shared by every subcommand and documented in
 /// netns-jail(8) and in --help.
 enum ExitStatus {
-    static let ok: Int32 = 0
     /// A step failed, the jail is breached (verify), not healthy (status)
     /// or locked by another netns-jail for longer than --wait.
     static let failure: Int32 = 1

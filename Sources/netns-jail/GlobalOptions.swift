@@ -2,28 +2,19 @@ import ArgumentParser
 import Glibc
 import JailKit
 
-/// Options every subcommand takes.
+/// Options every subcommand takes. The root command declares them too, so
+/// ArgumentParser accepts them before the subcommand's name as well as after
+/// it (`netns-jail --config PATH up NAME`), and a subcommand that declares
+/// this group gets the value parsed there. desktop reads no configuration
+/// file and so ignores --config.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The jail configuration file.", valueName: "path"))
     var config: String = "/etc/netns-jail.conf"
 
     func validate() throws {
-        guard config.hasPrefix("/") || !config.isEmpty else {
+        guard !config.isEmpty else {
             throw ValidationError("--config needs a path, for example --config /etc/netns-jail.conf")
         }
-    }
-
-    /// ArgumentParser only accepts a subcommand's options after its name;
-    /// `netns-jail --config PATH up NAME` is moved to `up --config PATH NAME`.
-    static func hoistingConfig(_ arguments: [String]) -> [String] {
-        guard let first = arguments.first else { return arguments }
-        if first == "--config", arguments.count >= 3 {
-            return [arguments[2], "--config", arguments[1]] + arguments.dropFirst(3)
-        }
-        if first.hasPrefix("--config="), arguments.count >= 2 {
-            return [arguments[1], first] + arguments.dropFirst(2)
-        }
-        return arguments
     }
 
     /// up, down, status and verify create or inspect namespaces, nftables and

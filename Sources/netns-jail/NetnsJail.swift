@@ -24,13 +24,16 @@ struct NetnsJail: ParsableCommand {
         version: "netns-jail \(NetnsJailVersion.string)",
         subcommands: subcommands)
 
+    /// Parsed here so that --config may come before the subcommand; every
+    /// subcommand that declares GlobalOptions receives this value.
+    @OptionGroup var global: GlobalOptions
+
     /// Like ArgumentParser's own `main`, except that usage errors exit 2,
-    /// the status netns-jail(8) documents, instead of EX_USAGE, and that
-    /// `--config PATH` may also come before the subcommand.
+    /// the status netns-jail(8) documents, instead of EX_USAGE.
     static func main() {
         Console.ignoreBrokenPipes()
         do {
-            var command = try parseAsRoot(GlobalOptions.hoistingConfig(Array(CommandLine.arguments.dropFirst())))
+            var command = try parseAsRoot()
             try command.run()
         } catch let error as JailError {
             Console.error(error)
