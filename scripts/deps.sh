@@ -11,7 +11,8 @@ test_pkgs="libcap2-bin nftables wireguard-tools wireguard-go iproute2 dnsmasq-ba
  hyperfine nscd gcc libc6-dev xz-utils strace libglib2.0-bin
  qemu-system-x86 cpio kmod
  dbus-daemon dbus-bin libnotify-bin python3-jeepney
- xvfb x11-apps xdg-utils qbittorrent transmission-gtk firefox-esr chromium"
+ xvfb x11-apps xdg-utils qbittorrent transmission-gtk firefox-esr chromium
+ miniupnpd-nftables qbittorrent-nox"
 
 want="$build_pkgs"
 [ "${1:-}" = "--test" ] && want="$build_pkgs $test_pkgs"

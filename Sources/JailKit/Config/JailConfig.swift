@@ -12,6 +12,8 @@ public struct JailDefinition: Equatable, Sendable {
     /// verify call the tunnel unhealthy (default 180, WireGuard's own
     /// REJECT_AFTER_TIME: a session older than that cannot carry data).
     public var handshakeAge: Int = JailDefinition.defaultHandshakeAge
+    /// `port-forward = natpmp` and its keys; nil when off.
+    public var portForward: PortForwardSettings?
 
     public static let defaultHandshakeAge = 180
 
@@ -30,6 +32,7 @@ public struct JailDefinition: Equatable, Sendable {
 ///     wireguard = /etc/wireguard/proton0.conf
 ///     interface = proton0        # optional; default: the config's base name
 ///     handshake-age = 180        # optional; seconds, see JailDefinition
+///     port-forward = natpmp      # optional; see PortForwardSettings
 ///
 /// Section and key names follow the wg-quick conventions (keys are
 /// case-insensitive, `#` comments). Every problem is reported as
@@ -50,7 +53,9 @@ public struct JailConfig: Equatable, Sendable {
         var jails: [JailDefinition] = []
         func fail(_ line: Int, _ message: String) { errors.append(Diagnostic(file: file, line: line, message: message)) }
 
-        struct Pending { var name: NamespaceName?; var line: Int; var wireguard: String?; var interface: String?; var interfaceLine = 0; var handshakeAge: Int? }
+        struct Pending { var name: NamespaceName?; var line: Int; var wireguard: String?; var interface: String?; var interfaceLine = 0; var handshakeAge: Int?
+                       var portForward = PortForwardSettings(); var portForwardOn = false; var portForwardKeys = false; var portForwardRefused = false
+                       var seen: Set<String> = [] }
         var pending: Pending?
 
         func close() {
@@ -72,8 +77,15 @@ public struct JailConfig: Equatable, Sendable {
                 fail(p.interface != nil ? p.interfaceLine : p.line, "interface \(interface) is already used by [\(other.name)] on line \(other.line)")
                 return
             }
-            jails.append(JailDefinition(name: name, wireguard: path, interface: interface, line: p.line,
-                                        handshakeAge: p.handshakeAge ?? JailDefinition.defaultHandshakeAge))
+            // A refused port-forward line was reported already.
+            if !p.portForwardRefused, let problem = p.portForward.problem(enabled: p.portForwardOn, keysSeen: p.portForwardKeys) {
+                fail(p.line, "[\(name)]: \(problem)")
+                return
+            }
+            var jail = JailDefinition(name: name, wireguard: path, interface: interface, line: p.line,
+                                      handshakeAge: p.handshakeAge ?? JailDefinition.defaultHandshakeAge)
+            jail.portForward = p.portForwardOn ? p.portForward : nil
+            jails.append(jail)
         }
 
         var names: [String: Int] = [:]
@@ -119,8 +131,17 @@ public struct JailConfig: Equatable, Sendable {
                         continue
                     }
                     pending?.handshakeAge = seconds
+                case let lower where PortForwardSettings.keys.contains(lower):
+                    if pending?.seen.contains(lower) == true { fail(number, "\(lower) appears twice in this section"); continue }
+                    pending?.seen.insert(lower)
+                    if let message = pending?.portForward.apply(lower, value) {
+                        fail(number, message)
+                        pending?.portForwardRefused = true
+                        continue
+                    }
+                    if lower == "port-forward" { pending?.portForwardOn = true } else { pending?.portForwardKeys = true }
                 default:
-                    fail(number, "unknown key \(key); a jail section takes 'wireguard', 'interface' and 'handshake-age'")
+                    fail(number, "unknown key \(key); a jail section takes 'wireguard', 'interface', 'handshake-age' and the port-forward keys")
                 }
             }
         }

@@ -21,6 +21,11 @@ public struct JailStatus: Sendable, Codable {
     public let killSwitch: String
     public let dns: [String]
     public let processes: Int
+    /// `port-forward` in netns-jail.conf: what the supervisor last wrote
+    /// (nil when port forwarding is off or nothing was written yet).
+    public let portForward: PortForwardRecord?
+    /// The forwarded port while its mapping is live.
+    public let forwardedPort: Int?
     /// Why the jail is not healthy, one sentence each.
     public let problems: [String]
 
@@ -46,6 +51,12 @@ public struct JailStatus: Sendable, Codable {
             found.append("\(paths.resolvConf) is missing; jailed programs would use the host's resolvers")
         }
         found += JailVerification.staleHandshakes(state, maxAge: jail.handshakeAge, now: now)
+        portForward = jail.portForward == nil ? nil : PortForwardRecord.read(paths)
+        forwardedPort = portForward.flatMap { $0.live(now: now) ? $0.port : nil }
+        if let record = portForward, forwardedPort == nil {
+            let lapsed = record.renewed > 0 ? "last renewed \(max(0, now - record.renewed)) seconds ago" : "never mapped"
+            found.append("port forwarding has no live mapping (\(lapsed)): \(record.error ?? "renewal overdue")")
+        }
         problems = state.namespaceExists ? found : JailVerification.leftovers(state)
         healthy = up && problems.isEmpty
     }
@@ -68,6 +79,12 @@ public struct JailStatus: Sendable, Codable {
         out += "  kill switch: \(killSwitch)\n"
         out += "  dns:         \(dns.isEmpty ? "none" : dns.joined(separator: ", "))\n"
         out += "  supervisor:  \(supervisorPID.map { "PID \($0)" } ?? "none")\n"
+        if let record = portForward {
+            let ago = max(0, now - record.renewed)
+            out += "  forwarded:   \(forwardedPort.map { "port \($0) (UDP and TCP), renewed \(ago) seconds ago, lease \(record.lease) seconds" } ?? "none (see problem)")"
+            out += record.publicAddress.map { " at \($0)" } ?? ""
+            out += "\n"
+        }
         out += "  processes:   \(processes)\n"
         for problem in problems { out += "  problem:     \(problem)\n" }
         return out

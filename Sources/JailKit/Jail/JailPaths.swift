@@ -19,6 +19,11 @@ public struct JailPaths: Sendable {
     public var pidFile: String { "\(JailPaths.stateDirectory)/\(name).pid" }
     /// The jail's supervisor (netns-jail supervise NAME).
     public var supervisorPidFile: String { "\(JailPaths.stateDirectory)/\(name).supervisor.pid" }
+    /// The provider-forwarded port (PortForwardRecord), readable by all.
+    public var portFile: String { "\(JailPaths.stateDirectory)/\(name).port" }
+    public var portForwardFile: String { "\(JailPaths.stateDirectory)/\(name).port-forward" }
+    /// The output of the last port-forward hook run.
+    public var portForwardHookLog: String { "\(JailPaths.stateDirectory)/\(name).port-forward-hook.log" }
     public var logFile: String { "\(JailPaths.stateDirectory)/\(name).wireguard-go.log" }
     public var etcDirectory: String { "\(JailPaths.etcNetns)/\(name)" }
     public var resolvConf: String { "\(etcDirectory)/resolv.conf" }

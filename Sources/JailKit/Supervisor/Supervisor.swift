@@ -13,8 +13,10 @@ import Foundation
 ///    was none: a jail built before the uplink existed), so `status` keeps
 ///    calling a working idle tunnel healthy, after resolving endpoints given
 ///    as host names again (EndpointResolver);
-///  - logs every action and failure to syslog.
-/// It has no socket and reads nothing but the root-owned configuration; it
+///  - logs every action and failure to syslog;
+///  - keeps a provider-forwarded port when the jail asks for one
+///    (PortForwarding: a thread of its own talks NAT-PMP to the gateway).
+/// It has no listening socket and reads nothing but the root-owned configuration; it
 /// stops itself when the namespace is gone.
 public struct Supervisor {
     public let jail: JailDefinition
@@ -38,15 +40,22 @@ public struct Supervisor {
         SystemLog.open()
         SystemLog.info("supervising \(jail.name) (\(jail.interface))")
         var failures = 0, lastNudge = 0.0, lastForeign: [String] = []
+        var forwarding = PortForwarding(jail: jail, paths: paths)
         while true {
             usleep(useconds_t(interval * Double(1 << min(failures, 5)) * 1_000_000))
-            // A wireguard-go we started and that died is our child: reap it.
-            while waitpid(-1, nil, WNOHANG) > 0 {}
+            // A wireguard-go we started and that died is our child, and so
+            // is a port-forward hook: reap them.
+            var status: Int32 = 0
+            while case let pid = waitpid(-1, &status, WNOHANG), pid > 0 {
+                _ = forwarding?.reaped(pid, status: ChildProcess.decode(status))
+            }
             guard FileManager.default.fileExists(atPath: paths.namespaceFile) else {
                 SystemLog.info("\(jail.name) is gone (no \(paths.namespaceFile)); supervisor stops")
+                PortForwardRecord.remove(paths)
                 unlink(paths.supervisorPidFile)
                 exit(0)
             }
+            forwarding?.tick()
             guard let lock = JailLock.tryAcquire(jail.name.value, command: "supervisor") else { continue }
             withExtendedLifetime(lock) {
                 let config: WireGuardConfig

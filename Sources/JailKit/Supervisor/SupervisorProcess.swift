@@ -43,10 +43,14 @@ public enum SupervisorProcess {
         close(fd)
     }
 
-    /// Stops it (SIGTERM, then SIGKILL); true when none is left.
+    /// Stops it (SIGTERM, then SIGKILL); true when none is left. The
+    /// forwarded port it kept is no longer kept, so its files go too.
     @discardableResult
     public static func stop(_ paths: JailPaths) -> Bool {
-        defer { unlink(paths.supervisorPidFile) }
+        defer {
+            unlink(paths.supervisorPidFile)
+            PortForwardRecord.remove(paths)
+        }
         guard let pid = runningPID(paths) else { return true }
         return ProcessesInside.terminate([pid], grace: 2).isEmpty
     }

@@ -1,0 +1,78 @@
+/// A jail's port forwarding, from its section of /etc/netns-jail.conf:
+///
+///     port-forward = natpmp                 # ask the provider's gateway (RFC 6886)
+///     port-forward-gateway = 10.2.0.1       # default: the first IPv4 DNS server
+///     port-forward-lifetime = 60            # seconds asked for; renewed at half
+///     port-forward-hook = /usr/libexec/netns-jail/qbittorrent-port --url http://127.0.0.1:8080
+///     port-forward-user = alice             # the hook runs as this user
+///     port-forward-hook-timeout = 30        # seconds, then it is killed
+///
+/// The hook is an absolute path followed by words (split on blanks, no
+/// shell); the port is appended as the last argument.
+public struct PortForwardSettings: Equatable, Sendable {
+    public var gateway: IPAddress?
+    public var lifetime: Int = PortForwardSettings.defaultLifetime
+    public var hook: [String] = []
+    public var hookUser: String?
+    /// Seconds a hook may run before it is killed.
+    public var hookTimeout: Int = 30
+
+    /// ProtonVPN grants 60 seconds whatever is asked.
+    public static let defaultLifetime = 60
+    static let keys = ["port-forward", "port-forward-gateway", "port-forward-lifetime", "port-forward-hook", "port-forward-user", "port-forward-hook-timeout"]
+
+    public init() {}
+
+    /// Applies one `key = value` line; a message for the administrator when
+    /// the value is wrong.
+    mutating func apply(_ key: String, _ value: String) -> String? {
+        switch key {
+        case "port-forward":
+            return value == "natpmp" ? nil : "port-forward takes 'natpmp' (the only method there is)"
+        case "port-forward-gateway":
+            guard let address = IPAddress(value), address.family == .ipv4 else {
+                return "port-forward-gateway must be an IPv4 address such as 10.2.0.1 (NAT-PMP is IPv4 only)"
+            }
+            gateway = address
+        case "port-forward-lifetime":
+            guard let seconds = Int(value), seconds >= 4, seconds <= 86400 else {
+                return "port-forward-lifetime must be a number of seconds from 4 to 86400"
+            }
+            lifetime = seconds
+        case "port-forward-hook":
+            let words = value.utf8.split(whereSeparator: isBlank).map { string($0) }
+            guard let path = words.first, path.hasPrefix("/"), !path.hasSuffix("/") else {
+                return "port-forward-hook must start with an absolute path such as /usr/libexec/netns-jail/qbittorrent-port"
+            }
+            hook = words
+        case "port-forward-user":
+            guard !value.isEmpty, value != "root", value != "0",
+                  value.utf8.allSatisfy({ isPrintableASCII($0) && $0 != UInt8(ascii: ":") }) else {
+                return "port-forward-user must name an unprivileged user (the hook never runs as root)"
+            }
+            hookUser = value
+        case "port-forward-hook-timeout":
+            guard let seconds = Int(value), seconds >= 1, seconds <= 3600 else {
+                return "port-forward-hook-timeout must be a number of seconds from 1 to 3600"
+            }
+            hookTimeout = seconds
+        default:
+            preconditionFailure("not a port-forward key: \(key)")
+        }
+        return nil
+    }
+
+    /// What the section as a whole must satisfy, checked when it closes.
+    func problem(enabled: Bool, keysSeen: Bool) -> String? {
+        if keysSeen && !enabled { return "port-forward-* keys need 'port-forward = natpmp' in the same section" }
+        if !hook.isEmpty && hookUser == nil { return "port-forward-hook needs 'port-forward-user = NAME' (the hook never runs as root)" }
+        if hook.isEmpty && hookUser != nil { return "port-forward-user is set but there is no port-forward-hook" }
+        return nil
+    }
+
+    /// The gateway to ask: the configured one, else the tunnel's first IPv4
+    /// DNS server (ProtonVPN's gateway, 10.2.0.1, is also its resolver).
+    public func gateway(for config: WireGuardConfig) -> IPAddress? {
+        gateway ?? config.interface.dnsServers.first { $0.family == .ipv4 }
+    }
+}
