@@ -11,6 +11,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/man
+LIBEXECDIR ?= $(PREFIX)/libexec
 VERSION    := $(shell cat VERSION)
 
 SWIFT      ?= swift
@@ -89,6 +90,8 @@ install: build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BIN)/netns-exec $(DESTDIR)$(BINDIR)/netns-exec
 	install -m 0755 $(BIN)/netns-jail $(DESTDIR)$(BINDIR)/netns-jail
+	install -d $(DESTDIR)$(LIBEXECDIR)/netns-jail
+	install -m 0755 hooks/qbittorrent-port $(DESTDIR)$(LIBEXECDIR)/netns-jail/qbittorrent-port
 	install -m 0644 man/netns-exec.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/netns-exec.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/netns-jail.conf.5 $(DESTDIR)$(MANDIR)/man5/
@@ -104,6 +107,8 @@ install: build
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/netns-exec $(DESTDIR)$(BINDIR)/netns-jail
+	rm -f $(DESTDIR)$(LIBEXECDIR)/netns-jail/qbittorrent-port
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/netns-jail
 	rm -f $(DESTDIR)$(MANDIR)/man1/netns-exec.1 $(DESTDIR)$(MANDIR)/man5/netns-exec.conf.5
 	rm -f $(DESTDIR)$(MANDIR)/man5/netns-jail.conf.5 $(DESTDIR)$(MANDIR)/man8/netns-jail.8
 

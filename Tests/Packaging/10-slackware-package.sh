@@ -48,7 +48,7 @@ check_eq "and named root/root" "root/root" "$names"
 check "xz stream is intact" xz -t "$PKG"
 
 expected="usr/bin/netns-exec usr/bin/netns-jail etc/netns-exec.conf.new etc/netns-jail.conf.new
-etc/rc.d/rc.netns-jail.new usr/doc/netns-exec-$VERSION/README.SLACKWARE
+etc/rc.d/rc.netns-jail.new usr/libexec/netns-jail/qbittorrent-port usr/doc/netns-exec-$VERSION/README.SLACKWARE
 usr/doc/netns-exec-$VERSION/netns-exec.SlackBuild"
 for doc in README.md SECURITY.md LICENSE; do
     [ -f "$REPO_ROOT/$doc" ] && expected="$expected usr/doc/netns-exec-$VERSION/$doc"
@@ -92,6 +92,7 @@ check_eq "doinst.sh prints no warning on a normal install" "" "$out"
 mode_owner() { stat -c '%a %u:%g' "$ROOT/$1"; }
 check_eq "usr/bin/netns-exec is 755 root:root" "755 0:0" "$(mode_owner usr/bin/netns-exec)"
 check_eq "usr/bin/netns-jail is 755 root:root" "755 0:0" "$(mode_owner usr/bin/netns-jail)"
+check_eq "the qBittorrent port hook is 755 root:root" "755 0:0" "$(mode_owner usr/libexec/netns-jail/qbittorrent-port)"
 check_contains "getcap shows cap_sys_admin=ep on the installed launcher" "cap_sys_admin=ep" "$(getcap "$ROOT/usr/bin/netns-exec")"
 check_eq "and nothing else" "cap_sys_admin=ep" "$(getcap "$ROOT/usr/bin/netns-exec" | awk '{print $2}')"
 check_eq "netns-jail gets no capability" "" "$(getcap "$ROOT/usr/bin/netns-jail")"
