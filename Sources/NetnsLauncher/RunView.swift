@@ -92,11 +92,22 @@ enum RunView {
                 if sub < 0 && (cl_errno() == ENOENT || cl_errno() == EACCES) { continue }
                 guard sub >= 0 else { throw .system(call: "open", path: target, errno: cl_errno()) }
                 defer { close(sub) }
+                var original = stat()
+                guard fstat(sub, &original) == 0 else { throw .system(call: "fstat", path: target, errno: cl_errno()) }
                 guard mkdirat(jail, name, 0o755) == 0 else { throw .system(call: "mkdir", path: target, errno: cl_errno()) }
                 let inner = cl_openat(jail, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
                 guard inner >= 0 else { throw .system(call: "open", path: target, errno: cl_errno()) }
                 defer { close(inner) }
                 try fill(inner, path: target, from: sub, hiding: below)
+                // The stand-in keeps the host directory's permission bits
+                // (no set-id or sticky bit): /run/user/UID, rebuilt to leave
+                // the session bus out, must stay 0700, or Qt programs refuse
+                // it as their runtime directory and fall back to one in
+                // /tmp. It is the caller's (built as them), and the caller,
+                // who could list the original, keeps read and search.
+                guard fchmod(inner, original.st_mode & 0o777 | 0o500) == 0 else {
+                    throw .system(call: "chmod", path: target, errno: cl_errno())
+                }
                 continue
             }
             switch entry.type {
