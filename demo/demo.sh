@@ -14,7 +14,7 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "demo: run as root (it creates namespaces, a user and a capability-bearing binary): sudo make demo" >&2
     exit 1
 fi
-for tool in wireguard-go wg nft dnsmasq curl setcap nsenter; do
+for tool in wireguard-go wg nft dnsmasq curl setcap nsenter miniupnpd python3; do
     command -v "$tool" >/dev/null || { echo "demo: $tool is missing; run make test-deps" >&2; exit 1; }
 done
 for bin in netns-exec netns-jail; do
@@ -86,12 +86,14 @@ note "Private mount namespace; /etc is an overlay whose changes vanish with the 
 heading "1. A simulated VPN provider and internet"
 topo_build "$TOPO_DIR" || { echo "demo: the topology could not be built" >&2; exit 1; }
 topo_host_resolver "$TOPO_DIR" || { echo "demo: the host's resolver could not be started" >&2; exit 1; }
+topo_natpmp_prepare && topo_natpmp_start "$TOPO_DIR" 51413 ||
+    { echo "demo: the provider's NAT-PMP server (miniupnpd) could not be started" >&2; exit 1; }
 cat <<EOF
   [demo_jail] ==WireGuard== [host] --uplink-- [VPN provider] --NAT-- [internet]
    $TOPO_TUN_CLIENT         $TOPO_HOST_ADDR          $TOPO_VPN_PUBLIC            $TOPO_WEB
                                                               "what is my IP" on port 80
 EOF
-note "Each box is a network namespace. The provider runs wireguard-go, NAT and a DNS server; the host has its own DNS server (192.0.2.53) and nscd. Nothing here touches the machine's real network."
+note "Each box is a network namespace. The provider runs wireguard-go, NAT, a DNS server and a NAT-PMP server for port forwarding (miniupnpd, as ProtonVPN's gateway does); the host has its own DNS server (192.0.2.53) and nscd. Nothing here touches the machine's real network."
 
 heading "2. The provider's WireGuard config, and /etc/netns-jail.conf"
 install -d -m 0700 /etc/wireguard
@@ -99,6 +101,7 @@ topo_client_config "/etc/wireguard/$IFC.conf" "$TOPO_DIR/hook-ran"
 printf '  /etc/wireguard/%s.conf:\n' "$IFC"
 sed 's/^\(PrivateKey = \).*/\1(hidden)/; s/^/      /' "/etc/wireguard/$IFC.conf"
 topo_jail_config "$JAIL" "$IFC" "/etc/wireguard/$IFC.conf"
+printf 'port-forward = natpmp\n' >>"$TOPO_JAIL_CONF"
 printf '  %s:\n' "$TOPO_JAIL_CONF"
 sed 's/^/      /' "$TOPO_JAIL_CONF"
 
@@ -160,7 +163,32 @@ expect_not "no jailed request arrived from the host's address after the crash" "
     "$(awk '$2 != "/ready" {print $1}' "$TOPO_DIR/web.log" | sed 1d)"
 note "$TOPO_HOST_ADDR is the host's own curl in step 5; everything the jail sent came from the provider's address."
 
-heading "8. netns-jail down"
+heading "8. A port forwarded by the provider"
+note "port-forward = natpmp: the jail's supervisor asked the provider's gateway for a port (NAT-PMP), renews it before it expires, and writes it where users and scripts read it; a port-forward-hook (such as the qBittorrent one) would get each new port."
+wait_for 15 test -s "/run/netns-jail/$JAIL.port"
+shown_jail cat "/run/netns-jail/$JAIL.port"
+port=$LAST
+expect "the provider forwards a port to the jail" "514" "$port"
+forwarded_line() { jail_cmd status "$JAIL" | grep forwarded; }
+shown_root "netns-jail status $JAIL | grep forwarded" forwarded_line
+listener='import socket, sys
+s = socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen()
+c, peer = s.accept(); c.sendall(b"hello from inside the jail\n"); c.close()
+print("a peer connected from", peer[0])'
+case $port in ''|*[!0-9]*) port=0 ;; esac
+host_run_bg lpid "$TOPO_DIR/listener.out" "$USR" "$launcher" "$JAIL" python3 -c "$listener" "$port"
+note "A jailed program listens on port $port; a peer on the internet connects to the provider's address $TOPO_VPN_PUBLIC, port $port:"
+sleep 1
+printf "  ${C}peer@internet\$${N} nc %s %s\n" "$TOPO_VPN_PUBLIC" "$port"
+LAST=$(in_ns "$TOPO_NET" python3 -c 'import socket, sys
+try: print(socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).recv(100).decode(), end="")
+except OSError as e: print("cannot connect:", e)' "$TOPO_VPN_PUBLIC" "$port" 2>&1)
+printf '%s\n' "$LAST" | sed 's/^/      /'
+expect "a peer on the internet reaches the jailed program through the forwarded port" "hello from inside the jail" "$LAST"
+wait_for 5 test ! -d "/proc/$lpid"
+sed 's/^/      /' "$TOPO_DIR/listener.out"
+
+heading "9. netns-jail down"
 shown_root "netns-jail down $JAIL" jail_cmd down "$JAIL"
 shown_jail curl -s -m 5 "http://$TOPO_WEB/"
 expect "netns-exec refuses once the jail is gone" "netns-exec:" "$LAST"

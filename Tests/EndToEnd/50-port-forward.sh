@@ -26,8 +26,9 @@
 #     before the hook ran the same connection fails;
 #  7. control: after `down` nothing renews, and the mapping expires.
 # miniupnpd runs in the provider's namespace with a config file of its own,
-# and its nftables tables (pf_filter, pf_nat, created here) are in that
-# namespace only; the host's ruleset is compared before and after.
+# and its nftables tables (natpmp_filter, natpmp_nat, made by
+# topo_natpmp_prepare) are in that namespace only; the host's ruleset is
+# compared before and after.
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
 topo_suite_begin "EndToEnd/50 port forwarding" nxe2p "$0" "$@"
@@ -51,61 +52,11 @@ install -d -m 0700 -o "$HOOKUSR" "$work/hook"
 install -d -m 0700 -o "$USR" "$work/udp"
 jailed() { host_run "$USR" "$launcher" "$JAIL" "$@"; }
 
-# --- the provider's NAT-PMP server ----------------------------------------------
-# miniupnpd calls every documentation range reserved and refuses to map
-# when the first address of its external interface is one; so that
-# interface gets a /32 from outside those ranges first. It is only a local
-# address in an isolated namespace: nothing is ever sent to it, and the
-# peer below connects to the provider's documentation address.
-MU_EXT=203.0.114.1
-ip -n "$TOPO_VPN" addr del "$TOPO_VPN_PUBLIC/24" dev "$TOPO_WAN"
-ip -n "$TOPO_VPN" addr add "$MU_EXT/32" dev "$TOPO_WAN"
-ip -n "$TOPO_VPN" addr add "$TOPO_VPN_PUBLIC/24" dev "$TOPO_WAN"
-# miniupnpd logs with LOG_CONS and there is no syslog socket here, so each
-# line went to /dev/console, which took milliseconds; in our own mount
-# namespace the console is /dev/null.
-mount --bind /dev/null /dev/console
-# The chains miniupnpd fills, in the provider's namespace only.
-in_ns "$TOPO_VPN" nft -f - <<'EOF' || fail "miniupnpd's nftables chains"
-table inet pf_filter {
-    chain forward { type filter hook forward priority 0; policy accept; jump miniupnpd; }
-    chain miniupnpd { }
-}
-table inet pf_nat {
-    chain prerouting { type nat hook prerouting priority -100; policy accept; jump prerouting_miniupnpd; }
-    chain postrouting { type nat hook postrouting priority 100; policy accept; jump postrouting_miniupnpd; }
-    chain prerouting_miniupnpd { }
-    chain postrouting_miniupnpd { }
-}
-EOF
-
-# start_miniupnpd FIRST: maps external ports FIRST..FIRST+9 only; sets MU_PID.
-start_miniupnpd() {
-    local first=$1
-    cat >"$work/miniupnpd.conf" <<EOF
-ext_ifname=$TOPO_WAN
-listening_ip=$TOPO_SRV_WG
-enable_upnp=no
-enable_natpmp=yes
-secure_mode=no
-system_uptime=no
-upnp_table_name=pf_filter
-upnp_nat_table_name=pf_nat
-upnp_forward_chain=miniupnpd
-upnp_nat_chain=prerouting_miniupnpd
-upnp_nat_postrouting_chain=postrouting_miniupnpd
-uuid=00000000-0000-4000-8000-00000000e2b0
-allow $first-$((first + 9)) 198.51.100.0/24 1-65535
-deny 0-65535 0.0.0.0/0 0-65535
-EOF
-    nsenter --net="/run/netns/$TOPO_VPN" -- miniupnpd -d -f "$work/miniupnpd.conf" -P "$work/miniupnpd.pid" \
-        >>"$work/miniupnpd.log" 2>&1 &
-    MU_PID=$!
-    on_exit "kill -CONT $MU_PID; kill_pid $MU_PID"
-    wait_for 5 grep -q "Listening for NAT-PMP" "$work/miniupnpd.log"
-}
-stop_miniupnpd() { kill -CONT "$MU_PID" 2>/dev/null; kill_pid "$MU_PID"; wait "$MU_PID" 2>/dev/null; rm -f "$work/miniupnpd.pid"; }
-mappings() { in_ns "$TOPO_VPN" nft list chain inet pf_nat prerouting_miniupnpd 2>&1; }
+# --- the provider's NAT-PMP server (topology.sh) ------------------------------
+topo_natpmp_prepare || fail "the NAT-PMP server's address and nftables tables"
+start_miniupnpd() { topo_natpmp_start "$work" "$1"; }
+stop_miniupnpd() { topo_natpmp_stop "$work"; }
+mappings() { topo_natpmp_mappings; }
 start_miniupnpd 1024 || { fail "miniupnpd did not start"; tail "$work/miniupnpd.log"; suite_end; }
 pass "miniupnpd answers NAT-PMP on the provider's tunnel side"
 
@@ -184,7 +135,7 @@ check_contains "miniupnpd forwards UDP $P1 to the jail's port $P1" "@nh,72,8 0x1
 check_not_contains "the first mapping (internal port 1, ProtonVPN's form) was deleted" "$TOPO_TUN_CLIENT:1 " "$m "
 st=$(jail_cmd status "$JAIL" 2>&1)
 check_contains "status shows the forwarded port" "forwarded:   port $P1 (UDP and TCP)" "$st"
-check_contains "status shows the gateway's public address" "at $MU_EXT" "$st"
+check_contains "status shows the gateway's public address" "at $TOPO_NATPMP_EXT" "$st"
 check_eq "status --json has forwardedPort" "$P1" \
     "$(jail_cmd status --json "$JAIL" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["forwardedPort"])' 2>&1)"
 check "the hook ran" wait_for 10 grep -q "arg=$P1 " "$work/hook/calls"
@@ -220,13 +171,13 @@ check_eq "a peer reaches the jail through the new port $P2" "jail2-$tag" "$(peer
 check_not_contains "nothing maps the old port any more" "dport $P1 " "$(mappings)"
 
 # --- 4. the server down for a while -----------------------------------------------------
-kill -STOP "$MU_PID"
+kill -STOP "$TOPO_NATPMP_PID"
 check "with the server stopped, the forwarding lapses after a lease" wait_for 30 test ! -e "/run/netns-jail/$JAIL.port"
 status_says() { jail_cmd status "$JAIL" 2>&1 | grep -q "$1"; }
 check "status says why, once a renewal has failed" wait_for 15 status_says "no live mapping (last renewed .*): the gateway did not answer"
 jail_cmd status "$JAIL" >/dev/null 2>&1
 check_eq "status exits 1 while the mapping is lapsed" "1" "$?"
-kill -CONT "$MU_PID"
+kill -CONT "$TOPO_NATPMP_PID"
 check "once the server answers again the port is back" wait_for 40 test -s "/run/netns-jail/$JAIL.port"
 check_eq "it is the same port" "$P2" "$(port_now)"
 check_eq "and a peer gets through again" "jail2-$tag" "$(peer_tcp "$P2")"
@@ -313,7 +264,7 @@ kill_pid "$QPID"
 jail_cmd down "$JAIL" --kill --wait 10 >/dev/null 2>&1
 check "down removes the port files" test ! -e "/run/netns-jail/$JAIL.port" -a ! -e "/run/netns-jail/$JAIL.port-forward"
 check "control: without renewal miniupnpd drops the mapping within a lease" \
-    wait_for $((LEASE + 10)) sh -c "! nsenter --net=/run/netns/$TOPO_VPN nft list chain inet pf_nat prerouting_miniupnpd | grep -q dnat"
+    wait_for $((LEASE + 10)) sh -c "! nsenter --net=/run/netns/$TOPO_VPN nft list chain inet natpmp_nat prerouting_miniupnpd | grep -q dnat"
 stop_miniupnpd
 check_eq "the host's own nftables ruleset is untouched" "$host_ruleset_before" "$(nft list ruleset 2>&1 | md5sum)"
 topo_suite_end

@@ -246,6 +246,84 @@ EOF
     )
 }
 
+# --- the provider's NAT-PMP server (port forwarding) ---------------------------
+# Debian's miniupnpd (nftables backend) with NAT-PMP only, listening on the
+# provider's tunnel side, its external interface the link to the internet,
+# so a port it maps is forwarded from $TOPO_VPN_PUBLIC to the jail's tunnel
+# address. It stays in the provider's namespace: its own config file, and
+# the nftables tables it fills (natpmp_filter, natpmp_nat) made there.
+
+# miniupnpd calls every documentation range reserved and refuses to map
+# when the first address of its external interface is one, so that
+# interface gets this /32 first. It is only a local address in an isolated
+# namespace: nothing is ever sent to it (peers connect to $TOPO_VPN_PUBLIC),
+# and NAT-PMP reports it as the gateway's public address.
+TOPO_NATPMP_EXT=203.0.114.1
+
+# topo_natpmp_prepare: the address and the tables above. Needs our own
+# mount namespace (topo_reexec_private): miniupnpd logs with LOG_CONS, and
+# with no syslog socket each line went to /dev/console, which took
+# milliseconds; here the console is /dev/null.
+topo_natpmp_prepare() {
+    mount --bind /dev/null /dev/console || return 1
+    ip -n "$TOPO_VPN" addr del "$TOPO_VPN_PUBLIC/24" dev "$TOPO_WAN" || return 1
+    ip -n "$TOPO_VPN" addr add "$TOPO_NATPMP_EXT/32" dev "$TOPO_WAN" || return 1
+    ip -n "$TOPO_VPN" addr add "$TOPO_VPN_PUBLIC/24" dev "$TOPO_WAN" || return 1
+    in_ns "$TOPO_VPN" nft -f - <<'EOF'
+table inet natpmp_filter {
+    chain forward { type filter hook forward priority 0; policy accept; jump miniupnpd; }
+    chain miniupnpd { }
+}
+table inet natpmp_nat {
+    chain prerouting { type nat hook prerouting priority -100; policy accept; jump prerouting_miniupnpd; }
+    chain postrouting { type nat hook postrouting priority 100; policy accept; jump postrouting_miniupnpd; }
+    chain prerouting_miniupnpd { }
+    chain postrouting_miniupnpd { }
+}
+EOF
+}
+
+# topo_natpmp_start DIR FIRST: miniupnpd mapping external ports FIRST to
+# FIRST+9 for the tunnel's clients (its log: DIR/miniupnpd.log). Sets
+# TOPO_NATPMP_PID; it is stopped at exit.
+topo_natpmp_start() {
+    local dir=$1 first=$2 before
+    cat >"$dir/miniupnpd.conf" <<EOF
+ext_ifname=$TOPO_WAN
+listening_ip=$TOPO_SRV_WG
+enable_upnp=no
+enable_natpmp=yes
+secure_mode=no
+system_uptime=no
+upnp_table_name=natpmp_filter
+upnp_nat_table_name=natpmp_nat
+upnp_forward_chain=miniupnpd
+upnp_nat_chain=prerouting_miniupnpd
+upnp_nat_postrouting_chain=postrouting_miniupnpd
+uuid=00000000-0000-4000-8000-00000000e2b0
+allow $first-$((first + 9)) 198.51.100.0/24 1-65535
+deny 0-65535 0.0.0.0/0 0-65535
+EOF
+    : >>"$dir/miniupnpd.log"
+    before=$(grep -c "Listening for NAT-PMP" "$dir/miniupnpd.log")
+    nsenter --net="/run/netns/$TOPO_VPN" -- miniupnpd -d -f "$dir/miniupnpd.conf" -P "$dir/miniupnpd.pid" \
+        >>"$dir/miniupnpd.log" 2>&1 &
+    TOPO_NATPMP_PID=$!
+    on_exit "kill -CONT $TOPO_NATPMP_PID; kill_pid $TOPO_NATPMP_PID"
+    wait_for 5 sh -c '[ "$(grep -c "Listening for NAT-PMP" "$1")" -gt "$2" ]' sh "$dir/miniupnpd.log" "$before"
+}
+
+# topo_natpmp_stop DIR: stops it and waits until it is gone.
+topo_natpmp_stop() {
+    kill -CONT "$TOPO_NATPMP_PID" 2>/dev/null
+    kill_pid "$TOPO_NATPMP_PID"
+    wait "$TOPO_NATPMP_PID" 2>/dev/null
+    rm -f "$1/miniupnpd.pid"
+}
+
+# topo_natpmp_mappings: miniupnpd's forwarding rules, as nft lists them.
+topo_natpmp_mappings() { in_ns "$TOPO_VPN" nft list chain inet natpmp_nat prerouting_miniupnpd 2>&1; }
+
 # topo_build DIR: everything above, in order.
 topo_build() {
     local dir=$1
