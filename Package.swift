@@ -8,9 +8,10 @@
 //               build next to ordinary Swift in one package, so
 //               scripts/build-launcher.sh builds it (`make build`). It is not
 //               a product here.
-//   netns-jail  the root admin tool that builds jails. It may use Foundation
-//               and swift-argument-parser, because it never carries privilege
-//               that its caller does not already have.
+//   netns-jail  the root admin tool that builds jails. It may use
+//               FoundationEssentials and swift-argument-parser, because it
+//               never carries privilege that its caller does not already
+//               have; not full Foundation (SECURITY.md says why).
 import PackageDescription
 
 let package = Package(

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import JailKit
 import NetnsPolicy
 
@@ -117,12 +118,11 @@ struct DesktopCommand: ParsableCommand {
         return home + "/.local/share/applications"
     }
 
+    /// The system's reason (strerror) behind a failed read or write.
     static func reason(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let message = strerror(Int32(underlying.code)) {
-            return String(cString: message)
+        if let cocoa = error as? CocoaError, let posix = cocoa.underlying as? POSIXError {
+            return String(cString: strerror(posix.code.rawValue))
         }
-        return ns.localizedDescription
+        return "\(error)"
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import JailKit
 
 /// The root command. Subcommands are listed once, in `subcommands`; adding
@@ -37,9 +37,9 @@ struct NetnsJail: ParsableCommand {
             try command.run()
         } catch let error as JailError {
             Console.error(error)
-            Foundation.exit(error.exitStatus)
+            Glibc.exit(error.exitStatus)
         } catch let status as ExitCode {
-            Foundation.exit(status.rawValue)
+            Glibc.exit(status.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
@@ -49,7 +49,7 @@ struct NetnsJail: ParsableCommand {
             if message.hasPrefix("Error: ") { message = String(message.dropFirst(7)) }
             let line = message.split(separator: "\n").first.map(String.init) ?? message
             Console.note("\(line) (see netns-jail --help)")
-            Foundation.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
+            Glibc.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
         }
     }
 }

@@ -5,7 +5,7 @@
  * stat, fstat, lstat, fstatat): `ld --wrap=SYMBOL` sends each call to a wrapper here, and the
  * wrapper calls the version of SYMBOL that old glibc defines and new glibc
  * keeps for old binaries. The symbols, and where they come from in
- * netns-jail (the static Swift runtime, Foundation, Dispatch, ICU and
+ * netns-jail (the static Swift runtime, FoundationEssentials, Dispatch and
  * libstdc++):
  *
  *   GLIBC_2.32  pthread_sigmask, pthread_getattr_np, pthread_getaffinity_np,

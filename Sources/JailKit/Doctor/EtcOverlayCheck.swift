@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Whether this kernel can mount the read-only overlay that netns-exec puts
 /// on /etc (SECURITY.md, "The /etc overlay"): a tmpfs with one file as the

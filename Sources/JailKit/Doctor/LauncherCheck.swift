@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The installed netns-exec, judged by what the kernel needs to give it
 /// cap_sys_admin at exec and what keeps anyone but root from changing it.
@@ -17,7 +18,7 @@ public enum LauncherCheck {
         if let explicit { return explicit }
         let fileManager = FileManager.default
         if let own = try? fileManager.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            let beside = (own as NSString).deletingLastPathComponent + "/netns-exec"
+            let beside = String(own.prefix(upTo: own.lastIndex(of: "/") ?? own.startIndex)) + "/netns-exec"
             if fileManager.isExecutableFile(atPath: beside) { return beside }
         }
         let path = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map(String.init) ?? []

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One WireGuard peer as `wg show IFACE dump` reports it.
 public struct PeerState: Sendable, Codable, Equatable {
@@ -84,21 +85,19 @@ public struct JailInspection: Sendable {
         var links: [Link] = [], addresses: [String] = [], routes4: [String] = [], routes6: [String] = []
         var ruleset: String?, peers: [PeerState] = []
         if exists {
-            let entries = jsonArray(results[0])
+            let entries = decode([IPJSON.Interface].self, results[0]) ?? []
             links = entries.compactMap { entry in
-                guard let n = entry["ifname"] as? String else { return nil }
-                let flags = entry["flags"] as? [String] ?? []
-                return Link(name: n, isUp: flags.contains("UP"), mtu: entry["mtu"] as? Int)
+                guard let n = entry.ifname else { return nil }
+                return Link(name: n, isUp: (entry.flags ?? []).contains("UP"), mtu: entry.mtu)
             }
-            addresses = entries.filter { ($0["ifname"] as? String) == iface }.flatMap { entry in
-                (entry["addr_info"] as? [[String: Any]] ?? []).compactMap { info -> String? in
-                    guard let local = info["local"] as? String, let length = info["prefixlen"] as? Int,
-                          (info["scope"] as? String) != "link" else { return nil }
+            addresses = entries.filter { $0.ifname == iface }.flatMap { entry in
+                (entry.addr_info ?? []).compactMap { info -> String? in
+                    guard let local = info.local, let length = info.prefixlen, info.scope != "link" else { return nil }
                     return "\(local)/\(length)"
                 }
             }
-            routes4 = jsonArray(results[1]).compactMap { $0["dev"] as? String }
-            routes6 = jsonArray(results[2]).compactMap { $0["dev"] as? String }
+            routes4 = (decode([IPJSON.Route].self, results[1]) ?? []).compactMap(\.dev)
+            routes6 = (decode([IPJSON.Route].self, results[2]) ?? []).compactMap(\.dev)
             ruleset = results[3].succeeded ? results[3].output : nil
             if links.contains(where: { $0.name == iface }), results[4].succeeded {
                 peers = PeerState.parseDump(results[4].output)
@@ -115,10 +114,27 @@ public struct JailInspection: Sendable {
             pidFileExists: FileManager.default.fileExists(atPath: paths.pidFile))
     }
 
-    private static func jsonArray(_ result: ToolResult) -> [[String: Any]] {
-        guard result.succeeded, let data = result.output.data(using: .utf8),
-              let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
-        else { return [] }
-        return array
+    private static func decode<T: Decodable>(_ type: T.Type, _ result: ToolResult) -> T? {
+        guard result.succeeded else { return nil }
+        return try? JSONDecoder().decode(type, from: Data(result.output.utf8))
+    }
+}
+
+/// The fields of `ip -j` output that inspect reads; every other field is
+/// ignored, and a missing one is nil.
+private enum IPJSON {
+    struct Interface: Decodable {
+        let ifname: String?
+        let flags: [String]?
+        let mtu: Int?
+        let addr_info: [Address]?
+    }
+    struct Address: Decodable {
+        let local: String?
+        let prefixlen: Int?
+        let scope: String?
+    }
+    struct Route: Decodable {
+        let dev: String?
     }
 }

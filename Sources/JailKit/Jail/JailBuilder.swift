@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `netns-jail up`: builds one jail, or repairs what an interrupted `up`, a
 /// dead wireguard-go or a downed link left, failing closed.

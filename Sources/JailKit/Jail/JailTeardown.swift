@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `netns-jail down`: idempotent removal of everything `up` built, in the
 /// reverse order of `up` (JailBuilder): supervisor, tunnel, namespace, and

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `netns-jail supervise NAME`: one root process per jail, started by `up`
 /// and stopped by `down`, that keeps the jail working without anyone at the

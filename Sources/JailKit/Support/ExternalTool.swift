@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The programs netns-jail drives. Each is found in a fixed list of system
 /// directories, never through $PATH: netns-jail runs as root, and a
@@ -83,7 +84,7 @@ public struct ToolResult: Sendable {
 
     /// The tool's own last complaint, on one line, for our message.
     public var reason: String {
-        let lines = errorOutput.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let lines = errorOutput.split(separator: "\n").map { $0.trimmed }.filter { !$0.isEmpty }
         return lines.last ?? "exit status \(status)"
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Edits of the WireGuard config applied to a running jail by `up`, in the
 /// namespace the programs already run in, so they keep working: before, the
@@ -70,14 +70,14 @@ struct LiveEdit {
     private func changedKeys(_ before: String, _ after: String) -> [String] {
         let a = Set(before.split(separator: "\n")), b = Set(after.split(separator: "\n"))
         let names = a.symmetricDifference(b).map { line in
-            line.split(separator: "=", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            line.split(separator: "=", maxSplits: 1).first.map { $0.trimmed } ?? ""
         }
         return Array(Set(names)).sorted()
     }
 
     private func listenPort(in showconf: String) -> Int? {
         for line in showconf.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmed }
             if parts.count == 2, parts[0] == "ListenPort" { return Int(parts[1]) }
         }
         return nil

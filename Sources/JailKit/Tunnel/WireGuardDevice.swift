@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import NetnsPolicy
 
 /// The tunnel interface, created in the namespace netns-jail runs in so that
@@ -102,10 +103,10 @@ enum WireGuardDevice {
     /// jail's `interface =` was changed since), when the jail is rebuilt.
     static func recordedProcess(_ paths: JailPaths, anyInterface: Bool = false) -> Int32? {
         guard let text = try? String(contentsOfFile: paths.pidFile, encoding: .utf8),
-              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1
+              let pid = Int32(text.trimmed), pid > 1
         else { return nil }
         let argv = ProcessesInside.arguments(of: pid)
-        guard argv.count >= 2, (argv[0] as NSString).lastPathComponent == "wireguard-go",
+        guard argv.count >= 2, argv[0].split(separator: "/").last == "wireguard-go",
               anyInterface || argv.dropFirst().contains(paths.interface.value)
         else { return nil }
         return pid
