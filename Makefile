@@ -57,7 +57,11 @@ deps:
 test-deps:
 	@scripts/deps.sh --test
 
+# netns-jail links FoundationEssentials, not Foundation (SECURITY.md): one
+# `import Foundation` would bring back CoreFoundation and ICU, 50 MB.
 build: deps static-cxx
+	@! grep -rln '^ *\(@_exported \)\?import Foundation *$$' Sources/JailKit Sources/netns-jail || \
+	    { echo "make: import FoundationEssentials and Glibc there, not Foundation (SECURITY.md)" >&2; exit 1; }
 	compat=$$(bash scripts/glibc-compat.sh jail $(COMPAT)) && \
 	    $(SWIFT) build $(RELEASE) $$compat --product netns-jail
 	$(LAUNCHER) $(BIN)
