@@ -8,11 +8,11 @@ enum NftablesCheck {
     static let subject = "nftables"
 
     static func run(in namespace: ProbeNamespace) -> SystemCheck {
-        guard let nft = ExternalTool.nft.path else {
+        guard ExternalTool.nft.path != nil else {
             return SystemCheck(.fail, subject, "nft not found in \(ExternalTool.directories.joined(separator: ":")); install nftables")
         }
         let ruleset = KillSwitch(tunnel: InterfaceName(WireGuardCheck.probeInterface)!).ruleset
-        let loaded = namespace.exec([nft, "-f", "-"], input: ruleset)
+        let loaded = ExternalTool.nft.runInside(namespace.name, ["-f", "-"], input: ruleset)
         if loaded.succeeded {
             return SystemCheck(.ok, subject, "the kernel accepts the kill switch ruleset")
         }

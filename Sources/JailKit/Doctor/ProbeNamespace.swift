@@ -20,7 +20,9 @@ struct ProbeNamespace {
         _ = ExternalTool.ip.run(["netns", "del", name])
     }
 
-    /// `ip netns exec NAME ARGS...`.
+    /// `ip netns exec NAME ARGS...`: for the /etc overlay probe's shell
+    /// script, which is no ExternalTool; the tools netns-jail drives run
+    /// in it with ExternalTool.runInside, as in a jail.
     func exec(_ arguments: [String], input: String? = nil) -> ToolResult {
         ExternalTool.ip.run(["netns", "exec", name] + arguments, input: input)
     }

@@ -10,7 +10,7 @@ enum WireGuardCheck {
     }
 
     static func implementation(in namespace: ProbeNamespace) -> SystemCheck {
-        let kernel = ExternalTool.ip.run(["-n", namespace.name, "link", "add", probeInterface, "type", "wireguard"])
+        let kernel = ExternalTool.ip.runInside(namespace.name, ["link", "add", probeInterface, "type", "wireguard"])
         if kernel.succeeded {
             return SystemCheck(.ok, "wireguard", WireGuardImplementation.kernel.rawValue)
         }

@@ -74,9 +74,9 @@ public struct JailInspection: Sendable {
         let name = paths.name.value, iface = paths.interface.value
         let fileExists = FileManager.default.fileExists(atPath: paths.namespaceFile)
         let inside: [(tool: ExternalTool, arguments: [String])] = fileExists ? [
-            (.ip, ["-n", name, "-j", "address", "show"]),
-            (.ip, ["-n", name, "-4", "-j", "route", "show", "default"]),
-            (.ip, ["-n", name, "-6", "-j", "route", "show", "default"]),
+            (.ip, ExternalTool.ip.insideArguments(name, ["-j", "address", "show"])),
+            (.ip, ExternalTool.ip.insideArguments(name, ["-4", "-j", "route", "show", "default"])),
+            (.ip, ExternalTool.ip.insideArguments(name, ["-6", "-j", "route", "show", "default"])),
             (.ip, ExternalTool.nft.insideArguments(name, ["list", "ruleset"])),
             (.ip, ExternalTool.wg.insideArguments(name, ["show", iface, "dump"])),
         ] : []

@@ -59,4 +59,16 @@ public struct KillSwitch: Equatable, Sendable {
         if !actual.contains(where: { $0.hasPrefix("table inet \(KillSwitch.table) {") }) { return .missing }
         return .altered
     }
+
+    /// Step 3 of `up`, in the namespace before any interface but `lo` is
+    /// there. One transaction: when an altered ruleset is replaced
+    /// (`fresh` false: the namespace was there, with whatever ruleset it
+    /// has), there is no moment without a filter. Nothing to remove: it
+    /// goes with the namespace.
+    func install(in namespace: String, live: String?, fresh: Bool) throws(JailError) {
+        guard compare(liveRuleset: live ?? "") != .intact else { return }
+        guard ExternalTool.nft.path != nil else { throw .failure("nft is not installed; install nftables") }
+        try ExternalTool.nft.runInside(namespace, ["-f", "-"], input: (fresh ? "" : "flush ruleset\n") + ruleset)
+            .check("installing the kill switch in \(namespace)")
+    }
 }

@@ -57,13 +57,13 @@ public struct ResolvConf: Sendable {
     }
 
     /// Writes `text` to `path` as root:root 0644 via a temporary file and rename.
-    static func install(_ text: String, at path: String) throws(JailError) {
+    static func write(_ text: String, to path: String) throws(JailError) {
         let temporary = path + ".netns-jail-new"
         unlink(temporary)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw .failure("open(\(temporary)): \(String(cString: strerror(errno)))") }
         let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         let ok = written == bytes.count && fchown(fd, 0, 0) == 0 && fchmod(fd, 0o644) == 0 && fsync(fd) == 0
         let savedErrno = errno
         close(fd)

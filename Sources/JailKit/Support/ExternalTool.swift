@@ -37,17 +37,19 @@ public enum ExternalTool: String, Sendable {
         }
     }
 
-    /// Runs the tool with a jail's network namespace, through
-    /// `ip netns exec` (which also gives it the jail's /etc/netns files and
-    /// its own /sys): the one way netns-jail runs a tool inside a jail.
-    /// A missing tool fails inside as 127, like any other.
+    /// Runs the tool in a jail's network namespace: the one way netns-jail
+    /// runs a tool inside a jail (or the doctor's probe namespace). `ip`
+    /// enters the namespace itself (`ip -n NAME`); every other tool runs
+    /// through `ip netns exec`, which also gives it the jail's /etc/netns
+    /// files and its own /sys. A missing tool fails inside as 127, like any
+    /// other.
     public func runInside(_ jail: String, _ arguments: [String], input: String? = nil) -> ToolResult {
         ExternalTool.ip.run(insideArguments(jail, arguments), input: input)
     }
 
     /// The `ip` arguments for `runInside`, for ExternalTool.runAll.
     public func insideArguments(_ jail: String, _ arguments: [String]) -> [String] {
-        ["netns", "exec", jail, path ?? rawValue] + arguments
+        self == .ip ? ["-n", jail] + arguments : ["netns", "exec", jail, path ?? rawValue] + arguments
     }
 
     /// Runs several read-only invocations at once; results in order.

@@ -37,12 +37,12 @@ struct LiveEdit {
         let wanted = Set(config.interface.addresses)
         for text in state.tunnelAddresses {
             guard let address = IPPrefix(text), !wanted.contains(address) else { continue }
-            try ExternalTool.ip.run(["-n", name, "address", "del", text, "dev", iface]).check("removing address \(text) from \(iface)")
+            try ExternalTool.ip.runInside(name, ["address", "del", text, "dev", iface]).check("removing address \(text) from \(iface)")
             changes.append("removed address \(text), which \(jail.wireguard) no longer lists")
         }
         let mtu = config.interface.mtu ?? 1420
         if let live = tunnel.mtu, live != mtu {
-            try ExternalTool.ip.run(["-n", name, "link", "set", "dev", iface, "mtu", String(mtu)]).check("setting the MTU of \(iface)")
+            try ExternalTool.ip.runInside(name, ["link", "set", "dev", iface, "mtu", String(mtu)]).check("setting the MTU of \(iface)")
             changes.append("MTU of \(iface) set to \(mtu) (was \(live))")
         }
         return changes

@@ -30,7 +30,7 @@ enum WireGuardDevice {
             if added.succeeded {
                 rollback.register("delete interface \(interface)") {
                     _ = ExternalTool.ip.run(["link", "del", "dev", interface.value])
-                    _ = ExternalTool.ip.run(["-n", paths.name.value, "link", "del", "dev", interface.value])
+                    _ = ExternalTool.ip.runInside(paths.name.value, ["link", "del", "dev", interface.value])
                 }
                 return .kernel
             }
