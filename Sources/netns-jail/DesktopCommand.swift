@@ -83,9 +83,9 @@ struct DesktopCommand: ParsableCommand {
         do {
             jailed = try rewrite.apply(to: DesktopEntry(parsing: text))
         } catch let failure as DesktopEntryParseFailure {
-            throw JailError.config(failure.errors.map { $0.located(in: source) }.joined(separator: "\nnetns-jail: "))
+            throw failure.located(in: source)
         } catch let error as DesktopEntryError {
-            throw JailError.config(error.located(in: source))
+            throw JailError.configFile(ConfigFailure([error.located(in: source)]))
         }
 
         let directory = try outputDirectory()

@@ -47,6 +47,6 @@ struct DoctorCommand: ParsableCommand {
             Int(buffer.withUnsafeMutableBufferPointer { nj_file_capability(path, $0.baseAddress, $0.count) })
         }
         let healthy = doctor.run { Console.out($0.description) }
-        if !healthy { throw ExitCode(ExitStatus.failure) }
+        if !healthy { throw JailError.reported(exitStatus: ExitStatus.failure) }
     }
 }

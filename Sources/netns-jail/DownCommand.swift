@@ -40,9 +40,9 @@ struct DownCommand: ParsableCommand {
             } catch {
                 Console.error(error)
                 failed = true
-                if !selection.all { throw ExitCode(error.exitStatus) }
+                if !selection.all { throw JailError.reported(exitStatus: error.exitStatus) }
             }
         }
-        if failed { throw ExitCode(ExitStatus.failure) }
+        if failed { throw JailError.reported(exitStatus: ExitStatus.failure) }
     }
 }

@@ -1,14 +1,8 @@
-import ArgumentParser
+import JailKit
 
-/// The exit statuses, shared by every subcommand and documented in
-/// netns-jail(8) and in --help.
-enum ExitStatus {
-    /// A step failed, the jail is breached (verify), not healthy (status)
-    /// or locked by another netns-jail for longer than --wait.
-    static let failure: Int32 = 1
-    /// Bad command line or configuration file; nothing was changed.
-    static let usage: Int32 = 2
-
+/// The exit statuses (JailKit's ExitStatus, which JailError.exitStatus
+/// gives) as --help documents them, like netns-jail(8).
+extension ExitStatus {
     static let discussion = """
         EXIT STATUS
           0  success: for verify, every invariant holds;

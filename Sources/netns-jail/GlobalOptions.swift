@@ -22,8 +22,7 @@ struct GlobalOptions: ParsableArguments {
     /// "Permission denied" from whichever file or tool is reached first.
     func requireRoot(_ subcommand: String) throws {
         guard geteuid() == 0 else {
-            Console.error(.config("\(subcommand) needs root: run it as root (su -c 'netns-jail \(subcommand) ...')"))
-            throw ExitCode(ExitStatus.usage)
+            throw JailError.config("\(subcommand) needs root: run it as root (su -c 'netns-jail \(subcommand) ...')")
         }
     }
 

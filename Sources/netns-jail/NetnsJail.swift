@@ -28,28 +28,33 @@ struct NetnsJail: ParsableCommand {
     /// subcommand that declares GlobalOptions receives this value.
     @OptionGroup var global: GlobalOptions
 
-    /// Like ArgumentParser's own `main`, except that usage errors exit 2,
-    /// the status netns-jail(8) documents, instead of EX_USAGE.
+    /// Like ArgumentParser's own `main`, except that every failure is a
+    /// JailError, printed as `netns-jail: ` lines with its exit status:
+    /// usage errors exit 2, the status netns-jail(8) documents, instead of
+    /// EX_USAGE.
     static func main() {
         Console.ignoreBrokenPipes()
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as JailError {
-            Console.error(error)
-            Glibc.exit(error.exitStatus)
-        } catch let status as ExitCode {
-            Glibc.exit(status.rawValue)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success { exit(withError: error) }
-            // One line, like every other refusal: the error, then where the
-            // usage is, rather than ArgumentParser's multi-line usage block.
-            var message = message(for: error)
-            if message.hasPrefix("Error: ") { message = String(message.dropFirst(7)) }
-            let line = message.split(separator: "\n").first.map(String.init) ?? message
-            Console.note("\(line) (see netns-jail --help)")
-            Glibc.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
+            // --help and --version are "errors" that succeed.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let failure = jailError(error)
+            Console.error(failure)
+            Glibc.exit(failure.exitStatus)
         }
+    }
+
+    /// ArgumentParser's errors (validate()'s ValidationError among them)
+    /// as one line, like every other refusal: the error, then where the
+    /// usage is, rather than ArgumentParser's multi-line usage block.
+    private static func jailError(_ error: any Error) -> JailError {
+        if let error = error as? JailError { return error }
+        let code = exitCode(for: error)
+        var message = message(for: error)
+        if message.hasPrefix("Error: ") { message = String(message.dropFirst(7)) }
+        let line = message.split(separator: "\n").first.map(String.init) ?? message
+        return .usage(line, exitStatus: code == .validationFailure ? ExitStatus.usage : code.rawValue)
     }
 }

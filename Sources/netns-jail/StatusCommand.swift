@@ -38,6 +38,6 @@ struct StatusCommand: ParsableCommand {
         } else {
             Console.out(reports.map { $0.text(now: now) }.joined(separator: "\n"))
         }
-        if reports.contains(where: { !$0.healthy }) { throw ExitCode(ExitStatus.failure) }
+        if reports.contains(where: { !$0.healthy }) { throw JailError.reported(exitStatus: ExitStatus.failure) }
     }
 }

@@ -16,7 +16,7 @@ struct SuperviseCommand: ParsableCommand {
 
     func run() throws {
         try global.requireRoot("supervise")
-        guard let jail = try global.select([name], all: false).first else { throw ExitCode(ExitStatus.usage) }
+        guard let jail = try global.select([name], all: false).first else { throw JailError.reported(exitStatus: ExitStatus.usage) }
         Supervisor(jail: jail, configPath: global.config).run()
     }
 }

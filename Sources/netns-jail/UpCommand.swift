@@ -68,10 +68,10 @@ struct UpCommand: ParsableCommand {
                 // With --all, one broken jail does not stop the others.
                 Console.error(error)
                 failed = true
-                if !selection.all { throw ExitCode(error.exitStatus) }
+                if !selection.all { throw JailError.reported(exitStatus: error.exitStatus) }
             }
         }
-        if failed { throw ExitCode(ExitStatus.failure) }
+        if failed { throw JailError.reported(exitStatus: ExitStatus.failure) }
     }
 
     /// Unless one runs already. The jail is up and sealed either way;

@@ -25,7 +25,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try global.requireRoot("verify")
-        guard let jail = try global.select([name], all: false).first else { throw ExitCode(ExitStatus.usage) }
+        guard let jail = try global.select([name], all: false).first else { throw JailError.reported(exitStatus: ExitStatus.usage) }
         let wireguard = try ConfigLoader.wireguard(for: jail, warn: false)
         let state = JailInspection.inspect(JailPaths(name: jail.name, interface: jail.interface))
         let breaches = JailVerification.breaches(state, config: wireguard)
@@ -35,6 +35,6 @@ struct VerifyCommand: ParsableCommand {
             return
         }
         for breach in breaches { Console.note("breach in \(jail.name): \(breach)") }
-        throw ExitCode(ExitStatus.failure)
+        throw JailError.reported(exitStatus: ExitStatus.failure)
     }
 }

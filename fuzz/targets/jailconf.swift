@@ -18,7 +18,9 @@ public func jailConfigTarget(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         }
     } catch {
         for d in error.diagnostics {
-            precondition(d.line >= 1 && d.line <= lineCount + 1, "diagnostic line \(d.line) out of range")
+            // A configuration file's diagnostics always name a line.
+            let line = d.line ?? 0
+            precondition(line >= 1 && line <= lineCount + 1, "diagnostic line \(line) out of range")
             precondition(!d.message.utf8.contains(UInt8(ascii: "\n")), "a diagnostic spans lines")
         }
     }

@@ -1,18 +1,24 @@
-/// One problem in a configuration file, at a line. Parsers collect every
-/// diagnostic before refusing, so the administrator fixes a file in one pass.
-public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
+/// One problem in a file netns-jail reads (a configuration file, a desktop
+/// entry), at a line when it has one. Parsers collect every diagnostic
+/// before refusing, so the administrator fixes a file in one pass; a
+/// JailError carries them (`.configFile`).
+public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
     public let file: String
-    public let line: Int
+    /// nil: the problem is the file's as a whole.
+    public let line: Int?
     public let message: String
 
-    public init(file: String, line: Int, message: String) {
+    public init(file: String, line: Int?, message: String) {
         self.file = file
         self.line = line
         self.message = message
     }
 
     /// `file:line: message`, the form compilers and editors understand.
-    public var description: String { "\(file):\(line): \(message)" }
+    public var description: String {
+        if let line { return "\(file):\(line): \(message)" }
+        return "\(file): \(message)"
+    }
 }
 
 /// Every problem found in one parse. Never empty.
@@ -23,7 +29,7 @@ public struct ConfigFailure: Error, Equatable, Sendable {
         precondition(!diagnostics.isEmpty, "a ConfigFailure must carry at least one diagnostic")
         // In file order, whatever order the checks found them in.
         self.diagnostics = diagnostics.enumerated()
-            .sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+            .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
             .map(\.element)
     }
 }

@@ -172,7 +172,7 @@ struct WireGuardParser {
         var keys: [String: Int] = [:]
         for peer in config.peers {
             if peer.publicKey.isEmpty {
-                if !errors.contains(where: { $0.line > peer.line && $0.message.hasPrefix("PublicKey") }) {
+                if !errors.contains(where: { ($0.line ?? 0) > peer.line && $0.message.hasPrefix("PublicKey") }) {
                     fail(peer.line, "[Peer] has no PublicKey")
                 }
             } else if let first = keys[peer.publicKey] {

@@ -13,14 +13,18 @@ public struct DesktopEntryError: Error, Equatable, Sendable, CustomStringConvert
         return message
     }
 
-    /// `file:line: message`, the form editors jump to.
-    public func located(in file: String) -> String {
-        if let line { return "\(file):\(line): \(message)" }
-        return "\(file): \(message)"
+    /// The same problem in `file`, as JailError carries it.
+    public func located(in file: String) -> Diagnostic {
+        Diagnostic(file: file, line: line, message: message)
     }
 }
 
 /// Every problem one parse found. Never empty.
 public struct DesktopEntryParseFailure: Error, Equatable, Sendable {
     public let errors: [DesktopEntryError]
+
+    /// As netns-jail reports it: every problem, located in `file`.
+    public func located(in file: String) -> JailError {
+        .configFile(ConfigFailure(errors.map { $0.located(in: file) }))
+    }
 }

@@ -12,7 +12,10 @@ public enum Console {
     public static func warn(_ message: String) { emit(2, "netns-jail: warning: \(message)\n") }
 
     /// A failure, already prefixed, possibly several `file:line` lines.
-    public static func error(_ error: JailError) { emit(2, "\(error.description)\n") }
+    public static func error(_ error: JailError) {
+        let text = error.description
+        if !text.isEmpty { emit(2, text + "\n") }
+    }
 
     public static func out(_ text: String) { emit(1, text.hasSuffix("\n") ? text : text + "\n") }
 
