@@ -85,6 +85,17 @@ struct WireGuardParser {
         return true
     }
 
+    /// The value of a key that may appear once in a section, when
+    /// `problem` finds nothing wrong with it; otherwise nil, and the
+    /// repetition or the problem is reported (`PublicKey: ...`).
+    private mutating func single(_ lower: String, _ key: String, as name: String, _ value: String, line: Int,
+                                 _ problem: (String) -> String?) -> String? {
+        guard once(lower, key, line: line) else { return nil }
+        guard let problem = problem(value) else { return value }
+        fail(line, "\(name): \(problem)")
+        return nil
+    }
+
     private mutating func interfaceKey(_ lower: String, _ key: String, _ value: String, line: Int) {
         switch lower {
         case "privatekey":
@@ -124,22 +135,16 @@ struct WireGuardParser {
         let index = config.peers.count - 1
         switch lower {
         case "publickey":
-            guard once(lower, key, line: line) else { return }
-            if let problem = WireGuardValue.key(value) { fail(line, "PublicKey: \(problem)") }
-            else { config.peers[index].publicKey = value }
+            if let valid = single(lower, key, as: "PublicKey", value, line: line, WireGuardValue.key) { config.peers[index].publicKey = valid }
         case "presharedkey":
-            guard once(lower, key, line: line) else { return }
-            if let problem = WireGuardValue.key(value) { fail(line, "PresharedKey: \(problem)") }
-            else { config.peers[index].presharedKey = value }
+            if let valid = single(lower, key, as: "PresharedKey", value, line: line, WireGuardValue.key) { config.peers[index].presharedKey = valid }
         case "allowedips":
             for item in listItems(value) {
                 if let prefix = IPPrefix(item) { config.peers[index].allowedIPs.append(prefix) }
                 else { fail(line, "AllowedIPs \(quoted(item)) is not an address/prefix such as 0.0.0.0/0 or ::/0") }
             }
         case "endpoint":
-            guard once(lower, key, line: line) else { return }
-            if let problem = WireGuardValue.endpoint(value) { fail(line, "Endpoint: \(problem)") }
-            else { config.peers[index].endpoint = value }
+            if let valid = single(lower, key, as: "Endpoint", value, line: line, WireGuardValue.endpoint) { config.peers[index].endpoint = valid }
         case "persistentkeepalive":
             guard once(lower, key, line: line) else { return }
             if asciiLowercased(value) == "off" { return }
