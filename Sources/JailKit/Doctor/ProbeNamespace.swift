@@ -24,6 +24,6 @@ struct ProbeNamespace {
     /// script, which is no ExternalTool; the tools netns-jail drives run
     /// in it with ExternalTool.runInside, as in a jail.
     func exec(_ arguments: [String], input: String? = nil) -> ToolResult {
-        ExternalTool.ip.run(["netns", "exec", name] + arguments, input: input)
+        ExternalTool.ip.run(ExternalTool.netnsExec(name, arguments), input: input)
     }
 }

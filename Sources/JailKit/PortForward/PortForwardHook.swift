@@ -96,8 +96,8 @@ public struct PortForwardHook {
         let log = open(paths.portForwardHookLog, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard log >= 0 else { return refuse("cannot open \(paths.portForwardHookLog): \(String(cString: strerror(errno)))") }
         defer { close(log) }
-        let arguments = ["netns", "exec", jail, "/bin/sh", "-c", PortForwardHook.script, "hook", "\(uid)", "\(gid)"]
-            + command + ["\(port)"]
+        let arguments = ExternalTool.netnsExec(jail, ["/bin/sh", "-c", PortForwardHook.script, "hook", "\(uid)", "\(gid)"]
+            + command + ["\(port)"])
         let environment = ExternalTool.environment.merging(
             ["NETNS_JAIL": jail, "NETNS_JAIL_PORT": "\(port)", "HOME": "/"]) { $1 }
         do {

@@ -49,7 +49,15 @@ public enum ExternalTool: String, Sendable {
 
     /// The `ip` arguments for `runInside`, for ExternalTool.runAll.
     public func insideArguments(_ jail: String, _ arguments: [String]) -> [String] {
-        self == .ip ? ["-n", jail] + arguments : ["netns", "exec", jail, path ?? rawValue] + arguments
+        self == .ip ? ["-n", jail] + arguments : ExternalTool.netnsExec(jail, [path ?? rawValue] + arguments)
+    }
+
+    /// The `ip` arguments that run `command` in a jail's network namespace
+    /// (`ip netns exec`): what runInside does for a tool, and the way a
+    /// program that is no ExternalTool (a probe's or a hook's sh script)
+    /// is run inside.
+    public static func netnsExec(_ jail: String, _ command: [String]) -> [String] {
+        ["netns", "exec", jail] + command
     }
 
     /// Runs several read-only invocations at once; results in order.
