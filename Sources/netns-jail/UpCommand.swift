@@ -78,7 +78,7 @@ struct UpCommand: ParsableCommand {
     /// without a supervisor it is only not repaired by itself.
     private func startSupervisor(_ jail: JailDefinition, _ paths: JailPaths) {
         do throws(JailError) { try SupervisorProcess.ensureRunning(paths, configPath: global.config) } catch {
-            Console.warn("\(jail.name) has no supervisor: \(String(error.description.dropFirst(12)))")
+            Console.warn("\(jail.name) has no supervisor: \(error.message)")
         }
     }
 }

@@ -27,9 +27,7 @@ public enum PolicyCheck {
             let count = names.count == 1 ? "1 namespace" : "\(names.count) namespaces"
             return (SystemCheck(.ok, subject, "\(path): \(count)\(names.isEmpty ? "" : " (\(names.joined(separator: ", ")))")"), policy)
         } catch {
-            let message = error.description.split(separator: "\n").first.map(String.init) ?? error.description
-            let text = message.hasPrefix("netns-jail: ") ? String(message.dropFirst(12)) : message
-            return (SystemCheck(.fail, subject, "\(text); netns-exec refuses every launch until it is fixed"), nil)
+            return (SystemCheck(.fail, subject, "\(error.message); netns-exec refuses every launch until it is fixed"), nil)
         }
     }
 

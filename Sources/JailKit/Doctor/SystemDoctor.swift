@@ -57,8 +57,7 @@ public struct SystemDoctor {
                 probe().forEach(emit)
             }
         } catch {
-            let reason = error.description.hasPrefix("netns-jail: ") ? String(error.description.dropFirst(12)) : error.description
-            emit(SystemCheck(.fail, "probes", "\(reason); the overlay, WireGuard and nftables probes did not run"))
+            emit(SystemCheck(.fail, "probes", "\(error.message); the overlay, WireGuard and nftables probes did not run"))
         }
         Interruption.disarm()
 

@@ -123,10 +123,10 @@ public struct Supervisor {
         }
     }
 
-    /// A JailError's text without its `netns-jail: ` prefix (syslog has the tag).
+    /// An error as syslog gets it: one line, without the `netns-jail: `
+    /// prefix (syslog has the tag).
     private func plain(_ error: any Error) -> String {
-        let text = String(describing: error)
-        return text.hasPrefix("netns-jail: ") ? String(text.dropFirst(12)) : text
+        (error as? JailError)?.message ?? String(describing: error)
     }
 
     private func needsNudge(_ state: JailInspection, now: Int) -> Bool {

@@ -41,6 +41,20 @@ public enum JailError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What it says, on one line and without the `netns-jail: ` prefix:
+    /// for syslog, which has its own tag and wants one line per event, and
+    /// for a line that quotes it (a doctor verdict, a warning). Several
+    /// problems in a file give the first and how many more.
+    public var message: String {
+        switch self {
+        case .config(let m), .failure(let m), .usage(let m, _): return m
+        case .configFile(let f):
+            let more = f.diagnostics.count > 1 ? " (and \(f.diagnostics.count - 1) more)" : ""
+            return "\(f.diagnostics[0])\(more)"
+        case .reported: return ""
+        }
+    }
+
     /// One or more lines, each starting `netns-jail: `; empty for `.reported`.
     public var description: String {
         switch self {
