@@ -1,5 +1,6 @@
 # netns-exec — see README.md. Targets:
-#   make build      release build of netns-exec and netns-jail
+#   make build      release build of netns-exec and netns-jail (installs no packages;
+#                   make deps / make test-deps install what building / testing needs)
 #   make test       unit tests, then the privileged suites (needs root)
 #   make demo       a jailed program reaching a simulated internet through WireGuard
 #   make install    into $(DESTDIR)$(PREFIX); as root it also applies the file capabilities
@@ -16,23 +17,12 @@ VERSION    := $(shell cat VERSION)
 
 SWIFT      ?= swift
 # netns-exec, the privileged launcher, is Embedded Swift built by
-# scripts/build-launcher.sh (no Swift runtime, 0.4 MB; docs/BENCHMARKS.md).
-# netns-jail is built by SwiftPM:
-# --disable-local-rpath: no $ORIGIN RUNPATH in a binary that root may run.
-# libstdc++ is linked statically, so no libstdc++.so is loaded and
-# relocated at every start. swiftc passes -lstdc++ itself, so
-# -static-libstdc++ has no effect; a -L directory that holds only a
-# libstdc++.a symlink makes that -lstdc++ resolve to the archive.
-# libgcc_s stays shared: the static unwinder needs _dl_find_object
-# (glibc 2.35). COMPAT: scripts/glibc-compat.sh adds the wrappers and
-# flags (bfd linker) that let netns-jail run on glibc 2.29 and later
-# (packaging/slackware/README.SLACKWARE); the launcher's build script
-# adds its own.
+# scripts/build-launcher.sh (no Swift runtime, 0.5 MB; docs/BENCHMARKS.md).
+# netns-jail is built by scripts/build-jail.sh (SwiftPM, release flags and
+# why, shared with the SlackBuild). Both read the version from VERSION.
+# Neither script installs packages: only deps, test-deps, test and demo do.
 LAUNCHER   := bash scripts/build-launcher.sh
-STATIC_CXX := $(CURDIR)/.build-static-cxx
-COMPAT     := $(CURDIR)/.build-compat
-RELEASE    := -c release --static-swift-stdlib --disable-local-rpath \
-              -Xlinker -L$(STATIC_CXX)
+JAIL       := bash scripts/build-jail.sh $(CURDIR)/.build $(CURDIR)/.build-link
 BIN        := .build/release
 # The test build reads /run/netns-exec-test/netns-exec.conf instead of
 # /etc/netns-exec.conf. The path is fixed at compile time; there is no
@@ -43,13 +33,10 @@ TEST_BIN   := .build-test/release
 CAPS       := cap_sys_admin+ep
 
 .PHONY: all deps test-deps build test-build test unit-test integration-test \
-        install uninstall demo bench bench-steps bench-jail package fuzz clean pause-build static-cxx \
+        install uninstall demo bench bench-steps bench-jail package fuzz clean pause-build check-deps \
         guest-test
 
 all: build
-
-static-cxx:
-	@mkdir -p $(STATIC_CXX) && ln -sfn "$$($(CC) -print-file-name=libstdc++.a)" $(STATIC_CXX)/libstdc++.a
 
 deps:
 	@scripts/deps.sh
@@ -57,26 +44,26 @@ deps:
 test-deps:
 	@scripts/deps.sh --test
 
-# netns-jail links FoundationEssentials, not Foundation (SECURITY.md): one
-# `import Foundation` would bring back CoreFoundation and ICU, 50 MB.
-build: deps static-cxx
-	@! grep -rln '^ *\(@_exported \)\?import Foundation *$$' Sources/JailKit Sources/netns-jail || \
-	    { echo "make: import FoundationEssentials and Glibc there, not Foundation (SECURITY.md)" >&2; exit 1; }
-	compat=$$(bash scripts/glibc-compat.sh jail $(COMPAT)) && \
-	    $(SWIFT) build $(RELEASE) $$compat --product netns-jail
+# What building needs, checked only: a missing package is named, never
+# installed (make deps installs it).
+check-deps:
+	@scripts/deps.sh --check
+
+build: check-deps
+	SWIFT=$(SWIFT) $(JAIL)
 	$(LAUNCHER) $(BIN)
 	@ls -l $(BIN)/netns-exec $(BIN)/netns-jail
 
-test-build: deps
+test-build: check-deps
 	$(LAUNCHER) $(TEST_BIN) -DNETNS_EXEC_TEST_BUILD
 
-unit-test: deps
+unit-test: check-deps
 	$(SWIFT) test
 
 # A test build that stops itself (SIGSTOP) while it still holds its
 # capability, for Tests/Escape/50-privileges.sh to show the caller cannot
 # ptrace it then. Compile-time flag only; never installed.
-pause-build: deps
+pause-build: check-deps
 	$(LAUNCHER) .build-pause/release -DNETNS_EXEC_TEST_BUILD -DNETNS_EXEC_PAUSE_WHILE_PRIVILEGED
 
 integration-test: test-deps build test-build pause-build
@@ -137,4 +124,4 @@ fuzz:
 	bash fuzz/run.sh
 
 clean:
-	rm -rf .build .build-test .build-pause .build-filter .build-static-cxx .build-compat build
+	rm -rf .build .build-test .build-pause .build-filter .build-link build

@@ -24,7 +24,10 @@ let package = Package(
     ],
     targets: [
         // --- shared with the launcher (which compiles it again, embedded) ---
-        .target(name: "NetnsPolicy"),
+        // The limits the launcher, netns-jail and the C reference launcher
+        // share: one C header, imported by Swift (Sources/NetnsLimits).
+        .systemLibrary(name: "NetnsLimits"),
+        .target(name: "NetnsPolicy", dependencies: ["NetnsLimits"]),
         // The jail's seccomp rules. Run at build time by
         // scripts/build-launcher.sh, it prints the BPF program that the
         // launcher loads, so libseccomp is a build dependency only.
@@ -33,14 +36,17 @@ let package = Package(
         .executableTarget(name: "netns-exec-filter", dependencies: ["CSeccomp"]),
 
         // --- the admin tool ---
-        .target(name: "JailKit", dependencies: ["NetnsPolicy"]),
+        .target(name: "JailKit", dependencies: ["NetnsPolicy", "NetnsLimits"]),
         // Two calls for `netns-jail doctor` that Swift's Glibc module lacks
         // (Landlock's syscall, getxattr). A dependency of the tool, not of
         // JailKit, so that fuzz/run.sh still compiles JailKit's sources alone.
         .target(name: "CDoctor"),
+        // The VERSION file, compiled in (#embed), for --version.
+        .target(name: "CVersion"),
         .executableTarget(name: "netns-jail", dependencies: [
             "JailKit",
             "CDoctor",
+            "CVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -37,12 +37,14 @@
 // netns-exec-filter made with libseccomp at build time (jail-filter.h, from
 // `make build`), loaded with seccomp(2). Built with -DRUNTIME_LIBSECCOMP,
 // it instead builds the same rules with libseccomp at every start, as
-// netns-exec did before; the benchmark times both, and
-// Tests/Escape/10-abis.sh compares the two programs byte for byte
-// (--export-bpf).
+// netns-exec did before, from the escape suite's C copy of the rules
+// (Tests/Escape/helpers/libseccomp-rules.h, which Tests/Escape/10-abis.sh
+// checks byte for byte against the compiled-in program); the benchmark
+// times both.
 //
-// Build: gcc -O2 -fPIE -pie -I .build/release/launcher-build ... (and
-// -DRUNTIME_LIBSECCOMP -lseccomp); install with setcap cap_sys_admin+ep
+// Build: gcc -O2 -fPIE -pie -I .build/release/launcher-build
+// -I Sources/NetnsLimits ... (and -DRUNTIME_LIBSECCOMP
+// -I Tests/Escape/helpers -lseccomp); install with setcap cap_sys_admin+ep
 // (bench/setup.sh does both).
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -60,7 +62,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #ifdef RUNTIME_LIBSECCOMP
-#include <seccomp.h>
+#include "libseccomp-rules.h"
 #else
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -103,10 +105,12 @@
 #define POLICY_DIR "/etc"
 #endif
 #define POLICY_NAME "netns-exec.conf"
-#define POLICY_MAX (256 * 1024)
-#define ETC_FILE_MAX (64 * 1024)
-#define ETC_FILES_MAX 64
-#define RUN_ENTRIES_MAX 1024
+// The limits netns-exec applies (Sources/NetnsLimits/netns-exec-limits.h).
+#include "netns-exec-limits.h"
+#define POLICY_MAX NX_POLICY_MAX_BYTES
+#define ETC_FILE_MAX NX_ETC_FILE_MAX_BYTES
+#define ETC_FILES_MAX NX_ETC_FILES_MAX
+#define RUN_ENTRIES_MAX NX_RUN_ENTRIES_MAX
 
 static const char *ns_name = "?";
 static char caller_name[64] = "?";
@@ -297,7 +301,7 @@ static struct admission policy_admits(const char *ns) {
                 refuse("policy", "bad byte");
         char *s2 = NULL, *tok = strtok_r(line, " \t\r", &s2);
         if (!tok) continue;
-        if (!valid_name(tok, 64)) refuse("policy", "bad namespace name");
+        if (!valid_name(tok, NX_NAMESPACE_NAME_MAX)) refuse("policy", "bad namespace name");
         int ours = strcmp(tok, ns) == 0;
         struct admission line_result = {0, 0, -1, ""};
         while ((tok = strtok_r(NULL, " \t\r", &s2))) {
@@ -735,7 +739,7 @@ static char **caller_environment(const char *ns, int shares_state) {
         if (len + 16384 > cap && !(buf = realloc(buf, cap *= 2))) refuse("environ", "no memory");
         if ((n = read(fd, buf + len, 16384)) == 0) break;
         if (n < 0) { if (errno == EINTR) continue; refuse("read environ", NULL); }
-        if ((len += (size_t)n) > 4 * 1024 * 1024) refuse("environ", "too large");
+        if ((len += (size_t)n) > NX_ENVIRON_MAX_BYTES) refuse("environ", "too large");
     }
     close(fd);
     size_t count = 0;
@@ -758,82 +762,14 @@ static void load_filter(void) {
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0) refuse("seccomp", NULL);
 }
 #else
-// 8b. The rules of JailFilter.swift built with libseccomp at every start,
-// for x86_64, x86 and x32.
-static int export_only;
-static void rule(scmp_filter_ctx ctx, uint32_t act, int nr, unsigned n, const struct scmp_arg_cmp *c) {
-    int rc = seccomp_rule_add_array(ctx, act, nr, n, c);
-    if (rc != 0) { errno = -rc; refuse("seccomp_rule_add", NULL); }
-}
+// 8b. The rules of JailFilter.swift built with libseccomp at every start
+// (the escape suite's C copy of them, Tests/Escape/helpers/libseccomp-rules.h).
 static void load_filter(void) {
-    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-    if (!ctx) refuse("seccomp_init", "failed");
-    if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) refuse("seccomp_attr_set", "failed");
-#if defined(__x86_64__)
-    if (seccomp_arch_add(ctx, SCMP_ARCH_X86) || seccomp_arch_add(ctx, SCMP_ARCH_X32)) refuse("seccomp_arch_add", "failed");
-#endif
-    const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
-    const uint64_t ns_flags[] = {CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
-                                 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWTIME};
-    rule(ctx, eperm, SCMP_SYS(setns), 0, NULL);
-    for (int i = 0; i < 8; i++) {
-        struct scmp_arg_cmp c = {0, SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]};
-        rule(ctx, eperm, SCMP_SYS(unshare), 1, &c);
-    }
-    for (int i = 0; i < 7; i++) {
-        struct scmp_arg_cmp c = {0, SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]};
-        rule(ctx, eperm, SCMP_SYS(clone), 1, &c);
-    }
-    rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL);
-    struct scmp_arg_cmp sti = {1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, TIOCSTI};
-    struct scmp_arg_cmp linux_ = {1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, TIOCLINUX};
-    rule(ctx, eperm, SCMP_SYS(ioctl), 1, &sti);
-    rule(ctx, eperm, SCMP_SYS(ioctl), 1, &linux_);
-    struct scmp_arg_cmp spgrp = {1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, TIOCSPGRP};
-    struct scmp_arg_cmp setd = {1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, TIOCSETD};
-    rule(ctx, eperm, SCMP_SYS(ioctl), 1, &spgrp);
-    rule(ctx, eperm, SCMP_SYS(ioctl), 1, &setd);
-    // Socket families: only unix, inet, inet6 and netlink (AF_NETLINK is the highest).
-    const uint32_t noaf = SCMP_ACT_ERRNO(EAFNOSUPPORT);
-    for (uint64_t af = 0; af < AF_NETLINK; af++) {
-        if (af == AF_UNIX || af == AF_INET || af == AF_INET6) continue;
-        struct scmp_arg_cmp c = {0, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, af};
-        rule(ctx, noaf, SCMP_SYS(socket), 1, &c);
-    }
-    struct scmp_arg_cmp above = {0, SCMP_CMP_GE, AF_NETLINK + 1, 0};
-    rule(ctx, noaf, SCMP_SYS(socket), 1, &above);
-    rule(ctx, eperm, SCMP_SYS(io_uring_setup), 0, NULL);
-    rule(ctx, eperm, SCMP_SYS(io_uring_enter), 0, NULL);
-    rule(ctx, eperm, SCMP_SYS(io_uring_register), 0, NULL);
-    rule(ctx, eperm, SCMP_SYS(add_key), 0, NULL);
-    rule(ctx, eperm, SCMP_SYS(request_key), 0, NULL);
-    rule(ctx, eperm, SCMP_SYS(keyctl), 0, NULL);
-    struct scmp_arg_cmp other_pid[2] = {{0, SCMP_CMP_NE, 0, 0}, {2, SCMP_CMP_NE, 0, 0}};
-    rule(ctx, eperm, SCMP_SYS(prlimit64), 2, other_pid);
-    struct scmp_arg_cmp not_self = {0, SCMP_CMP_NE, 0, 0}, not_self_who = {1, SCMP_CMP_NE, 0, 0};
-    struct scmp_arg_cmp not_prio_process = {0, SCMP_CMP_NE, PRIO_PROCESS, 0};
-    struct scmp_arg_cmp not_ioprio_process = {0, SCMP_CMP_NE, 1, 0};
-    rule(ctx, eperm, SCMP_SYS(sched_setaffinity), 1, &not_self);
-    rule(ctx, eperm, SCMP_SYS(sched_setscheduler), 1, &not_self);
-    rule(ctx, eperm, SCMP_SYS(sched_setparam), 1, &not_self);
-    rule(ctx, eperm, SCMP_SYS(sched_setattr), 1, &not_self);
-    rule(ctx, eperm, SCMP_SYS(setpriority), 1, &not_prio_process);
-    rule(ctx, eperm, SCMP_SYS(setpriority), 1, &not_self_who);
-    rule(ctx, eperm, SCMP_SYS(ioprio_set), 1, &not_ioprio_process);
-    rule(ctx, eperm, SCMP_SYS(ioprio_set), 1, &not_self_who);
-    const int mounts[] = {SCMP_SYS(mount), SCMP_SYS(umount), SCMP_SYS(umount2),
-                          SCMP_SYS(pivot_root), SCMP_SYS(chroot), SCMP_SYS(open_tree),
-                          SCMP_SYS(move_mount), SCMP_SYS(fsopen), SCMP_SYS(fsconfig),
-                          SCMP_SYS(fsmount), SCMP_SYS(fspick), SCMP_SYS(mount_setattr)};
-    for (size_t i = 0; i < sizeof mounts / sizeof mounts[0]; i++) rule(ctx, eperm, mounts[i], 0, NULL);
-    int rc = export_only ? seccomp_export_bpf(ctx, 1) : seccomp_load(ctx);
-    if (rc != 0) { errno = -rc; refuse(export_only ? "seccomp_export_bpf" : "seccomp_load", NULL); }
+    scmp_filter_ctx ctx = jail_rules();
+    if (!ctx) refuse("seccomp rules", NULL);
+    int rc = seccomp_load(ctx);
+    if (rc != 0) { errno = -rc; refuse("seccomp_load", NULL); }
     seccomp_release(ctx);
-    if (export_only) exit(0);
-}
-static void export_filter(void) {
-    export_only = 1;
-    load_filter();
 }
 #endif
 
@@ -842,15 +778,10 @@ int main(int argc, char **argv) {
     if (argc > 2) execv(argv[2], argv + 2);
     return 127;
 #endif
-#ifdef RUNTIME_LIBSECCOMP
-    // For Tests/Escape/10-abis.sh: the BPF libseccomp makes of these rules,
-    // which must be netns-exec's compiled-in program byte for byte.
-    if (argc == 2 && strcmp(argv[1], "--export-bpf") == 0) export_filter();
-#endif
     // 1. Arguments (a leading "--" is allowed, as in netns-exec).
     int i = 1;
     if (i < argc && strcmp(argv[i], "--") == 0) i++;
-    if (argc - i < 2 || !valid_name(argv[i], 64)) {
+    if (argc - i < 2 || !valid_name(argv[i], NX_NAMESPACE_NAME_MAX)) {
         dprintf(2, "usage: ref-launcher NAMESPACE COMMAND [ARG...]\n");
         return 125;
     }

@@ -47,10 +47,14 @@ install -m 0755 -o root -g root "$NETNS_EXEC_BIN" "$SCRATCH/bin/netns-exec"
 # every start instead, as netns-exec did before it was precompiled.
 FILTER_DIR=$(dirname "$NETNS_EXEC_BIN")/launcher-build
 [ -f "$FILTER_DIR/jail-filter.h" ] || die "$FILTER_DIR/jail-filter.h missing; run: make build"
-gcc -O2 -fPIE -pie -Wall -Wextra -I "$FILTER_DIR" -o "$SCRATCH/bin/ref-launcher" \
+# The limits it shares with netns-exec (Sources/NetnsLimits); the rules the
+# libseccomp build makes at every start are the escape suite's C copy.
+REF_INCLUDES=(-I "$FILTER_DIR" -I "$REPO_ROOT/Sources/NetnsLimits")
+gcc -O2 -fPIE -pie -Wall -Wextra "${REF_INCLUDES[@]}" -o "$SCRATCH/bin/ref-launcher" \
     "$REPO_ROOT/bench/ref-launcher.c" || die "cannot build bench/ref-launcher.c"
-gcc -O2 -fPIE -pie -Wall -Wextra -DRUNTIME_LIBSECCOMP -o "$SCRATCH/bin/ref-launcher-rt" \
-    "$REPO_ROOT/bench/ref-launcher.c" -lseccomp || die "cannot build bench/ref-launcher.c (libseccomp)"
+gcc -O2 -fPIE -pie -Wall -Wextra "${REF_INCLUDES[@]}" -I "$REPO_ROOT/Tests/Escape/helpers" -DRUNTIME_LIBSECCOMP \
+    -o "$SCRATCH/bin/ref-launcher-rt" "$REPO_ROOT/bench/ref-launcher.c" -lseccomp ||
+    die "cannot build bench/ref-launcher.c (libseccomp)"
 for b in netns-exec ref-launcher ref-launcher-rt; do
     chown root:root "$SCRATCH/bin/$b"; chmod 0755 "$SCRATCH/bin/$b"
     setcap "$CAPS" "$SCRATCH/bin/$b" || die "setcap failed on $b"

@@ -24,7 +24,7 @@ for step in $steps EXEC_ONLY; do
     flag=-DSKIP_$step
     [ "$step" = EXEC_ONLY ] && flag=-DEXEC_ONLY
     # Unused-function warnings are expected: the step's code is left out.
-    gcc -O2 -fPIE -pie -I "$FILTER_DIR" "$flag" -o "$SCRATCH/bin/ref-$step" \
+    gcc -O2 -fPIE -pie "${REF_INCLUDES[@]}" "$flag" -o "$SCRATCH/bin/ref-$step" \
         "$REPO_ROOT/bench/ref-launcher.c" 2>/dev/null || die "cannot build the $step variant"
     bin=$(install_capable "$SCRATCH/bin/ref-$step" "ref-$step.cap") || die "cannot install the $step variant"
     # Every variant must still launch, or its time is a refusal's.
@@ -34,7 +34,7 @@ done
 
 # How big the /run view is here: it makes one bind mount per entry of
 # /run (and of the rebuilt systemd/), so its cost depends on the machine.
-gcc -O2 -fPIE -pie -I "$FILTER_DIR" -DREF_COUNT_BINDS -o "$SCRATCH/bin/ref-count" \
+gcc -O2 -fPIE -pie "${REF_INCLUDES[@]}" -DREF_COUNT_BINDS -o "$SCRATCH/bin/ref-count" \
     "$REPO_ROOT/bench/ref-launcher.c" || die "cannot build the counting variant"
 bin=$(install_capable "$SCRATCH/bin/ref-count" "ref-count.cap") || die "cannot install the counting variant"
 RUN_BINDS=$(user_run "$bin" "$NS" /bin/true 2>&1 | sed -n 's/.*: \([0-9]*\) bind mounts$/\1/p')

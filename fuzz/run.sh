@@ -16,7 +16,8 @@ SECONDS_EACH=${FUZZ_SECONDS:-60}
 TARGETS=${FUZZ_TARGETS:-policy invocation jailconf wireguard}
 OUT=fuzz/out
 SWIFTC=${SWIFTC:-swiftc}
-FLAGS=(-sanitize=fuzzer -parse-as-library -O -g)
+# NetnsPolicy imports the shared limits (Sources/NetnsLimits, a C header).
+FLAGS=(-sanitize=fuzzer -parse-as-library -O -g -I Sources/NetnsLimits)
 mkdir -p "$OUT/module"
 
 build() {

@@ -1,8 +1,11 @@
 #!/bin/bash
 # Installs what building and testing netns-exec needs, on Debian-family
-# machines. It is quick when everything is already there, so `make build`
-# and `make test` call it every time. On other systems (Slackware) it only
-# says what is missing: the SlackBuild path does not need the test tools.
+# machines: `make deps` (build), `make test-deps` (and test; also run by
+# make test, demo and bench). With --check (make build, install and the
+# test builds) it only names what building lacks and installs nothing, so
+# building never changes the machine's packages. On other systems
+# (Slackware) it only says what is missing: the SlackBuild path does not
+# need the test tools.
 set -eu
 
 build_pkgs="libseccomp-dev pkg-config gcc libc6-dev binutils libcap2-bin"
@@ -16,6 +19,8 @@ test_pkgs="libcap2-bin nftables wireguard-tools wireguard-go iproute2 dnsmasq-ba
 
 want="$build_pkgs"
 [ "${1:-}" = "--test" ] && want="$build_pkgs $test_pkgs"
+check_only=
+[ "${1:-}" = "--check" ] && check_only=1
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: not a Debian system; install by hand: $want" >&2
@@ -30,7 +35,7 @@ for p in $want; do
 done
 [ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
+if [ -n "$check_only" ] || [ "$(id -u)" -ne 0 ]; then
     echo "deps: missing Debian packages:$missing (run 'make deps' as root)" >&2
     exit 1
 fi

@@ -1,5 +1,6 @@
 import CLinux
 import NetnsPolicy
+import NetnsLimits
 
 /// The environment the command receives: the caller's own, byte for byte,
 /// plus NETNS_EXEC=NAME; where the jail keeps its own state, without the
@@ -25,7 +26,7 @@ public struct CallerEnvironment: ~Copyable {
     private var offsets: [Int]
 
     public static let marker = "NETNS_EXEC"
-    static let maximumSize = 4 * 1024 * 1024
+    static let maximumSize = Int(NX_ENVIRON_MAX_BYTES)
 
     /// Variables the command does not get when the jail keeps its own
     /// state: each could lead a program to the state or the session bus it

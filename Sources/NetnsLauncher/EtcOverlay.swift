@@ -1,5 +1,6 @@
 import CLinux
 import NetnsPolicy
+import NetnsLimits
 
 /// Makes /etc/netns/NAME/FILE appear as /etc/FILE inside the jail.
 ///
@@ -18,8 +19,8 @@ import NetnsPolicy
 /// with no directory at all uses the host's /etc, as with ip netns exec.
 enum EtcOverlay {
     static let root = "/etc/netns"
-    static let maximumFileSize = 64 * 1024
-    static let maximumFiles = 64
+    static let maximumFileSize = Int(NX_ETC_FILE_MAX_BYTES)
+    static let maximumFiles = Int(NX_ETC_FILES_MAX)
 
     static func mount(for namespace: NamespaceName) throws(Refusal) {
         let path = root + "/" + namespace.value

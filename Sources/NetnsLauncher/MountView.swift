@@ -15,12 +15,12 @@ import NetnsPolicy
 ///     whatever it likes underneath. See EtcOverlay.
 ///  2. /sys is mounted afresh, so it lists the jail's interfaces.
 ///  3. /proc is mounted afresh with hidepid=ptraceable. See mountProc.
-///  5. The program's own state, unless the policy says state=shared:
-///     see JailState.
 ///  4. Resolvers that answer over a Unix socket (nscd, systemd-resolved,
 ///     avahi's mDNS) resolve in the host's network namespace, so /run is
 ///     rebuilt without their directories and the C library falls back to
 ///     the jail's own DNS. See RunView.
+///  5. The program's own state, unless the policy says state=shared:
+///     see JailState.
 public enum MountView {
     public static func build(for namespace: NamespaceName, caller: Caller, sharesState: Bool) throws(Refusal) {
         guard cl_unshare(cl_CLONE_NEWNS) == 0 else {

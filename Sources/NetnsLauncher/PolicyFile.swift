@@ -1,5 +1,6 @@
 import CLinux
 import NetnsPolicy
+import NetnsLimits
 
 /// Reads the allow-list, after checking that only root could have written
 /// it: the file and its directory must be owned by root and not writable by
@@ -16,7 +17,7 @@ public enum PolicyFile {
     public static var path: String { directory + "/" + name }
 
     /// Larger files are refused rather than read in part.
-    static let maximumSize = 256 * 1024
+    static let maximumSize = Int(NX_POLICY_MAX_BYTES)
 
     public static func load() throws(Refusal) -> Policy {
         guard let dir = try RootOnlyDirectory(directory) else { throw missing }

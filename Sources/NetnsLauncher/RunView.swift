@@ -1,4 +1,5 @@
 import CLinux
+import NetnsLimits
 
 /// The jail's /run: a read-only tmpfs of our own holding, bound from the
 /// host's /run, every entry that was there at launch except the
@@ -30,7 +31,7 @@ enum RunView {
     static let roots = ["/run", "/var/run"]
     /// A /run with more entries than this is refused rather than rebuilt
     /// in part (it is a few dozen on a desktop).
-    static let maximumEntries = 1024
+    static let maximumEntries = Int(NX_RUN_ENTRIES_MAX)
 
     /// `extra`: further paths to hide, relative to /run like `hidden`.
     static func build(alsoHiding extra: [String] = []) throws(Refusal) {

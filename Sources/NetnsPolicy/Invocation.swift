@@ -25,7 +25,7 @@ public enum Invocation: Equatable, Sendable {
             case .missingNamespace:
                 return "no namespace given; usage: netns-exec NAMESPACE COMMAND [ARG...]"
             case .invalidNamespace(let n):
-                return "invalid namespace name \(Quoted.text(n)): use letters, digits, '_', '.' and '-', at most 64, starting with a letter or digit"
+                return "invalid namespace name \(Quoted.text(n)): \(NamespaceName.rule)"
             case .missingCommand(let n):
                 return "no command given; usage: netns-exec \(n) COMMAND [ARG...]"
             case .listTakesNoArguments:

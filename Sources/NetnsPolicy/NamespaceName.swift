@@ -1,3 +1,5 @@
+import NetnsLimits
+
 /// The name of a network namespace under /run/netns.
 ///
 /// Only `[A-Za-z0-9][A-Za-z0-9_.-]{0,63}` is accepted. The first character
@@ -7,7 +9,12 @@
 public struct NamespaceName: Hashable, Sendable, CustomStringConvertible {
     public let value: String
 
-    public static let maximumLength = 64
+    public static let maximumLength = Int(NX_NAMESPACE_NAME_MAX)
+
+    /// The rule in words, for every message that refuses a name.
+    public static var rule: String {
+        "use letters, digits, '_', '.' and '-', at most \(maximumLength), starting with a letter or digit"
+    }
 
     public init?(_ candidate: String) {
         guard NamespaceName.isValid(candidate.utf8) else { return nil }
@@ -27,8 +34,9 @@ public struct NamespaceName: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+/// An ASCII letter or digit (netns-jail's WireGuard values use it too).
 @inline(__always)
-func isAlphanumeric(_ b: UInt8) -> Bool {
+public func isAlphanumeric(_ b: UInt8) -> Bool {
     (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
 }
 

@@ -43,7 +43,7 @@ struct PolicyParser {
         guard let first = tokens.first else { return }
 
         guard let namespace = NamespaceName(first) else {
-            fail(number, "invalid namespace name \(Quoted.text(first)): use letters, digits, '_', '.' and '-', at most 64, starting with a letter or digit")
+            fail(number, "invalid namespace name \(Quoted.text(first)): \(NamespaceName.rule)")
             return
         }
         if let earlier = entries.first(where: { $0.namespace == namespace }) {

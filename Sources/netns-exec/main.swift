@@ -1,8 +1,9 @@
 // netns-exec: run a command inside a network namespace (a VPN jail) as the
 // calling user. The binary carries the file capability CAP_SYS_ADMIN and
 // is never setuid. The launch is the eleven steps of SECURITY.md ("The
-// launch, step by step"), numbered below in the order they run; any failure
-// prints one line, logs it, and exits 125 without running anything.
+// launch, step by step"), numbered below in the order they run, and this
+// file reads in that order; any failure prints one line, logs it, and exits
+// 125 without running anything.
 import CLinux
 import NetnsLauncher
 import NetnsPolicy
@@ -11,25 +12,38 @@ import NetnsPolicy
 let argc = Int(cl_saved_argc())
 let argv = cl_saved_argv()!
 
-/// Runs one step; a refusal ends the process (exit 125) before anything
-/// further happens. This is the only error path of the launch. (Closures
-/// below spell out `throws(Refusal)`: Embedded Swift has no untyped
-/// `any Error`, and Swift does not yet infer a closure's thrown type.)
-func step<T: ~Copyable>(log: AuditLog? = nil, _ body: () throws(Refusal) -> T) -> T {
-    do throws(Refusal) { return try body() } catch {
-        Console.refuse(error, log: log)
-    }
+// 1. Arguments
+let invocation = step { () throws(Refusal) in
+    do throws(Invocation.UsageError) {
+        return try Invocation.parse(count: argc) { String(cString: argv[$0]!) }
+    } catch { throw Refusal.denied(error.message) }
+}
+switch invocation {
+case .help:
+    Console.out(Usage.text)
+case .version:
+    Console.out("netns-exec \(netnsExecVersion)\n")
+case .list:
+    // Listing needs no privilege at all, so none is kept for it.
+    step(Privileges.dropAll)
+    let caller = step(Caller.fromKernel)
+    Listing.print(step(PolicyFile.load), for: caller)
+case .launch(let namespace, let commandIndex):
+    launch(namespace, commandIndex: commandIndex)
 }
 
 func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
-    step(Privileges.stayUndumpable)
+    step(Privileges.stayUndumpable)                                               // 1. not dumpable
     let caller = step(Caller.fromKernel)                                          // 2. who is asking
     let log = AuditLog(caller: caller, namespace: namespace)
     step(log: log, caller.requireOrdinaryUser)
     let policy = step(log: log, PolicyFile.load)                                  // 3. policy
-    guard let entry = policy.entry(for: namespace),
-          entry.admits(isUser: caller.isUser, isInGroup: caller.isInGroup) else {
-        Console.refuse(.denied("\(caller.name) may not enter \(namespace): ask an administrator to add you to \(PolicyFile.path)"), log: log)
+    let entry = step(log: log) { () throws(Refusal) in
+        guard let entry = policy.entry(for: namespace),
+              entry.admits(isUser: caller.isUser, isInGroup: caller.isInGroup) else {
+            throw .denied("\(caller.name) may not enter \(namespace): ask an administrator to add you to \(PolicyFile.path)")
+        }
+        return entry
     }
     DesktopNotice.prepare()
     step(log: log) { () throws(Refusal) in try NamespaceFile.enter(namespace) }    // 4. namespace
@@ -59,23 +73,15 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     exit(status)
 }
 
-// 1. Arguments
-let invocation = step { () throws(Refusal) in
-    do throws(Invocation.UsageError) {
-        return try Invocation.parse(count: argc) { String(cString: argv[$0]!) }
-    } catch { throw Refusal.denied(error.message) }
+/// Runs one step; a refusal ends the process (exit 125) before anything
+/// further happens. This is the only error path of the launch. (Closures
+/// above spell out `throws(Refusal)`: Embedded Swift has no untyped
+/// `any Error`, and Swift does not yet infer a closure's thrown type.)
+func step<T: ~Copyable>(log: AuditLog? = nil, _ body: () throws(Refusal) -> T) -> T {
+    do throws(Refusal) { return try body() } catch {
+        Console.refuse(error, log: log)
+    }
 }
-switch invocation {
-case .help:
-    Console.out(Usage.text)
-case .version:
-    Console.out("netns-exec \(netnsExecVersion)\n")
-case .list:
-    // Listing needs no privilege at all, so none is kept for it.
-    step(Privileges.dropAll)
-    let caller = step(Caller.fromKernel)
-    Listing.print(step(PolicyFile.load), for: caller)
-case .launch(let namespace, let commandIndex):
-    launch(namespace, commandIndex: commandIndex)
-}
+
+// --help, --version and --list end here; a launch never returns.
 exit(0)

@@ -14,7 +14,3 @@ extension ExitStatus {
           2  usage or configuration error; nothing was changed
         """
 }
-
-enum NetnsJailVersion {
-    static let string = "0.1.0"
-}

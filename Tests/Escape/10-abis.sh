@@ -140,22 +140,22 @@ esac
 
 # The filter compiled into netns-exec (made at build time by
 # netns-exec-filter from Sources/netns-exec-filter/JailFilter.swift) against
-# what libseccomp makes at run time of the C reference's own copy of the
-# rules (bench/ref-launcher.c): two independent transcriptions of the rule
+# what libseccomp makes at run time of this suite's own C copy of the rules
+# (helpers/libseccomp-rules.h): two independent transcriptions of the rule
 # table, which must give the same program byte for byte.
 filter_header=$(dirname "$ESC_BUILD")/launcher-build/jail-filter.h
-if gcc -O2 -DRUNTIME_LIBSECCOMP -o "$ESC_DIR/ref-launcher-rt" bench/ref-launcher.c -lseccomp; then
-    "$ESC_DIR/ref-launcher-rt" --export-bpf >"$ESC_DIR/filter.rt.bpf"
+if gcc -O2 -Wall -o "$ESC_DIR/export-filter" "$ESC_HELPERS/export-filter.c" -lseccomp; then
+    "$ESC_DIR/export-filter" >"$ESC_DIR/filter.rt.bpf"
     python3 -c '
 import re, struct, sys
 rows = re.findall(r"\{(0x[0-9a-f]+), (\d+), (\d+), (0x[0-9a-f]+)\},", open(sys.argv[1]).read())
 sys.stdout.buffer.write(b"".join(struct.pack("<HBBI", int(c, 16), int(t), int(f), int(k, 16)) for c, t, f, k in rows))
 ' "$filter_header" >"$ESC_DIR/filter.built.bpf"
     check "the compiled-in filter has instructions" test -s "$ESC_DIR/filter.built.bpf"
-    check "the compiled-in filter is byte for byte what libseccomp builds from the C reference's rules" \
+    check "the compiled-in filter is byte for byte what libseccomp builds from the C copy of the rules" \
         cmp -s "$ESC_DIR/filter.built.bpf" "$ESC_DIR/filter.rt.bpf"
 else
-    fail "building bench/ref-launcher.c with libseccomp"
+    fail "building Tests/Escape/helpers/export-filter.c with libseccomp"
 fi
 
 suite_end

@@ -49,9 +49,9 @@ for v in PRGNAM VERSION HOMEPAGE DOWNLOAD MD5SUM DOWNLOAD_x86_64 MD5SUM_x86_64 R
 done
 check_eq ".info: PRGNAM" netns-exec "$(field PRGNAM)"
 check_eq ".info: VERSION is the repository's VERSION" "$VERSION" "$(field VERSION)"
-check_eq "the committed .info carries the same VERSION" "VERSION=\"$VERSION\"" "$(grep '^VERSION=' "$SLACK/netns-exec.info")"
-check_eq "the SlackBuild's default VERSION is the repository's" "VERSION=\${VERSION:-$VERSION}" \
-    "$(grep '^VERSION=' "$SLACK/netns-exec.SlackBuild")"
+check_eq "the committed .info takes VERSION from the VERSION file" 'VERSION="@VERSION@"' "$(grep '^VERSION=' "$SLACK/netns-exec.info")"
+check_eq "the submitted SlackBuild's default VERSION is the repository's" "VERSION=\${VERSION:-$VERSION}" \
+    "$(grep '^VERSION=' "$SBO/netns-exec/netns-exec.SlackBuild")"
 check_eq ".info: no 32-bit download (x86_64 only)" UNSUPPORTED "$(field DOWNLOAD)"
 check_eq ".info: no placeholder is left" "" "$(grep '@' "$info" | grep -v '^EMAIL=' || true)"
 urls=$(field DOWNLOAD_x86_64)

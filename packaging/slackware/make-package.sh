@@ -7,6 +7,7 @@
 # build/sbo/, what a SlackBuilds.org submission needs: the two downloads
 # netns-exec.info names (the source tarball, from git HEAD, and the
 # prebuilt binaries) and netns-exec/, the SlackBuild directory with the
+# version from VERSION written into the SlackBuild and the .info and the
 # .info's MD5SUM_x86_64 computed from them, also packed as netns-exec.tar.gz.
 #
 # Environment: BIN_DIR (default .build/release), OUTPUT (default build),
@@ -83,14 +84,17 @@ install -m 0755 "$BIN_DIR/netns-exec" "$BIN_DIR/netns-jail" "$work/$bin/"
 strip --strip-unneeded "$work/$bin/netns-exec" "$work/$bin/netns-jail"
 tar -C "$work" --owner=root:0 --group=root:0 --mtime="@$(git -C "$repo" log -1 --format=%ct)" \
   -cf - "$bin" | gzip -n -6 > "$sbo/$bin.tar.gz"
-for f in README README.SLACKWARE netns-exec.SlackBuild slack-desc doinst.sh \
+for f in README README.SLACKWARE slack-desc doinst.sh \
          netns-exec.conf.new netns-jail.conf.new rc.netns-jail; do
   install -m 0644 "$here/$f" "$sbo/$PRGNAM/$f"
 done
+# The SlackBuild and the .info hold @VERSION@ where the version goes: the
+# VERSION file is the one place it is written.
+sed "s/@VERSION@/$VERSION/g" "$here/$PRGNAM.SlackBuild" > "$sbo/$PRGNAM/$PRGNAM.SlackBuild"
 chmod 0755 "$sbo/$PRGNAM/$PRGNAM.SlackBuild"
 md5_src=$(md5sum < "$sbo/$src" | cut -d' ' -f1)
 md5_bin=$(md5sum < "$sbo/$bin.tar.gz" | cut -d' ' -f1)
-sed -e "s/@MD5SUM_SOURCE@/$md5_src/" -e "s/@MD5SUM_BINARIES@/$md5_bin/" \
+sed -e "s/@VERSION@/$VERSION/g" -e "s/@MD5SUM_SOURCE@/$md5_src/" -e "s/@MD5SUM_BINARIES@/$md5_bin/" \
   "$here/$PRGNAM.info" > "$sbo/$PRGNAM/$PRGNAM.info"
 tar -C "$sbo" --owner=root:0 --group=root:0 -czf "$sbo/$PRGNAM.tar.gz" "$PRGNAM"
 echo "make-package.sh: wrote $sbo/: $src (git HEAD), $bin.tar.gz, $PRGNAM/ and $PRGNAM.tar.gz (the submission)"

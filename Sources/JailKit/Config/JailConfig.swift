@@ -98,7 +98,7 @@ public struct JailConfig: Equatable, Sendable {
                 close()
                 pending = Pending(name: nil, line: number)
                 guard let name = NamespaceName(text) else {
-                    fail(number, "[\(text)] is not a valid jail name: use letters, digits, '_', '.' and '-', at most 64, starting with a letter or digit")
+                    fail(number, "[\(text)] is not a valid jail name: \(NamespaceName.rule)")
                     continue
                 }
                 if let first = names[name.value] {

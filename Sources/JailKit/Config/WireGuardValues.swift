@@ -1,3 +1,5 @@
+import NetnsPolicy
+
 /// Validators for single wg-quick values. Each returns nil on success or a
 /// message that says what a valid value looks like.
 enum WireGuardValue {
@@ -49,7 +51,7 @@ enum WireGuardValue {
                 return "an endpoint is host:port, for example 198.51.100.7:51820"
             }
             host = b[..<colon]; port = b[(colon + 1)...]
-            let hostOK = host.allSatisfy { isAlphanumericByte($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+            let hostOK = host.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
             guard hostOK, host.count <= 253 else {
                 return "an endpoint host is an IPv4 address or a DNS name; put IPv6 in brackets: [2001:db8::1]:51820"
             }
@@ -71,12 +73,7 @@ enum WireGuardValue {
         if labels.count > 1, labels.last?.isEmpty == true { labels.removeLast() }
         return labels.allSatisfy { label in
             !label.isEmpty && label.count <= 63
-                && label.allSatisfy { isAlphanumericByte($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+                && label.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
         }
     }
-}
-
-@inline(__always)
-func isAlphanumericByte(_ b: UInt8) -> Bool {
-    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
 }

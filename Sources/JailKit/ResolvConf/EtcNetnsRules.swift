@@ -1,8 +1,9 @@
 import Glibc
+import NetnsLimits
 
 /// The rules netns-exec applies to /etc/netns/NAME when it builds a jailed
 /// program's /etc (Sources/NetnsLauncher/EtcOverlay.swift and
-/// PolicyFile.requireRootOnly), applied here too so that `verify` and `up`
+/// RootOnlyDirectory.swift), applied here too so that `verify` and `up`
 /// never call a jail fine that every launch refuses with exit 125.
 ///
 /// The directory: not a symbolic link, a directory, owned by root, not
@@ -11,8 +12,9 @@ import Glibc
 /// other, at most 64 KiB. The launcher opens them as the calling user, so
 /// they must also be readable (and the directory searchable) by others.
 public enum EtcNetnsRules {
-    public static let maximumFiles = 64
-    public static let maximumFileSize = 64 * 1024
+    /// The launcher's limits (Sources/NetnsLimits).
+    public static let maximumFiles = Int(NX_ETC_FILES_MAX)
+    public static let maximumFileSize = Int(NX_ETC_FILE_MAX_BYTES)
 
     /// One sentence per broken rule, each with the command that fixes it;
     /// empty when the directory is fine or does not exist.
