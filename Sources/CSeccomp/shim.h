@@ -50,7 +50,7 @@ static inline uint32_t cs_act_allow(void) { return SCMP_ACT_ALLOW; }
 static inline uint32_t cs_arch_x86(void) { return SCMP_ARCH_X86; }
 static inline uint32_t cs_arch_x32(void) { return SCMP_ARCH_X32; }
 static inline uint32_t cs_arch_arm(void) { return SCMP_ARCH_ARM; }
-/// The socket families a jailed program may create; see SyscallFilter.
+/// The socket families a jailed program may create; see JailFilter.swift.
 static inline int cs_af_unix(void) { return AF_UNIX; }
 static inline int cs_af_inet(void) { return AF_INET; }
 static inline int cs_af_inet6(void) { return AF_INET6; }

@@ -100,7 +100,8 @@ enum JailFilter {
         // or passed over a Unix socket). Submitting to it, or registering
         // files and buffers with it, goes through these two calls; refusing
         // them leaves such a ring unusable except for a kernel-polled
-        // (SQPOLL) ring while its poller is awake (SECURITY.md, "Known gaps").
+        // (SQPOLL) ring while its poller is awake (SECURITY.md, "The seccomp
+        // filter", io_uring_enter).
         try rule(ctx, eperm, cs_sys_io_uring_enter(), "io_uring_enter")
         try rule(ctx, eperm, cs_sys_io_uring_register(), "io_uring_register")
 

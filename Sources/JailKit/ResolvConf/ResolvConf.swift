@@ -1,7 +1,8 @@
 import Glibc
 
-/// /etc/netns/NAME/resolv.conf: the jail's resolvers. `netns-exec` binds it
-/// over /etc/resolv.conf, and refuses a file (or directory) that is not
+/// /etc/netns/NAME/resolv.conf: the jail's resolvers. `netns-exec` shows it
+/// as /etc/resolv.conf in the jail (a copy in its read-only overlay on /etc,
+/// SECURITY.md "The /etc overlay"), and refuses a file (or directory) that is not
 /// root-owned or is writable by group or other, so it is written 0644 in a
 /// 0755 directory, atomically (temporary file, then rename).
 public struct ResolvConf: Sendable {
