@@ -1,9 +1,8 @@
 // netns-exec: run a command inside a network namespace (a VPN jail) as the
 // calling user. The binary carries the file capability CAP_SYS_ADMIN and
 // is never setuid. The launch is the eleven steps of SECURITY.md ("The
-// launch, step by step"), numbered below in the order they run, and this
-// file reads in that order; any failure prints one line, logs it, and exits
-// 125 without running anything.
+// launch, step by step"), numbered below in the order they run; any failure
+// prints one line, logs it, and exits 125 without running anything.
 import CLinux
 import NetnsLauncher
 import NetnsPolicy
@@ -30,6 +29,16 @@ case .list:
     Listing.print(step(PolicyFile.load), for: caller)
 case .launch(let namespace, let commandIndex):
     launch(namespace, commandIndex: commandIndex)
+}
+
+/// Runs one step; a refusal ends the process (exit 125) before anything
+/// further happens. This is the only error path of the launch. (Closures
+/// here spell out `throws(Refusal)`: Embedded Swift has no untyped
+/// `any Error`, and Swift does not yet infer a closure's thrown type.)
+func step<T: ~Copyable>(log: AuditLog? = nil, _ body: () throws(Refusal) -> T) -> T {
+    do throws(Refusal) { return try body() } catch {
+        Console.refuse(error, log: log)
+    }
 }
 
 func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
@@ -71,16 +80,6 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)  // 11. exec
     log.notExecuted(command: command, status: status)
     exit(status)
-}
-
-/// Runs one step; a refusal ends the process (exit 125) before anything
-/// further happens. This is the only error path of the launch. (Closures
-/// above spell out `throws(Refusal)`: Embedded Swift has no untyped
-/// `any Error`, and Swift does not yet infer a closure's thrown type.)
-func step<T: ~Copyable>(log: AuditLog? = nil, _ body: () throws(Refusal) -> T) -> T {
-    do throws(Refusal) { return try body() } catch {
-        Console.refuse(error, log: log)
-    }
 }
 
 // --help, --version and --list end here; a launch never returns.
