@@ -106,7 +106,9 @@ check_not_contains "outside, nothing changed" "$OLD_GLIBC_LOADER" "$(readelf -lW
 for suite in Tests/Integration/10-launch.sh Tests/Integration/20-refusals.sh Tests/EndToEnd/10-jail-traffic.sh; do
     log=$S/$(basename "$suite" .sh).log
     start=$SECONDS
-    (cd "$REPO_ROOT" && with_old_glibc bash "$suite") >"$log" 2>&1
+    # This suite holds the machine's suite lock (testlib.sh); the suites it
+    # runs inside it must not wait for it.
+    (cd "$REPO_ROOT" && NXE_SUITE_LOCK=off with_old_glibc bash "$suite") >"$log" 2>&1
     rc=$?
     summary=$(grep -E '^[^ ].*: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n 1)
     check "$suite passes with glibc 2.31 (${summary##*: }, $((SECONDS - start)) s)" test "$rc" -eq 0
