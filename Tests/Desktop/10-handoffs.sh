@@ -38,9 +38,7 @@ require_cmd Xvfb dbus-daemon dbus-send qbittorrent firefox-esr transmission-gtk 
 
 JAIL=nxdk_jail IFC=nxdk0 USR=nxdk_user
 REAL=$TOPO_HOST_ADDR VPN=$TOPO_VPN_PUBLIC
-topo_build "$TOPO_DIR" || { fail "topology could not be built"; topo_suite_end; }
-topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
-topo_jail_config "$JAIL" "$IFC" "$TOPO_DIR/$IFC.conf"
+topo_jail_prepare --no-resolver "$JAIL" "$IFC"
 topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1 || { fail "netns-jail up"; topo_suite_end; }
 desk_user "$USR" || { fail "the test user"; topo_suite_end; }
 launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; topo_suite_end; }

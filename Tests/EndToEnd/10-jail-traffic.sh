@@ -19,10 +19,7 @@ topo_suite_begin "EndToEnd/10 jailed traffic and DNS" nxe2a "$0" "$@"
 JAIL=nxe2a_jail IFC=nxe2a0 USR=nxe2a_user
 tag=$$$RANDOM
 
-topo_build "$TOPO_DIR" || { fail "topology could not be built"; suite_end; }
-topo_host_resolver "$TOPO_DIR" || { fail "host resolver (nscd) could not be started"; suite_end; }
-topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
-topo_jail_config "$JAIL" "$IFC" "$TOPO_DIR/$IFC.conf"
+topo_jail_prepare "$JAIL" "$IFC"
 topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1
 check "netns-jail up builds the jail" test $? -eq 0 -a -e "/run/netns/$JAIL"
 [ -e "/run/netns/$JAIL" ] || { cat "$TOPO_DIR/up.out"; suite_end; }
@@ -35,9 +32,8 @@ if [ "${NETNS_TEST_EXPECT_WG:-}" = kernel ]; then
         "$(ip -n "$JAIL" -d link show "$IFC" 2>&1)"
 fi
 
-make_test_user "$USR" || { fail "test user"; suite_end; }
-launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; suite_end; }
-write_test_policy "$JAIL $USR require=$IFC"
+topo_jail_user "$USR" "$JAIL $USR require=$IFC"
+launcher=$TOPO_LAUNCHER
 jailed() { host_run "$USR" "$launcher" "$JAIL" "$@"; }
 
 # --- 1. who the internet sees -------------------------------------------------
@@ -69,7 +65,7 @@ check_contains "the VPN's DNS logged the jail's query" "c2-jail-$tag.test" "$(ca
 check_not_contains "the host's DNS logged no query from the jail" "c2-jail" "$(cat "$TOPO_DIR/host-dns.log")"
 
 # Control: ip netns exec keeps /run/nscd, so the same lookup leaks to the host.
-ctl=$(in_ns "$TOPO_HOST" ip netns exec "$JAIL" setpriv --reuid="$USR" --regid=nogroup --init-groups \
+ctl=$(in_ns "$TOPO_HOST" ip netns exec "$JAIL" "$AS_USER" "$USR" \
     getent ahostsv4 "c2-ctl-$tag.test" | awk 'NR==1{print $1}')
 check_eq "control: ip netns exec resolves through the host's nscd (the leak exists)" "$TOPO_HOST_ANSWER" "$ctl"
 
@@ -84,7 +80,7 @@ cat /etc/resolv.conf >"$1/$2.resolv"; getent ahostsv4 "c4-$2-$3.test" >"$1/$2.lo
 host_run_bg execd_pid "$work/execd.out" "$USR" "$launcher" "$JAIL" sh -c "$waiter" waiter "$work" execd "$tag"
 # (root runs ip netns exec, which then drops to the user; it execs, so the
 # PID is the waiter's.)
-ip netns exec "$JAIL" setpriv --reuid="$USR" --regid=nogroup --init-groups \
+ip netns exec "$JAIL" "$AS_USER" "$USR" \
     sh -c "$waiter" waiter "$work" ipnetns "$tag" >"$work/ipnetns.out" 2>&1 &
 ipnetns_pid=$!
 on_exit "kill_pid $ipnetns_pid"

@@ -21,15 +21,11 @@ install -d -m 0755 /run/nscd /run/wireguard
 JAIL=nxe2r_jail IFC=nxe2r0 USR=nxe2r_user
 tag=$$$RANDOM
 
-topo_build "$TOPO_DIR" || { fail "topology could not be built"; suite_end; }
-topo_host_resolver "$TOPO_DIR" || { fail "host resolver (nscd) could not be started"; suite_end; }
-topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
-topo_jail_config "$JAIL" "$IFC" "$TOPO_DIR/$IFC.conf"
+topo_jail_prepare "$JAIL" "$IFC"
 topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1
 [ -e "/run/netns/$JAIL" ] || { fail "netns-jail up"; cat "$TOPO_DIR/up.out"; suite_end; }
-make_test_user "$USR" || { fail "test user"; suite_end; }
-launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; suite_end; }
-write_test_policy "$JAIL $USR require=$IFC"
+topo_jail_user "$USR" "$JAIL $USR require=$IFC"
+launcher=$TOPO_LAUNCHER
 work=$TOPO_DIR/w
 install -d -m 0777 "$work"
 
@@ -80,7 +76,7 @@ restart_nscd later
 start_waiter b
 install -d -m 0755 /run/nscd
 topo_host_resolver "$TOPO_DIR" || fail "nscd did not start again"
-ctl=$(in_ns "$TOPO_HOST" ip netns exec "$JAIL" setpriv --reuid="$USR" --regid=nogroup --init-groups \
+ctl=$(in_ns "$TOPO_HOST" ip netns exec "$JAIL" "$AS_USER" "$USR" \
     getent ahostsv4 "b-ctl-$tag.test" | awk 'NR==1{print $1}')
 check_eq "control: the same lookup through ip netns exec reaches the host's new nscd" "$TOPO_HOST_ANSWER" "$ctl"
 touch "$work/go-b"

@@ -23,16 +23,13 @@ JAIL=nxe2b_jail IFC=nxe2b0 USR=nxe2b_user
 tag=$$$RANDOM
 work=$TOPO_DIR/ks
 
-topo_build "$TOPO_DIR" || { fail "topology could not be built"; suite_end; }
-topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
-topo_jail_config "$JAIL" "$IFC" "$TOPO_DIR/$IFC.conf"
+topo_jail_prepare --no-resolver "$JAIL" "$IFC"
 topo_jail_up "$JAIL" "$IFC" --no-supervisor >"$TOPO_DIR/up.out" 2>&1
 check "netns-jail up builds the jail" test $? -eq 0 -a -e "/run/netns/$JAIL"
 [ -e "/run/netns/$JAIL" ] || { cat "$TOPO_DIR/up.out"; suite_end; }
 
-make_test_user "$USR" || { fail "test user"; suite_end; }
-launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; suite_end; }
-write_test_policy "$JAIL $USR"
+topo_jail_user "$USR" "$JAIL $USR"
+launcher=$TOPO_LAUNCHER
 install -d -m 0755 "$work"
 
 # The capture: everything on the uplink, from before the first jailed packet.

@@ -38,16 +38,12 @@ JAIL=nxe2f_jail IFC=nxe2f0 USR=nxe2f_user
 tag=f$$
 work=$TOPO_DIR/f
 
-topo_build "$TOPO_DIR" || { fail "topology could not be built"; suite_end; }
-topo_host_resolver "$TOPO_DIR" || { fail "host resolver could not be started"; suite_end; }
-topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
-topo_jail_config "$JAIL" "$IFC" "$TOPO_DIR/$IFC.conf"
+topo_jail_prepare "$JAIL" "$IFC"
 on_exit "topo_jail_sweep $JAIL $IFC"
-make_test_user "$USR" || { fail "test user"; suite_end; }
-launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; suite_end; }
 # No require=: the launcher admits anyone to any namespace file that exists,
 # so a half-built jail is entered as early as it can be.
-write_test_policy "$JAIL $USR"
+topo_jail_user "$USR" "$JAIL $USR"
+launcher=$TOPO_LAUNCHER
 install -d -m 0777 "$work"
 quiet() { "$@" >/dev/null 2>&1; }
 # Every up passes --userspace: the faults below include killing

@@ -32,8 +32,8 @@ run_on_tty() {
         done
     } >"$wrapper"
     chmod 0755 "$wrapper"
-    script -qec "$(printf 'ip netns exec %q setpriv --reuid=%q --regid=%q --init-groups --inh-caps=-all -- %s /bin/sh %q' \
-        "$ESC_HOST" "$ESC_USER" "$(id -g "$ESC_USER")" "$launcher" "$wrapper")" /dev/null </dev/null | tr -d '\r'
+    script -qec "$(printf 'ip netns exec %q %q %q %s /bin/sh %q' \
+        "$ESC_HOST" "$AS_USER" "$ESC_USER" "$launcher" "$wrapper")" /dev/null </dev/null | tr -d '\r'
 }
 
 # A kernel with dev.tty.legacy_tiocsti=0 (Debian's 6.12) refuses TIOCSTI
@@ -46,8 +46,8 @@ if [ "$legacy_was" = 0 ]; then
     on_exit "echo 0 >$LEGACY"
     echo 1 >"$LEGACY"
 fi
-inside=$(timeout 20 bash -c "$(declare -f run_on_tty); $(declare -p probes ESC_DIR ESC_LAUNCHER ESC_JAIL ESC_TRY ESC_HOST ESC_USER); run_on_tty jail")
-outside_out=$(timeout 20 bash -c "$(declare -f run_on_tty); $(declare -p probes ESC_DIR ESC_LAUNCHER ESC_JAIL ESC_TRY ESC_HOST ESC_USER); run_on_tty host")
+inside=$(timeout 20 bash -c "$(declare -f run_on_tty); $(declare -p probes ESC_DIR ESC_LAUNCHER ESC_JAIL ESC_TRY ESC_HOST ESC_USER AS_USER); run_on_tty jail")
+outside_out=$(timeout 20 bash -c "$(declare -f run_on_tty); $(declare -p probes ESC_DIR ESC_LAUNCHER ESC_JAIL ESC_TRY ESC_HOST ESC_USER AS_USER); run_on_tty host")
 
 on() { printf '%s\n' "$1" | awk -v p="$2" '$1 == p { print $2 }'; }
 check_contains "the jailed program's fd 0 is a terminal" "tty /dev/pts/" "$inside"
@@ -79,8 +79,8 @@ sleep 6
 EOF_STEAL
     chmod 0755 "$ESC_DIR/steal-$1.sh"
     { sleep 3; printf 'secret-typed-by-user\n'; sleep 4; } |
-        timeout 20 script -qec "$(printf 'ip netns exec %q setpriv --reuid=%q --regid=%q --init-groups --inh-caps=-all -- bash --norc -i -c %q' \
-            "$ESC_HOST" "$ESC_USER" "$(id -g "$ESC_USER")" "set -m; . $ESC_DIR/steal-$1.sh")" /dev/null >/dev/null 2>&1
+        timeout 20 script -qec "$(printf 'ip netns exec %q %q %q bash --norc -i -c %q' \
+            "$ESC_HOST" "$AS_USER" "$ESC_USER" "set -m; . $ESC_DIR/steal-$1.sh")" /dev/null >/dev/null 2>&1
     cat "$out"
 }
 got=$(steal host)

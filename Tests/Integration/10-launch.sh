@@ -62,10 +62,8 @@ check_eq "a user listed under another name for the same uid is let in" "lo" \
 install -d -m 0700 -o $BOB "$SCRATCH/bob"   # writable by bob, so "did not run" can fail
 marker=$SCRATCH/bob/marker
 as_user $BOB touch "$SCRATCH/bob/probe"; check "bob can write the marker directory" test -e "$SCRATCH/bob/probe"
-err=$(as_user $BOB "$NX" $NS sh -c "touch $marker" 2>&1); rc=$?
-check_eq "unlisted user is refused with 125" 125 $rc
-check_contains "the refusal says what to do" "netns-exec: $BOB may not enter $NS: ask an administrator to add you to $TEST_POLICY" "$err"
-check_eq "the refusal is one line" 1 "$(printf '%s\n' "$err" | wc -l)"
+check_refusal netns-exec 125 "unlisted user" "netns-exec: $BOB may not enter $NS: ask an administrator to add you to $TEST_POLICY" \
+    as_user $BOB "$NX" $NS sh -c "touch $marker"
 check "the command did not run" test ! -e "$marker"
 
 # --- privileges inside --------------------------------------------------------

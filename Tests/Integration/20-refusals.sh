@@ -25,17 +25,13 @@ nxrf_missing $USER_A"
 write_test_policy "$POLICY_OK"
 
 # refused EXPECTED_SUBSTRING ARGS...: run netns-exec as the test user with
-# ARGS, then "touch $MARK"; expect 125, a single "netns-exec:" line
-# containing the substring, and no marker.
+# ARGS, then "touch $MARK": a refusal (check_refusal: 125, one
+# "netns-exec:" line containing the substring), and no marker.
 refused() {
-    local want=$1 err rc; shift
+    local want=$1 what; shift
+    what=$(printf '%q ' "$@")
     rm -f "$MARK"
-    err=$(as_user $USER_A "$NX" "$@" touch "$MARK" 2>&1); rc=$?
-    local what; what=$(printf '%q ' "$@")
-    check_eq "refused with 125: $what" 125 $rc
-    check_contains "message: $what" "$want" "$err"
-    check "one line starting netns-exec: ($what)" \
-        test "$(printf '%s\n' "$err" | wc -l)" -eq 1 -a "${err#netns-exec: }" != "$err"
+    check_refusal netns-exec 125 "$what" "$want" as_user $USER_A "$NX" "$@" touch "$MARK"
     check "command did not run: $what" test ! -e "$MARK"
 }
 

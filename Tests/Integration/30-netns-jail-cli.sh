@@ -16,26 +16,17 @@ CONF=$SCRATCH/netns-jail.conf
 
 netns_before=$(ip netns list | sort)
 
-# refused_nj DESC WANT CMD...: exit 2, one line that starts netns-jail: and holds WANT.
-refused_nj() {
-    local desc=$1 want=$2 err rc; shift 2
-    err=$("$@" 2>&1 >/dev/null); rc=$?
-    check_eq "$desc: exit 2" 2 $rc
-    check_contains "$desc: message" "$want" "$err"
-    check "$desc: every line starts netns-jail:" test -z "$(printf '%s\n' "$err" | grep -v '^netns-jail: ')"
-}
-
 printf '[nxcli_jail]\nwireguard = %s/wg.conf\n' "$SCRATCH" >"$CONF"; chmod 0644 "$CONF"
 for verb in up down status verify; do
-    refused_nj "$verb as a normal user" "netns-jail: $verb needs root" \
+    check_refusal netns-jail 2 "$verb as a normal user" "netns-jail: $verb needs root" \
         as_user nxcli_user "$NJ" --config "$CONF" $verb nxcli_jail
 done
 
-refused_nj "missing configuration" "cannot open $SCRATCH/none.conf" "$NJ" --config "$SCRATCH/none.conf" up nxcli_jail
+check_refusal netns-jail 2 "missing configuration" "cannot open $SCRATCH/none.conf" "$NJ" --config "$SCRATCH/none.conf" up nxcli_jail
 chown nxcli_user "$CONF"
-refused_nj "configuration not owned by root" "$CONF" "$NJ" --config "$CONF" up nxcli_jail
+check_refusal netns-jail 2 "configuration not owned by root" "$CONF" "$NJ" --config "$CONF" up nxcli_jail
 chown root "$CONF"; chmod 0666 "$CONF"
-refused_nj "configuration writable by others" "$CONF" "$NJ" --config "$CONF" up nxcli_jail
+check_refusal netns-jail 2 "configuration writable by others" "$CONF" "$NJ" --config "$CONF" up nxcli_jail
 chmod 0644 "$CONF"
 
 printf '[nxcli_jail]\nwireguard = /etc/wireguard/x.conf\n[../bad]\nwireguard = /x\n[nxcli_jail]\nbogus line\n' >"$CONF"
@@ -47,20 +38,22 @@ check_contains "syntax errors name file:line (6)" "$CONF:6" "$err"
 check "syntax errors: every line starts netns-jail:" test -z "$(printf '%s\n' "$err" | grep -v '^netns-jail: ')"
 
 printf '[nxcli_jail]\nwireguard = /etc/wireguard/x.conf\n' >"$CONF"
-refused_nj "unknown jail" "no jail named nxcli_other" "$NJ" --config "$CONF" up nxcli_other
-refused_nj "name and --all together" "either a jail name or --all" "$NJ" --config "$CONF" up nxcli_jail --all
+check_refusal netns-jail 2 "unknown jail" "no jail named nxcli_other" "$NJ" --config "$CONF" up nxcli_other
+check_refusal netns-jail 2 "name and --all together" "either a jail name or --all" "$NJ" --config "$CONF" up nxcli_jail --all
 
 # --config is one option of the root command and of every subcommand: it
 # may come before the subcommand's name or after it, in either spelling, and
 # desktop, which reads no configuration file, accepts and ignores it (netns-jail
 # used to move it behind desktop's name by hand, where it was unknown).
-refused_nj "--config after the subcommand" "no jail named nxcli_other in $CONF" "$NJ" up nxcli_other --config "$CONF"
-refused_nj "--config=PATH before the subcommand" "no jail named nxcli_other in $CONF" "$NJ" --config="$CONF" up nxcli_other
-refused_nj "empty --config" "--config needs a path" "$NJ" --config "" up nxcli_jail
+check_refusal netns-jail 2 "--config after the subcommand" "no jail named nxcli_other in $CONF" "$NJ" up nxcli_other --config "$CONF"
+check_refusal netns-jail 2 "--config=PATH before the subcommand" "no jail named nxcli_other in $CONF" "$NJ" --config="$CONF" up nxcli_other
+check_refusal netns-jail 2 "empty --config" "--config needs a path" "$NJ" --config "" up nxcli_jail
 printf '[Desktop Entry]\nType=Application\nName=Probe\nExec=/bin/true\n' >"$SCRATCH/probe.desktop"
 err=$("$NJ" --config "$CONF" desktop "$SCRATCH/probe.desktop" --namespace nxcli_jail --output "$SCRATCH" 2>&1); rc=$?
 check_eq "--config before desktop: accepted ($err)" 0 $rc
 check "--config before desktop: the jailed copy is written" grep -q '^Exec=netns-exec nxcli_jail /bin/true' "$SCRATCH/probe-netns-nxcli_jail.desktop"
+
+check_eq "--version is the VERSION file's" "netns-jail $(tr -d ' \n' <"$REPO_ROOT/VERSION")" "$("$NJ" --version 2>&1)"
 
 check_eq "nothing was created" "$netns_before" "$(ip netns list | sort)"
 check "no /etc/netns entry" test ! -e /etc/netns/nxcli_jail

@@ -64,13 +64,13 @@ check "tunnel down (refused inside the jail), bus on an abstract socket: the not
 # Control: from inside the jail's network namespace the abstract socket is
 # out of reach, so the notice had to be sent from the caller's.
 check "control: notify-send inside the jail's network namespace cannot reach the bus" \
-    test "$(ip netns exec nxmn_down setpriv --reuid=$USR --regid="$(id -g $USR)" --init-groups --inh-caps=-all \
+    test "$(ip netns exec nxmn_down "$AS_USER" $USR \
         env DBUS_SESSION_BUS_ADDRESS="$BUS" notify-send nxmn inside >/dev/null 2>&1; echo $?)" -ne 0
 
 # Control: the same refusal with stderr on a terminal shows no notification.
 before=$(notices)
-timeout 20 script -qec "$(printf 'setpriv --reuid=%q --regid=%q --init-groups --inh-caps=-all -- env DBUS_SESSION_BUS_ADDRESS=%q %q nxmn_gone true' \
-    "$USR" "$(id -g $USR)" "$BUS" "$NX")" /dev/null </dev/null >"$SCRATCH/bus/tty.out" 2>&1
+timeout 20 script -qec "$(printf '%q %q env DBUS_SESSION_BUS_ADDRESS=%q %q nxmn_gone true' \
+    "$AS_USER" "$USR" "$BUS" "$NX")" /dev/null </dev/null >"$SCRATCH/bus/tty.out" 2>&1
 check_contains "on a terminal: the line is shown there" "netns-exec: namespace nxmn_gone does not exist" "$(tr -d '\r' <"$SCRATCH/bus/tty.out")"
 sleep 1
 check_eq "on a terminal: no notification" "$before" "$(notices)"

@@ -179,4 +179,13 @@ check_eq "unpacked without xattrs, the launcher has no capability" "" "$(getcap 
 (cd "$ROOT" && PATH=/usr/bin:/bin bash -c 'command() { return 1; }; eval "$(cat)"' <"$ROOT/install/doinst.sh") >/dev/null 2>&1
 check_contains "doinst.sh gives it, finding setcap by absolute path when PATH lacks it" "cap_sys_admin=ep" "$(getcap "$ROOT/usr/bin/netns-exec")"
 
+# --- building and installing change no packages on the packager's host ----------
+# make build and make install only check for the build packages (deps.sh
+# --check); make deps is what installs. (make install DESTDIR=... used to
+# run apt-get through make deps.)
+recipe=$(make -n -C "$REPO_ROOT" build install DESTDIR="$S/nx-destdir" 2>&1)
+check_contains "make build install: the build packages are checked" "scripts/deps.sh --check" "$recipe"
+check_eq "make build install: nothing that installs packages" "" \
+    "$(printf '%s\n' "$recipe" | grep -E 'apt-get|scripts/deps.sh( --test)?$' || true)"
+
 suite_end

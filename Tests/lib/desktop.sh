@@ -91,17 +91,15 @@ desk_env() {
 # desk_run CMD...: CMD in the session: hostsim's network, the test user with
 # no capabilities, the session's environment. Waits for it.
 desk_run() {
-    nsenter --net="/run/netns/$TOPO_HOST" -- setpriv --reuid="$DESK_USER" --regid="$(id -g "$DESK_USER")" \
-        --init-groups --inh-caps=-all -- env -i "${DESK_ENV[@]}" "$@"
+    nsenter --net="/run/netns/$TOPO_HOST" -- "$AS_USER" "$DESK_USER" env -i "${DESK_ENV[@]}" "$@"
 }
 
 # desk_run_bg VAR OUT CMD...: desk_run in the background, stdout and stderr
 # to OUT, stdin from /dev/null; VAR gets the PID of CMD itself (nsenter,
-# setpriv and env exec it), which is killed at exit.
+# AS_USER and env exec it), which is killed at exit.
 desk_run_bg() {
     local var=$1 out=$2 pid; shift 2
-    nsenter --net="/run/netns/$TOPO_HOST" -- setpriv --reuid="$DESK_USER" --regid="$(id -g "$DESK_USER")" \
-        --init-groups --inh-caps=-all -- env -i "${DESK_ENV[@]}" "$@" </dev/null >"$out" 2>&1 &
+    nsenter --net="/run/netns/$TOPO_HOST" -- "$AS_USER" "$DESK_USER" env -i "${DESK_ENV[@]}" "$@" </dev/null >"$out" 2>&1 &
     pid=$!
     on_exit "kill_pid $pid"
     printf -v "$var" '%s' "$pid"
@@ -122,8 +120,7 @@ desk_session() {
     : >"$DESK_LOGS/display"
     chown "$DESK_USER" "$DESK_LOGS/display"
     # Xvfb picks the first free display itself and writes its number to fd 3.
-    nsenter --net="/run/netns/$TOPO_HOST" -- setpriv --reuid="$DESK_USER" --regid="$(id -g "$DESK_USER")" \
-        --init-groups --inh-caps=-all -- env -i HOME="$DESK_HOME" PATH=/usr/bin:/bin \
+    nsenter --net="/run/netns/$TOPO_HOST" -- "$AS_USER" "$DESK_USER" env -i HOME="$DESK_HOME" PATH=/usr/bin:/bin \
         Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp \
         3>"$DESK_LOGS/display" </dev/null >"$DESK_LOGS/xvfb.log" 2>&1 &
     DESK_X_PID=$!

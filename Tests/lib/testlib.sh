@@ -113,7 +113,7 @@ require_cmd() {
     local c
     for c in "$@"; do
         if ! command -v "$c" >/dev/null 2>&1; then
-            skip "$TEST_SUITE needs $c (run make deps)"; suite_end
+            skip "$TEST_SUITE needs $c (run make test-deps)"; suite_end
         fi
     done
 }
@@ -134,23 +134,26 @@ make_test_group() {
     on_exit "groupdel $1"
 }
 
-# as_user NAME CMD...: run CMD as NAME with NAME's groups, no capabilities.
-# setpriv still holds root's capabilities at its own execve, so the kernel
-# would let it start a file NAME may not execute; the intermediate shell
-# runs as NAME with nothing, and its exec is checked like the user's own.
-as_user() {
-    local name=$1; shift
-    setpriv --reuid="$name" --regid="$(id -g "$name")" --init-groups \
-        --inh-caps=-all -- /bin/sh -c 'exec "$@"' as_user "$@"
-}
+# --- the test user -------------------------------------------------------------
+# AS_USER NAME CMD... (Tests/lib/as-user) is the one way to run CMD as the
+# test user NAME, with NAME's groups and no capabilities. It is a program,
+# not a function, so that whatever enters a namespace can run it:
+#   ip netns exec NS "$AS_USER" NAME CMD...     (with /etc/netns/NS bound, /sys)
+#   nsenter --net=/run/netns/NS -- "$AS_USER" NAME CMD...
+#   script -qec "$AS_USER NAME CMD" /dev/null   (on a terminal)
+# It execs all the way down, so a background start's $! is CMD's PID.
+AS_USER=$REPO_ROOT/Tests/lib/as-user
+
+# as_user NAME CMD...: CMD as NAME, here (in the suite's own namespaces).
+as_user() { "$AS_USER" "$@"; }
 
 # bg_as_user VAR NAME CMD...: start CMD in the background as NAME with no
-# capabilities, put its PID in VAR and kill it at exit. setpriv execs CMD
-# itself, so the PID is CMD's; a function (as_user) started with & would
-# give the PID of a subshell, and killing that leaves CMD running.
+# capabilities, put its PID in VAR and kill it at exit. (A function such as
+# as_user started with & would give the PID of a subshell, and killing that
+# leaves CMD running; AS_USER execs, so the PID is CMD's.)
 bg_as_user() {
     local var=$1 name=$2 pid; shift 2
-    setpriv --reuid="$name" --regid="$(id -g "$name")" --init-groups --inh-caps=-all -- "$@" &
+    "$AS_USER" "$name" "$@" &
     pid=$!
     on_exit "kill_pid $pid"
     printf -v "$var" '%s' "$pid"
@@ -186,6 +189,18 @@ make_scratch_dir() {
     chmod 0755 "$d"
     on_exit "rm -rf '$d'"
     printf -v "$1" '%s' "$d"
+}
+
+# check_refusal TOOL STATUS DESC WANT CMD...: CMD refuses the way every
+# refusal must: exit STATUS, and on stderr one line starting "TOOL: " that
+# holds WANT. Three checks.
+check_refusal() {
+    local tool=$1 status=$2 desc=$3 want=$4 err rc; shift 4
+    err=$("$@" 2>&1 >/dev/null); rc=$?
+    check_eq "$desc: exit $status" "$status" "$rc"
+    check_contains "$desc: message" "$want" "$err"
+    check "$desc: one line starting $tool:" \
+        test "$(printf '%s\n' "$err" | wc -l)" -eq 1 -a "${err#"$tool: "}" != "$err"
 }
 
 suite_end() {

@@ -364,6 +364,34 @@ topo_jail_sweep() {
     rm -rf "/etc/netns/$name"
 }
 
+# topo_jail_prepare [--no-resolver] NAME IFACE: the start most end-to-end
+# suites share: the topology (topo_build), the host's nscd unless
+# --no-resolver (topo_host_resolver), a client WireGuard config
+# $TOPO_DIR/IFACE.conf whose wg-quick hook would create $TOPO_DIR/hook-ran,
+# and the jail's section in $TOPO_JAIL_CONF. The suite ends, failed
+# (topo_suite_end, with the topology's logs), when any of it cannot be made. The suite then runs `topo_jail_up NAME IFACE`
+# itself (what up does is what it checks).
+topo_jail_prepare() {
+    local resolver=1
+    [ "$1" = --no-resolver ] && { resolver=""; shift; }
+    local name=$1 ifc=$2
+    topo_build "$TOPO_DIR" || { fail "topology could not be built"; topo_suite_end; }
+    if [ -n "$resolver" ]; then
+        topo_host_resolver "$TOPO_DIR" || { fail "host resolver (nscd) could not be started"; topo_suite_end; }
+    fi
+    topo_client_config "$TOPO_DIR/$ifc.conf" "$TOPO_DIR/hook-ran"
+    topo_jail_config "$name" "$ifc" "$TOPO_DIR/$ifc.conf"
+}
+
+# topo_jail_user USER POLICY: the test user USER, the test build of the
+# launcher installed with its capability (its path in TOPO_LAUNCHER) and
+# POLICY as its policy. The suite ends, failed, when any cannot be made.
+topo_jail_user() {
+    make_test_user "$1" || { fail "test user"; topo_suite_end; }
+    TOPO_LAUNCHER=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; topo_suite_end; }
+    write_test_policy "$2"
+}
+
 # topo_stop_supervisor NAME: the jail's supervisor (netns-jail supervise
 # NAME), by the PID netns-jail recorded and only if that PID still runs it.
 topo_stop_supervisor() {
@@ -404,20 +432,18 @@ topo_sweep_stale() {
     done
 }
 
-# host_run USER CMD...: CMD in hostsim as USER, no capabilities (as_user).
+# host_run USER CMD...: CMD in hostsim as USER, no capabilities (AS_USER).
 host_run() {
     local user=$1; shift
-    in_ns "$TOPO_HOST" setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups \
-        --inh-caps=-all -- "$@"
+    in_ns "$TOPO_HOST" "$AS_USER" "$user" "$@"
 }
 
 # host_run_bg PIDVAR OUTFILE USER CMD...: host_run in the background, stdout
 # and stderr to OUTFILE; PIDVAR gets the PID of CMD itself (nsenter and
-# setpriv exec it), which is killed at exit.
+# AS_USER exec it), which is killed at exit.
 host_run_bg() {
     local var=$1 out=$2 user=$3 pid; shift 3
-    nsenter --net="/run/netns/$TOPO_HOST" -- setpriv --reuid="$user" --regid="$(id -g "$user")" \
-        --init-groups --inh-caps=-all -- "$@" >"$out" 2>&1 &
+    nsenter --net="/run/netns/$TOPO_HOST" -- "$AS_USER" "$user" "$@" >"$out" 2>&1 &
     pid=$!
     on_exit "kill_pid $pid"
     printf -v "$var" '%s' "$pid"

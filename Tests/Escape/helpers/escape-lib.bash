@@ -54,22 +54,19 @@ escape_build_helpers() {
 }
 
 # outside CMD...: as the test user, in the host namespace, not jailed.
-outside() {
-    ip netns exec "$ESC_HOST" setpriv --reuid="$ESC_USER" --regid="$(id -g "$ESC_USER")" \
-        --init-groups --inh-caps=-all -- "$@"
-}
+outside() { ip netns exec "$ESC_HOST" "$AS_USER" "$ESC_USER" "$@"; }
 
 # jailed CMD...: the same user, through the launcher, into the jail.
 jailed() { outside "$ESC_LAUNCHER" "$ESC_JAIL" "$@"; }
 
 # outside_bg / jailed_bg CMD...: the same in the background. Every step
-# execs the next (ip netns exec, setpriv, netns-exec), so $! afterwards is
+# execs the next (ip netns exec, AS_USER, netns-exec), so $! afterwards is
 # the PID of CMD itself and kill_pid reaches it.
-outside_bg() { ( exec ip netns exec "$ESC_HOST" setpriv --reuid="$ESC_USER" \
-    --regid="$(id -g "$ESC_USER")" --init-groups --inh-caps=-all -- "$@" ) & }
+outside_bg() { ( exec ip netns exec "$ESC_HOST" "$AS_USER" "$ESC_USER" "$@" ) & }
 jailed_bg() { outside_bg "$ESC_LAUNCHER" "$ESC_JAIL" "$@"; }
 
-# netns_of PID|self: the net namespace link of a process, net:[INODE].
+# jail_netns_id / host_netns_id: the namespace as a process's
+# /proc/PID/ns/net link names it, net:[INODE].
 jail_netns_id() { echo "net:[$(stat -L -c %i "/run/netns/$ESC_JAIL")]"; }
 host_netns_id() { echo "net:[$(stat -L -c %i "/run/netns/$ESC_HOST")]"; }
 
