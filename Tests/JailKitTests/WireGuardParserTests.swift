@@ -114,7 +114,7 @@ import Testing
         let huge = Fixture.errors(Fixture.minimal(interface: "DNS = " + String(repeating: "1", count: 100_000)))
         #expect(huge.contains { $0.contains(":4: line is longer than 4096 bytes") })
         let unicode = Fixture.errors(Fixture.minimal(interface: "Addréss = 10.0.0.3"))
-        #expect(unicode.contains { $0.contains(":4: unexpected byte 0xc3") })
+        #expect(unicode.contains { $0.contains(":4: unexpected byte \\xc3") })
         let fullwidth = Fixture.errors(Fixture.minimal(interface: "Address = １０.0.0.3"))
         #expect(!fullwidth.isEmpty)
         // Non-ASCII in a comment is fine, as in wg-quick.

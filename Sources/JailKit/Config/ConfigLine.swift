@@ -1,3 +1,5 @@
+import NetnsPolicy
+
 /// The line grammar shared by wg-quick files and /etc/netns-jail.conf:
 ///
 ///     line    = [ section | key "=" value ] [ "#" comment ]
@@ -28,7 +30,7 @@ enum ConfigLine: Equatable {
             return .malformed("line contains a NUL byte")
         }
         if let bad = content.first(where: { !isPrintableASCII($0) && !isBlank($0) }) {
-            return .malformed("unexpected byte \(hex(bad)); only printable ASCII is allowed outside comments")
+            return .malformed("unexpected byte \(Quoted.byte(bad)); only printable ASCII is allowed outside comments")
         }
         let trimmed = trim(content)
         guard let first = trimmed.first else { return .blank }
@@ -83,11 +85,6 @@ func string<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
     String(decoding: Array(bytes), as: UTF8.self)
 }
 
-func hex(_ b: UInt8) -> String {
-    let digits = Array("0123456789abcdef")
-    return "0x\(digits[Int(b >> 4)])\(digits[Int(b & 0xF)])"
-}
-
 /// ASCII-only lowercasing: keys are compared byte-wise, never Unicode-folded.
 func asciiLowercased(_ s: String) -> String {
     string(s.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 + 0x20 : $0 })
@@ -97,10 +94,4 @@ func asciiLowercased(_ s: String) -> String {
 /// commas and blanks both separate, empty entries vanish.
 func listItems(_ value: String) -> [String] {
     value.utf8.split(whereSeparator: { $0 == UInt8(ascii: ",") || isBlank($0) }).map { string($0) }
-}
-
-/// A quoted rendering for messages; at most 40 characters of the original.
-func quoted(_ s: String) -> String {
-    let clipped = s.count > 40 ? String(s.prefix(40)) + "..." : s
-    return "'\(clipped)'"
 }

@@ -67,9 +67,9 @@ public struct JailConfig: Equatable, Sendable {
             let interfaceText = p.interface ?? defaultInterface(forConfigAt: path)
             guard let interface = InterfaceName(interfaceText) else {
                 if p.interface != nil {
-                    fail(p.interfaceLine, "interface \(quoted(interfaceText)) is not a valid interface name: 1 to 15 of letters, digits, '_', '.' and '-'")
+                    fail(p.interfaceLine, "interface \(Quoted.text(interfaceText)) is not a valid interface name: 1 to 15 of letters, digits, '_', '.' and '-'")
                 } else {
-                    fail(p.line, "the default interface name \(quoted(interfaceText)) (from the WireGuard file name) is not valid; set 'interface = NAME' with at most 15 of letters, digits, '_', '.' and '-'")
+                    fail(p.line, "the default interface name \(Quoted.text(interfaceText)) (from the WireGuard file name) is not valid; set 'interface = NAME' with at most 15 of letters, digits, '_', '.' and '-'")
                 }
                 return
             }

@@ -1,3 +1,5 @@
+import NetnsPolicy
+
 /// Reads wg-quick syntax into a `WireGuardConfig`, collecting every problem.
 ///
 /// Semantics follow wg-quick(8): section and key names are case-insensitive,
@@ -118,13 +120,13 @@ struct WireGuardParser {
         case "address":
             for item in listItems(value) {
                 if let prefix = IPPrefix(item) { config.interface.addresses.append(prefix) }
-                else { fail(line, "Address \(quoted(item)) is not an IPv4 or IPv6 address with an optional /prefix (at most /32 or /128)") }
+                else { fail(line, "Address \(Quoted.text(item)) is not an IPv4 or IPv6 address with an optional /prefix (at most /32 or /128)") }
             }
         case "dns":
             for item in listItems(value) {
                 if let address = IPAddress(item) { config.interface.dnsServers.append(address) }
                 else if WireGuardValue.isSearchDomain(item) { config.interface.searchDomains.append(item) }
-                else { fail(line, "DNS \(quoted(item)) is neither an IP address nor a search domain") }
+                else { fail(line, "DNS \(Quoted.text(item)) is neither an IP address nor a search domain") }
             }
         default:
             fail(line, "unknown key \(key) in [Interface]")
@@ -141,7 +143,7 @@ struct WireGuardParser {
         case "allowedips":
             for item in listItems(value) {
                 if let prefix = IPPrefix(item) { config.peers[index].allowedIPs.append(prefix) }
-                else { fail(line, "AllowedIPs \(quoted(item)) is not an address/prefix such as 0.0.0.0/0 or ::/0") }
+                else { fail(line, "AllowedIPs \(Quoted.text(item)) is not an address/prefix such as 0.0.0.0/0 or ::/0") }
             }
         case "endpoint":
             if let valid = single(lower, key, as: "Endpoint", value, line: line, WireGuardValue.endpoint) { config.peers[index].endpoint = valid }
