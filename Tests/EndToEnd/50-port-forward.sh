@@ -40,13 +40,10 @@ tag=p$$
 work=$TOPO_DIR/p
 host_ruleset_before=$(nft list ruleset 2>&1 | md5sum)
 
-topo_build "$TOPO_DIR" || { fail "topology could not be built"; suite_end; }
-topo_host_resolver "$TOPO_DIR" || { fail "host resolver could not be started"; suite_end; }
-topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
-make_test_user "$USR" || { fail "test user"; suite_end; }
+topo_jail_prepare "$JAIL" "$IFC"   # the jail's section is rewritten by jail_conf below
+topo_jail_user "$USR" "$JAIL $USR"
+launcher=$TOPO_LAUNCHER
 make_test_user "$HOOKUSR" || { fail "hook user"; suite_end; }
-launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; suite_end; }
-write_test_policy "$JAIL $USR"
 install -d -m 0755 "$work"
 install -d -m 0700 -o "$HOOKUSR" "$work/hook"
 install -d -m 0700 -o "$USR" "$work/udp"
@@ -239,7 +236,7 @@ check_eq "control: before the hook a peer cannot reach qBittorrent on $P2" "" "$
 # Wrong credentials: the hook fails and says so.
 printf 'username = admin\npassword = wrong\n' >"$work/qbt.wrong"
 chown "$USR" "$work/qbt.wrong"; chmod 0600 "$work/qbt.wrong"
-out=$(ip netns exec "$JAIL" setpriv --reuid="$USR" --regid=nogroup --init-groups \
+out=$(ip netns exec "$JAIL" "$AS_USER" "$USR" \
     "$TOPO_DIR/prefix/libexec/qbittorrent-port" --credentials "$work/qbt.wrong" "$P2" 2>&1); rc=$?
 check "control: with a wrong password the hook fails" test "$rc" -ne 0
 check_contains "and says the login was refused" "login to http://127.0.0.1:8080 refused" "$out"
