@@ -42,7 +42,7 @@ struct DesktopCommand: ParsableCommand {
 
     func validate() throws {
         guard NamespaceName(namespace) != nil else {
-            throw ValidationError("invalid namespace name '\(namespace)': use letters, digits, '_', '.' and '-', at most 64, starting with a letter or digit")
+            throw ValidationError("invalid namespace name '\(namespace)': \(NamespaceName.rule)")
         }
         guard source.hasSuffix(".desktop") else {
             throw ValidationError("\(source) is not a .desktop file; give the application's launcher, e.g. /usr/share/applications/NAME.desktop")
