@@ -142,6 +142,13 @@ err=$(jailed chromium "$(desk_page chromium-nosandbox)" 2>&1); rc=$?
 check "jailed Chromium without --no-sandbox refuses to start (exit $rc)" test "$rc" -ne 0
 check_contains "and says why" "No usable sandbox" "$err"
 
+# Firefox's own switches do not stop it (the table): with
+# MOZ_NO_REMOTE=1 and --no-remote it still hands the page over.
+mapfile -t sh_cmd < <(via_sh env MOZ_NO_REMOTE=1 firefox-esr --no-remote "$(desk_page noremote-ctl)")
+jailed "${sh_cmd[@]}" >"$L/noremote-ctl.log" 2>&1; rc=$?
+check "control (state=shared): MOZ_NO_REMOTE=1 firefox-esr --no-remote in the jail still reaches the Firefox outside (exit $rc)" \
+    desk_wait_seen 20 noremote-ctl "$REAL"
+
 # xdg-open in the jail: the user's default browser is Firefox; under
 # state=shared the jailed Firefox it starts hands the page to the copy outside.
 mapfile -t sh_cmd < <(via_sh xdg-open "$(desk_page xdg-ctl)")
