@@ -2,7 +2,7 @@
 # make fuzz: builds the libFuzzer targets and runs each for a bounded time.
 #
 #   FUZZ_SECONDS=60      time per target
-#   FUZZ_TARGETS="..."   a subset of: policy invocation jailconf wireguard
+#   FUZZ_TARGETS="..."   a subset of: policy invocation jailconf wireguard natpmp
 #
 # policy and invocation compile the NetnsPolicy sources straight into the
 # fuzz binary. jailconf and wireguard need NetnsPolicy as a module (JailKit
@@ -13,7 +13,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-policy invocation jailconf wireguard}
+TARGETS=${FUZZ_TARGETS:-policy invocation jailconf wireguard natpmp}
 OUT=fuzz/out
 SWIFTC=${SWIFTC:-swiftc}
 # NetnsPolicy imports the shared limits (Sources/NetnsLimits, a C header).
@@ -26,7 +26,7 @@ build() {
         policy|invocation)
             "$SWIFTC" "${FLAGS[@]}" -module-name Fuzz"$target" \
                 Sources/NetnsPolicy/*.swift "fuzz/targets/$target.swift" -o "$OUT/$target" ;;
-        jailconf|wireguard)
+        jailconf|wireguard|natpmp)
             if [ ! -f "$OUT/module/libNetnsPolicy.a" ]; then
                 "$SWIFTC" "${FLAGS[@]}" -module-name NetnsPolicy -emit-library -static \
                     -emit-module -emit-module-path "$OUT/module/NetnsPolicy.swiftmodule" \
