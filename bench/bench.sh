@@ -88,6 +88,8 @@ echo "== interleaved cross-check (${BENCH_ROUNDS:-300} rounds)"
 user_run "$LAUNCHTIME" "${BENCH_ROUNDS:-300}" "/bin/true" "/bin/true" \
     "C-reference" "$REF $NS /bin/true" "netns-exec" "$NX $NS /bin/true" \
     "sudo-recipe" "$(command -v sudo) -n $WRAP /bin/true" \
+    "shared-C-reference" "$REF $NS_SHARED /bin/true" "shared-C-no-check" "$REF_NOHO $NS_SHARED /bin/true" \
+    "shared-netns-exec" "$NX $NS_SHARED /bin/true" \
     | tee "$SCRATCH/out/interleaved.txt" || die "launchtime failed"
 
 # --- peak RSS: ru_maxrss of the whole launch (it survives execve, so it is

@@ -25,12 +25,14 @@
 //      jail's own ~/.config, ~/.local/share, ~/.local/state, ~/.cache and
 //      ~/.mozilla unless the policy says state=shared (JailState)
 //   6  capabilities dropped and read back, no_new_privs (Privileges)
-//   7  process isolation: Landlock or Yama, else refused (ProcessScope,
+//   7  under state=shared only: refused when the command's program already
+//      runs outside the jail's network namespace (HandOff)
+//   8  process isolation: Landlock or Yama, else refused (ProcessScope,
 //      ProcessIsolation.choose, CLinux.c cl_landlock_confine)
-//   8  the environment from /proc/self/environ (CallerEnvironment)
-//   9  the syslog line (AuditLog)
-//   10 seccomp
-//   11 execvpe; if it fails, a second syslog line says nothing ran
+//   9  the environment from /proc/self/environ (CallerEnvironment)
+//   10 the syslog line (AuditLog)
+//   11 seccomp
+//   12 execvpe; if it fails, a second syslog line says nothing ran
 // Exit 125 refused, 126 cannot execute, 127 not found.
 //
 // The seccomp filter is the one netns-exec loads: the BPF program that
@@ -96,6 +98,7 @@
 //   SKIP_PROC     the fresh /proc (hidepid=ptraceable)
 //   SKIP_RUN      the jail's own /run (and /var/run where it is a directory)
 //   SKIP_STATE    the jail's own state directories in the caller's home
+//   SKIP_HANDOFF  the hand-off check (does nothing unless state=shared)
 //   SKIP_LANDLOCK process isolation (the Landlock domain or the Yama check)
 //   SKIP_SYSLOG   the syslog line
 //   SKIP_FILTER   the seccomp filter
@@ -650,7 +653,7 @@ static void drop_privileges(void) {
     if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) refuse("no_new_privs", "not set");
 }
 
-// 7. Process isolation (ProcessScope.swift, ProcessIsolation.choose,
+// 8. Process isolation (ProcessScope.swift, ProcessIsolation.choose,
 // CLinux.c cl_landlock_confine). Landlock ABI 6 and later: a ruleset with
 // the signal and abstract-socket scopes and no filesystem right. ABI 2-5:
 // a ruleset handling only LANDLOCK_ACCESS_FS_REFER, granted beneath "/",
@@ -696,6 +699,92 @@ static void landlock_confine(int scoped) {
     close(fd);
 }
 
+// 7. No hand-off (HandOff.swift): under state=shared, refuse when the
+// command's program already runs, readable by us, in another network
+// namespace, holding a socket. The same executable by device and inode of /proc/PID/exe; a
+// "#!" script by process name (comm, 15 bytes). Advisory; as the caller.
+#ifndef SKIP_HANDOFF
+static int is_script(const char *path) {
+    char magic[2];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, magic, 2);
+    close(fd);
+    return n == 2 && magic[0] == '#' && magic[1] == '!';
+}
+
+static int holds_socket(long pid) {  // HandOff.holdsSocket
+    char path[64], target[64];
+    snprintf(path, sizeof path, "/proc/%ld/fd", pid);
+    DIR *fds = opendir(path);
+    if (!fds) return 0;
+    int seen = 0, found = 0;
+    for (struct dirent *e; !found && (e = readdir(fds));) {
+        if (++seen > 4096) { found = 1; break; }
+        ssize_t n = readlinkat(dirfd(fds), e->d_name, target, sizeof target);
+        found = n >= 7 && memcmp(target, "socket:", 7) == 0;
+    }
+    closedir(fds);
+    return found;
+}
+
+static void hand_off_check(const char *command, int shares_state) {
+    if (shares_state == 0) return;
+    char path[PATH_MAX], comm[16] = "", found[PATH_MAX] = "";
+    const char *name = strrchr(command, '/') ? strrchr(command, '/') + 1 : command;
+    struct stat program, st;
+    if (strchr(command, '/')) {
+        if (stat(command, &st) == 0 && S_ISREG(st.st_mode) && access(command, X_OK) == 0)
+            snprintf(found, sizeof found, "%s", command);
+    } else {
+        const char *p = getenv("PATH") ? getenv("PATH") : "/bin:/usr/bin";
+        while (!found[0]) {
+            size_t len = strcspn(p, ":");
+            snprintf(path, sizeof path, "%.*s/%s", len ? (int)len : 1, len ? p : ".", command);
+            if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0)
+                snprintf(found, sizeof found, "%s", path);
+            if (!p[len]) break;
+            p += len + 1;
+        }
+    }
+    if (!found[0] || stat(found, &program) != 0) return;
+    int script = is_script(found);
+    if (script) snprintf(comm, sizeof comm, "%s", name);
+    struct stat own;
+    if (stat("/proc/self/ns/net", &own) != 0) refuse("stat /proc/self/ns/net", NULL);
+    DIR *proc = opendir("/proc");
+    if (!proc) refuse("opendir /proc", NULL);
+    pid_t me = getpid();
+    int seen = 0;
+    for (struct dirent *e; seen < (1 << 17) && (e = readdir(proc)); seen++) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (!isdigit((unsigned char)e->d_name[0]) || *end || pid == me) continue;
+        if (script) {
+            char buf[32];
+            snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0) continue;
+            ssize_t n = read(fd, buf, sizeof buf - 1);
+            close(fd);
+            if (n <= 0) continue;
+            buf[n] = 0;
+            buf[strcspn(buf, "\n")] = 0;
+            if (strcmp(buf, comm) != 0) continue;
+        } else {
+            snprintf(path, sizeof path, "/proc/%ld/exe", pid);
+            if (stat(path, &st) != 0 || st.st_dev != program.st_dev || st.st_ino != program.st_ino) continue;
+        }
+        snprintf(path, sizeof path, "/proc/%ld/ns/net", pid);
+        if (stat(path, &st) == 0 && st.st_ino != own.st_ino && holds_socket(pid)) {
+            closedir(proc);
+            refuse(name, "already running outside the jail; quit it first, or use state=per-jail");
+        }
+    }
+    closedir(proc);
+}
+#endif
+
 // Returns the guard's name for the log line.
 static const char *process_isolation(int allows_host_ptrace) {
     static char summary[48];
@@ -713,7 +802,7 @@ static const char *process_isolation(int allows_host_ptrace) {
     return summary;
 }
 
-// 8. The caller's environment from /proc/self/environ, minus NETNS_EXEC=,
+// 9. The caller's environment from /proc/self/environ, minus NETNS_EXEC=,
 // plus ours. Where the jail keeps its own state, without XDG_*_HOME and
 // the session bus address, and with the bus disabled.
 static int dropped(const char *entry, int shares_state) {
@@ -755,7 +844,7 @@ static char **caller_environment(const char *ns, int shares_state) {
 }
 
 #ifndef RUNTIME_LIBSECCOMP
-// 8b. The jail's filter as netns-exec loads it (SyscallFilter.swift).
+// 11. The jail's filter as netns-exec loads it (SyscallFilter.swift).
 static void load_filter(void) {
     struct sock_fprog program = {(unsigned short)(sizeof cl_jail_filter / sizeof cl_jail_filter[0]),
                                  (struct sock_filter *)cl_jail_filter};
@@ -810,21 +899,24 @@ int main(int argc, char **argv) {
     dprintf(2, "ref-launcher: /run view: %d bind mounts\n", run_binds);
 #endif
     drop_privileges();                                                                     // 6
+#ifndef SKIP_HANDOFF
+    hand_off_check(command[0], entry.shares_state);                                        // 7
+#endif
 #ifndef SKIP_LANDLOCK
-    const char *isolation = process_isolation(entry.allows_host_ptrace);                  // 7
+    const char *isolation = process_isolation(entry.allows_host_ptrace);                  // 8
 #else
     const char *isolation = "skipped";
 #endif
-    char **envp = caller_environment(ns_name, entry.shares_state);                        // 8
+    char **envp = caller_environment(ns_name, entry.shares_state);                        // 9
 #ifndef SKIP_SYSLOG
-    log_line(LOG_INFO, "entered %s: '%s'; isolation: %s", ns_name, command[0], isolation);  // 9
+    log_line(LOG_INFO, "entered %s: '%s'; isolation: %s", ns_name, command[0], isolation);  // 10
 #else
     (void)isolation;
 #endif
 #ifndef SKIP_FILTER
-    load_filter();                                                                         // 10
+    load_filter();                                                                         // 11
 #endif
-    execvpe(command[0], command, envp);                                                    // 11
+    execvpe(command[0], command, envp);                                                    // 12
     int e = errno, status = (e == ENOENT || e == ENOTDIR) ? 127 : 126;
     dprintf(2, "ref-launcher: %s: %s\n", command[0], strerror(e));
     // The "entered" line went out before execve; this one says nothing ran.

@@ -152,6 +152,18 @@ def main():
     if "firejail" in results:
         out[-1] += f" firejail / netns-exec: {results['firejail']['mean'] / nx:.1f}."
     out.append("")
+    # The hand-off check (HandOff.swift) runs only under state=shared. Its
+    # cost is read from the interleaved rounds, where load from the rest of
+    # the machine falls on every launcher alike.
+    if all(k in inter for k in ("shared-C-reference", "shared-C-no-check", "shared-netns-exec")):
+        c, c0, n = inter["shared-C-reference"], inter["shared-C-no-check"], inter["shared-netns-exec"]
+        out.append("The hand-off check (step 7, made only under `state=shared`; here with nothing of the "
+                   "kind running), from the same interleaved rounds: C reference with it / without it, "
+                   f"median wall {c[0]:.3f} / {c0[0]:.3f} ms (ratio {c[0] / c0[0]:.2f}), CPU time "
+                   f"{c[2]:.3f} / {c0[2]:.3f} ms (ratio {c[2] / c0[2]:.2f}); netns-exec under "
+                   f"`state=shared` {n[0]:.3f} ms wall, {n[2]:.3f} ms CPU (ratio to the C reference with the "
+                   f"check {n[2] / c[2]:.2f}). Under per-jail state the check is not made at all.")
+        out.append("")
     out.append("| binary | file size | loaded (text+data+bss) | dynamic relocations | shared libraries |")
     out.append("|---|---|---|---|---|")
     for name, path in pairs(args.binary).items():

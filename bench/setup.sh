@@ -4,14 +4,17 @@
 # policy file (an existing one is put back exactly), the sudoers drop-in and
 # a scratch directory holding netns-exec and the C reference launcher with
 # their file capability; then it checks that each launcher really jails.
-# Afterwards: NS, BENCH_USER, SCRATCH, NX, REF, REF_RT, WRAP, LAUNCHTIME,
-# FILTER_DIR, user_run, die.
+# Afterwards: NS, NS_SHARED, BENCH_USER, SCRATCH, NX, REF, REF_RT,
+# REF_NOHO, WRAP, LAUNCHTIME, FILTER_DIR, user_run, die.
 # shellcheck shell=bash
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 # shellcheck source=../Tests/lib/testlib.sh
 . "$REPO_ROOT/Tests/lib/testlib.sh"
 
 NS=nxbench_ns
+# The same jail with state=shared, the one case in which the launcher looks
+# for a copy of the program outside (HandOff.swift).
+NS_SHARED=nxbench_sh
 BENCH_USER=nxbench_u
 SUDOERS_NAME=nxbench          # no dot: sudo ignores drop-ins whose name has one
 POLICY=/etc/netns-exec.conf
@@ -55,13 +58,17 @@ gcc -O2 -fPIE -pie -Wall -Wextra "${REF_INCLUDES[@]}" -o "$SCRATCH/bin/ref-launc
 gcc -O2 -fPIE -pie -Wall -Wextra "${REF_INCLUDES[@]}" -I "$REPO_ROOT/Tests/Escape/helpers" -DRUNTIME_LIBSECCOMP \
     -o "$SCRATCH/bin/ref-launcher-rt" "$REPO_ROOT/bench/ref-launcher.c" -lseccomp ||
     die "cannot build bench/ref-launcher.c (libseccomp)"
-for b in netns-exec ref-launcher ref-launcher-rt; do
+# Without the hand-off check: what the check costs under state=shared.
+gcc -O2 -fPIE -pie -Wall -Wextra -DSKIP_HANDOFF "${REF_INCLUDES[@]}" -o "$SCRATCH/bin/ref-launcher-noho" \
+    "$REPO_ROOT/bench/ref-launcher.c" || die "cannot build bench/ref-launcher.c (-DSKIP_HANDOFF)"
+for b in netns-exec ref-launcher ref-launcher-rt ref-launcher-noho; do
     chown root:root "$SCRATCH/bin/$b"; chmod 0755 "$SCRATCH/bin/$b"
     setcap "$CAPS" "$SCRATCH/bin/$b" || die "setcap failed on $b"
 done
 NX=$SCRATCH/bin/netns-exec
 REF=$SCRATCH/bin/ref-launcher
 REF_RT=$SCRATCH/bin/ref-launcher-rt
+REF_NOHO=$SCRATCH/bin/ref-launcher-noho
 
 # bench/launchtime.c: the interleaved timer that bench.sh, compare.sh and
 # steps.sh all use.
@@ -75,6 +82,11 @@ install -d -m 0755 -o root -g root "/etc/netns/$NS"
 on_exit "rm -rf '/etc/netns/$NS'"
 printf 'nameserver 192.0.2.53\n' >"/etc/netns/$NS/resolv.conf"
 chmod 0644 "/etc/netns/$NS/resolv.conf"
+make_netns "$NS_SHARED" || die "cannot create namespace $NS_SHARED"
+[ -e "/etc/netns/$NS_SHARED" ] && die "/etc/netns/$NS_SHARED already exists; remove it (a previous run was killed?)"
+install -d -m 0755 -o root -g root "/etc/netns/$NS_SHARED"
+on_exit "rm -rf '/etc/netns/$NS_SHARED'"
+cp -p "/etc/netns/$NS/resolv.conf" "/etc/netns/$NS_SHARED/resolv.conf"
 make_test_user "$BENCH_USER" || die "cannot create user $BENCH_USER"
 # A home of its own, as a desktop user has: by default netns-exec gives the
 # jail its own ~/.config, ~/.local/share, ~/.local/state, ~/.cache and
@@ -93,7 +105,8 @@ else
     on_exit "rm -f '$POLICY'"
 fi
 rm -f "$POLICY"
-printf '# written by bench/bench.sh; restored afterwards\n%s %s\n' "$NS" "$BENCH_USER" >"$POLICY"
+printf '# written by bench/bench.sh; restored afterwards\n%s %s\n%s %s state=shared\n' \
+    "$NS" "$BENCH_USER" "$NS_SHARED" "$BENCH_USER" >"$POLICY"
 chown root:root "$POLICY"; chmod 0644 "$POLICY"
 
 # --- the sudo recipe: NOPASSWD rule -> root-owned wrapper -> ip netns exec -> sudo -u
@@ -134,6 +147,11 @@ verify netns-exec "$NX" "$NS"
 verify ref-launcher "$REF" "$NS"
 verify ref-launcher-rt "$REF_RT" "$NS"
 verify sudo-recipe sudo -n "$WRAP"
+# state=shared: the launchers enter that jail too (the hand-off rows).
+SH_ID="net:[$(stat -L -c %i "/run/netns/$NS_SHARED")]"
+for l in "$NX" "$REF" "$REF_NOHO"; do
+    [ "$(user_run "$l" "$NS_SHARED" readlink /proc/self/ns/net)" = "$SH_ID" ] || die "$l did not enter $NS_SHARED"
+done
 [ "$(user_run "$NX" "$NS" /bin/sh -c 'echo $NETNS_EXEC')" = "$NS" ] || die "netns-exec did not set NETNS_EXEC"
 [ "$(user_run "$REF" "$NS" /bin/sh -c 'echo $NETNS_EXEC')" = "$NS" ] || die "ref-launcher did not set NETNS_EXEC"
 

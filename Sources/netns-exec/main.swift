@@ -1,6 +1,6 @@
 // netns-exec: run a command inside a network namespace (a VPN jail) as the
 // calling user. The binary carries the file capability CAP_SYS_ADMIN and
-// is never setuid. The launch is the eleven steps of SECURITY.md ("The
+// is never setuid. The launch is the twelve steps of SECURITY.md ("The
 // launch, step by step"), numbered below in the order they run; any failure
 // prints one line, logs it, and exits 125 without running anything.
 import CLinux
@@ -68,16 +68,19 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     raise(SIGSTOP)
     #endif
     step(log: log, Privileges.dropAll)                                            // 6. drop privileges
-    let isolation = step(log: log) { () throws(Refusal) in                       // 7. process isolation
+    let command = String(cString: argv[commandIndex]!)
+    step(log: log) { () throws(Refusal) in                                       // 7. no hand-off
+        try HandOff.refuseCopyOutside(command, in: namespace, sharesState: entry.sharesState)
+    }
+    let isolation = step(log: log) { () throws(Refusal) in                       // 8. process isolation
         try ProcessScope.confine(allowsHostPtrace: entry.allowsHostPtrace)
     }
-    var environment = step(log: log) { () throws(Refusal) in                     // 8. environment
+    var environment = step(log: log) { () throws(Refusal) in                     // 9. environment
         try CallerEnvironment(namespace: namespace, sharesState: entry.sharesState)
     }
-    let command = String(cString: argv[commandIndex]!)
-    log.launched(command: command, isolation: isolation)                          // 9. log
-    step(log: log, SyscallFilter.loadJail)                                        // 10. seccomp, last
-    let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)  // 11. exec
+    log.launched(command: command, isolation: isolation)                          // 10. log
+    step(log: log, SyscallFilter.loadJail)                                        // 11. seccomp, last
+    let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)  // 12. exec
     log.notExecuted(command: command, status: status)
     exit(status)
 }

@@ -79,6 +79,92 @@ check_eq "jail: nor through \$XDG_RUNTIME_DIR/bus" hidden \
 check_eq "jail: the bus socket is not there at all" absent \
     "$(u "$NX" $NS sh -c "test -e $RUNDIR/bus && echo present || echo absent")"
 
+# --- no silent hand-off under state=shared (HandOff.swift) -----------------
+# The program is a copy of socat under a name of its own, so nothing else on
+# the machine runs it; outside, it listens on a socket as qBittorrent does
+# in its profile. The script stands for Debian's /usr/bin/chromium, a
+# wrapper that execs the real binary, so it is compared by process name. A
+# copy of sleep stands for the user's shell: running, but holding no socket
+# that could take work.
+APPS=$SCRATCH/apps
+install -d -m 0755 "$APPS/bin" "$APPS/lib"
+install -m 0755 "$(command -v socat)" "$APPS/bin/nxst-app"
+install -m 0755 "$(command -v socat)" "$APPS/lib/nxst-browser"
+install -m 0755 "$(command -v sleep)" "$APPS/bin/nxst-shell"
+printf '#!/bin/sh\nexec %s "$@"\n' "$APPS/lib/nxst-browser" >"$APPS/bin/nxst-browser"
+chmod 0755 "$APPS/bin/nxst-browser"
+ua() { u env PATH="$APPS/bin:/usr/bin:/bin" "$@"; }
+started() { wait_for 5 sh -c "readlink /proc/$1/exe | grep -q '$2'"; }
+check_eq "state=shared, no copy running: the program runs" ok "$(ua "$NX" $SHARED sh -c 'nxst-app -V >/dev/null && echo ok')"
+bg_as_user COPY $USR "$APPS/bin/nxst-app" UNIX-LISTEN:"$HOMEDIR/.config/nxst-ipc" STDOUT
+started "$COPY" nxst-app || fail "the copy outside did not start"
+err=$(ua "$NX" $SHARED nxst-app -V 2>&1); rc=$?
+check_eq "state=shared, the same program running outside: refused with 125" 125 $rc
+check_eq "in one line" 1 "$(printf '%s\n' "$err" | wc -l)"
+check_contains "naming the program and the copy" \
+    "netns-exec: nxst-app is already running outside jail $SHARED (process $COPY)" "$err"
+check_contains "and what to do" "quit it first, or ask an administrator for state=per-jail" "$err"
+err=$(ua "$NX" $SHARED "$APPS/bin/nxst-app" -V 2>&1); rc=$?
+check_eq "the same, named by its path" 125 $rc
+check_eq "per-jail state: the same launch runs (nothing can reach the copy)" ok \
+    "$(ua "$NX" $NS sh -c 'nxst-app -V >/dev/null && echo ok')"
+check_eq "state=shared, another program: runs" ok "$(ua "$NX" $SHARED sh -c 'echo ok')"
+kill_pid "$COPY"
+bg_as_user SHELLCOPY $USR "$APPS/bin/nxst-shell" 60
+started "$SHELLCOPY" nxst-shell || fail "the shell stand-in did not start"
+check_eq "state=shared, a copy outside that holds no socket (a shell): runs" ok \
+    "$(ua "$NX" $SHARED sh -c 'nxst-shell 0 && echo ok')"
+kill_pid "$SHELLCOPY"
+bg_as_user INSIDE $USR "$NX" $SHARED "$APPS/bin/nxst-app" UNIX-LISTEN:"$HOMEDIR/.config/nxst-ipc2" STDOUT
+started "$INSIDE" nxst-app || fail "the copy inside did not start"
+check_eq "state=shared, a copy running inside the same jail: runs" ok \
+    "$(ua "$NX" $SHARED sh -c 'nxst-app -V >/dev/null && echo ok')"
+kill_pid "$INSIDE"
+bg_as_user OTHER $USR "$NX" $NS "$APPS/bin/nxst-app" UNIX-LISTEN:/tmp/nxst-ipc3 STDOUT
+started "$OTHER" nxst-app || fail "the copy in the other jail did not start"
+err=$(ua "$NX" $SHARED nxst-app -V 2>&1); rc=$?
+check_eq "state=shared, a copy running in another jail: refused with 125" 125 $rc
+kill_pid "$OTHER"
+bg_as_user WRAPPED $USR "$APPS/bin/nxst-browser" UNIX-LISTEN:"$HOMEDIR/.config/nxst-ipc4" STDOUT
+wait_for 5 sh -c "grep -qx nxst-browser /proc/$WRAPPED/comm" || fail "the wrapped copy outside did not start"
+err=$(ua "$NX" $SHARED nxst-browser -V 2>&1); rc=$?
+check_eq "state=shared, a wrapper script whose program runs outside: refused with 125" 125 $rc
+check_contains "naming it" "netns-exec: nxst-browser is already running outside jail $SHARED" "$err"
+kill_pid "$WRAPPED"
+rm -f "$HOMEDIR"/.config/nxst-ipc* /tmp/nxst-ipc3
+
+# --- links opened in the jail: the handler starts inside --------------------
+# xdg-open and gio open find the URL's handler in the MIME defaults and run
+# its Exec= themselves, so the browser they start is a child of the jailed
+# program, in the jail (with the jail's profile and no bus, above). The
+# handler here writes down the network namespace it ran in.
+SHARE=$SCRATCH/share
+install -d -m 0755 "$SHARE/applications"
+printf '#!/bin/sh\nreadlink /proc/self/ns/net >"%s/opened-$1"\n' "$HOMEDIR" >"$SHARE/nxst-handler"
+chmod 0755 "$SHARE/nxst-handler"
+cat >"$SHARE/applications/nxst-browser.desktop" <<EOF
+[Desktop Entry]
+Type=Application
+Name=nxst browser
+Exec=$SHARE/nxst-handler %u
+MimeType=x-scheme-handler/nxst;
+EOF
+printf '[Default Applications]\nx-scheme-handler/nxst=nxst-browser.desktop\n' >"$SHARE/applications/mimeapps.list"
+JAIL_NET="net:[$(stat -L -c %i /run/netns/$NS)]"
+# xdg-open asks the MIME defaults only when a display is set (any name will do).
+ux() { u env XDG_DATA_DIRS="$SHARE:/usr/share" XDG_CURRENT_DESKTOP=X-Generic DISPLAY=:nxst "$@"; }
+ux xdg-open nxst:outside >/dev/null 2>&1
+wait_for 5 test -s "$HOMEDIR/opened-nxst:outside"
+check_eq "control: xdg-open outside runs the handler outside" "$(readlink /proc/self/ns/net)" \
+    "$(cat "$HOMEDIR/opened-nxst:outside" 2>/dev/null)"
+ux "$NX" $NS xdg-open nxst:xdg >/dev/null 2>&1
+wait_for 5 test -s "$HOMEDIR/opened-nxst:xdg"
+check_eq "jail: xdg-open starts the link's handler inside the jail" "$JAIL_NET" "$(cat "$HOMEDIR/opened-nxst:xdg" 2>/dev/null)"
+ux "$NX" $NS gio open nxst:gio >/dev/null 2>&1
+wait_for 5 test -s "$HOMEDIR/opened-nxst:gio"
+check_eq "jail: gio open, with no bus to activate through, starts it inside too" "$JAIL_NET" \
+    "$(cat "$HOMEDIR/opened-nxst:gio" 2>/dev/null)"
+
 # --- the caller's XDG overrides do not lead back to the shared profile ------
 check_eq "jail: XDG_CONFIG_HOME and friends are not passed on" "" \
     "$(u env XDG_CONFIG_HOME="$HOMEDIR/.config" XDG_DATA_HOME=/x XDG_CACHE_HOME=/y XDG_STATE_HOME=/z "$NX" $NS env | grep '^XDG_[A-Z]*_HOME=')"

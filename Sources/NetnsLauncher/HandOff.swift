@@ -1,0 +1,184 @@
+import CLinux
+import NetnsPolicy
+
+/// Refuses a launch whose program is already running, as the caller,
+/// outside this jail, when the jail shares the user's state.
+///
+/// A desktop program that finds a copy of itself running hands it the
+/// link or torrent and exits; the copy fetches it from wherever it runs.
+/// Per-jail state (JailState, CallerEnvironment) closes the channels it
+/// finds the copy through (the profile's sockets, the session bus), so
+/// there this check is not made at all. Under `state=shared` those
+/// channels are open by the administrator's choice, and the one thing the
+/// launcher can still do is notice the copy and say so: a jailed launch
+/// that silently ends up as an unjailed download is the worst outcome.
+///
+/// "The same program" is the same executable file (device and inode of
+/// /proc/PID/exe against the command's file, resolved through PATH as
+/// execvpe will). A script (`#!`, Debian's /usr/bin/chromium) is never the
+/// exe of the process it becomes, so for one the process name is compared
+/// instead (/proc/PID/comm against the script's base name, cut to the
+/// kernel's 15 bytes). "Outside" is any network namespace other than the
+/// jail's: the host's, or another jail's. And the copy must hold a socket,
+/// the only way work can reach it (holdsSocket): the user's shell running
+/// in a terminal does not keep a jailed shell from starting.
+///
+/// This is advisory, and SECURITY.md says so. It runs after every
+/// privilege is dropped, as the caller, so a caller racing it (starting the
+/// copy a moment later, exec'ing, reusing a pid) can only mislead a check
+/// of its own launch, and nothing it reads is trusted for anything else.
+/// It sees what the caller may ptrace-read, in the jail's /proc
+/// (hidepid=ptraceable) before the Landlock domain hides everything
+/// outside: the caller's own dumpable processes. It runs before process
+/// isolation for exactly that reason.
+public enum HandOff {
+    /// The kernel keeps a process name of at most this many bytes.
+    static let commLength = 15
+    /// /proc entries looked at, at most; a machine with more processes is
+    /// checked up to here (the check is advisory, the bound keeps it short).
+    static let maximumEntries = 1 << 17
+    /// Descriptors looked at in one process, at most.
+    static let maximumDescriptors = 4096
+
+    public static func refuseCopyOutside(_ command: String, in namespace: NamespaceName, sharesState: Bool) throws(Refusal) {
+        guard sharesState else { return }
+        guard let program = resolve(command) else { return }   // execvpe will say 127
+        var own = stat()
+        guard stat("/proc/self/ns/net", &own) == 0 else {
+            throw .system(call: "stat", path: "/proc/self/ns/net", errno: cl_errno())
+        }
+        guard let copy = try findCopy(of: program, outside: own.st_ino) else { return }
+        throw .denied("\(program.name) is already running outside jail \(namespace) (process \(copy)), and this jail shares your profile (state=shared): it would hand the work to that copy, which runs outside the VPN; quit it first, or ask an administrator for state=per-jail in netns-exec.conf(5)")
+    }
+
+    struct Program {
+        let name: String
+        let device: dev_t
+        let inode: ino_t
+        /// A `#!` script: compared by process name, as it never is an exe.
+        let comm: [UInt8]?
+    }
+
+    /// The file execvpe will run: `command` itself when it has a slash,
+    /// else the first executable regular file in PATH (glibc's default
+    /// path when PATH is unset, as execvpe does).
+    static func resolve(_ command: String) -> Program? {
+        let name = baseName(command)
+        var candidates: [String] = []
+        if command.utf8.contains(UInt8(ascii: "/")) {
+            candidates = [command]
+        } else {
+            let path = getenv("PATH").map { String(cString: $0) } ?? "/bin:/usr/bin"
+            for dir in path.split(separator: ":", omittingEmptySubsequences: false) {
+                candidates.append((dir.isEmpty ? "." : String(dir)) + "/" + command)
+            }
+        }
+        for candidate in candidates {
+            var st = stat()
+            guard stat(candidate, &st) == 0, st.st_mode & cl_S_IFMT == cl_S_IFREG,
+                  access(candidate, X_OK) == 0 else { continue }
+            let script = isScript(candidate)
+            return Program(name: name, device: st.st_dev, inode: st.st_ino,
+                           comm: script ? Array(name.utf8.prefix(commLength)) : nil)
+        }
+        return nil
+    }
+
+    static func isScript(_ path: String) -> Bool {
+        let fd = cl_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var magic: [UInt8] = [0, 0]
+        let n = magic.withUnsafeMutableBytes { read(fd, $0.baseAddress!, 2) }
+        return n == 2 && magic == [UInt8(ascii: "#"), UInt8(ascii: "!")]
+    }
+
+    /// The pid of a process running `program` in a network namespace other
+    /// than `jail`, or nil. Processes that vanish or that we may not read
+    /// are skipped.
+    static func findCopy(of program: Program, outside jail: ino_t) throws(Refusal) -> Int32? {
+        guard let proc = opendir("/proc") else { throw .system(call: "opendir", path: "/proc", errno: cl_errno()) }
+        defer { closedir(proc) }
+        let me = getpid()
+        var seen = 0
+        while seen < maximumEntries, let entry = readdir(proc) {
+            seen += 1
+            guard let pid = processID(entry.pointee.d_name), pid != me else { continue }
+            guard runs(program, pid: pid) else { continue }
+            var net = stat()
+            guard stat("/proc/\(pid)/ns/net", &net) == 0, net.st_ino != jail else { continue }
+            if holdsSocket(pid) { return pid }
+        }
+        return nil
+    }
+
+    static func runs(_ program: Program, pid: Int32) -> Bool {
+        if let comm = program.comm { return readComm(pid) == comm }
+        var exe = stat()
+        // stat follows the link to the running file; it fails (EACCES)
+        // for any process we may not ptrace-read, other users' above all.
+        guard stat("/proc/\(pid)/exe", &exe) == 0 else { return false }
+        return exe.st_dev == program.device && exe.st_ino == program.inode
+    }
+
+    /// Whether the process has a socket open: a listening one (a profile's
+    /// IPC socket, Chromium's SingletonSocket) or a connection (the session
+    /// bus, over which Firefox and GTK programs take work). A copy without
+    /// any, such as the user's shell in a terminal, cannot be handed
+    /// anything, and is no reason to refuse a jailed shell. A process with
+    /// more descriptors than we look at is taken to hold one.
+    static func holdsSocket(_ pid: Int32) -> Bool {
+        guard let fds = opendir("/proc/\(pid)/fd") else { return false }
+        defer { closedir(fds) }
+        let dir = dirfd(fds)
+        var seen = 0
+        var target = [CChar](repeating: 0, count: 64)
+        let prefix = Array("socket:".utf8)
+        while let entry = readdir(fds) {
+            seen += 1
+            if seen > maximumDescriptors { return true }
+            let n = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                target.withUnsafeMutableBufferPointer { buffer in
+                    readlinkat(dir, raw.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.baseAddress!, buffer.count)
+                }
+            }
+            guard n >= prefix.count else { continue }
+            if target.prefix(prefix.count).map({ UInt8(bitPattern: $0) }) == prefix { return true }
+        }
+        return false
+    }
+
+    static func readComm(_ pid: Int32) -> [UInt8]? {
+        let fd = cl_open("/proc/\(pid)/comm", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        guard n > 0 else { return nil }
+        var name = Array(buffer[..<n])
+        if name.last == UInt8(ascii: "\n") { name.removeLast() }
+        return name
+    }
+
+    /// A /proc entry's name as a pid, or nil for the other entries.
+    static func processID<T>(_ name: T) -> Int32? {
+        withUnsafeBytes(of: name) { raw -> Int32? in
+            var value: Int32 = 0
+            var digits = 0
+            for byte in raw {
+                if byte == 0 { break }
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 9 else { return nil }
+                value = value * 10 + Int32(byte - UInt8(ascii: "0"))
+                digits += 1
+            }
+            return digits > 0 ? value : nil
+        }
+    }
+
+    static func baseName(_ path: String) -> String {
+        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            return String(path[path.utf8.index(after: slash)...])
+        }
+        return path
+    }
+}
