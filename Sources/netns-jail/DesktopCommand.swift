@@ -18,8 +18,17 @@ struct DesktopCommand: ParsableCommand {
             program through D-Bus and ignores Exec. The copy gets a new desktop file ID, \
             SOURCE-netns-NAME.desktop, so the original launcher stays. Root is not needed.
 
-            Exit status: 0 written; 1 the file could not be written; 2 bad arguments or a \
-            source file that cannot be jailed (nothing was written).
+            Written to your applications directory (the default), the copy also becomes \
+            the default handler for every MIME type and URL scheme in the original's \
+            MimeType= (x-scheme-handler/magnet, say), in $XDG_CONFIG_HOME/mimeapps.list \
+            (~/.config/mimeapps.list), so that xdg-open and the desktop start the jailed \
+            program for a link; and update-desktop-database is run on the directory. \
+            --no-defaults leaves mimeapps.list alone. With --output nothing is registered: \
+            run update-desktop-database DIR and xdg-mime default ID TYPE yourself.
+
+            Exit status: 0 written; 1 a file could not be written (nothing is left \
+            changed); 2 bad arguments or a source file that cannot be jailed (nothing \
+            was written).
             """)
 
     @Argument(help: ArgumentHelp("The application's .desktop file, e.g. /usr/share/applications/org.qbittorrent.qBittorrent.desktop.", valueName: "source.desktop"))
@@ -39,6 +48,9 @@ struct DesktopCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Replace the jailed copy if it already exists.")
     var force = false
+
+    @Flag(name: .long, help: "Do not make the jailed copy the default for the original's MIME types and URL schemes.")
+    var noDefaults = false
 
     func validate() throws {
         guard NamespaceName(namespace) != nil else {
@@ -90,9 +102,15 @@ struct DesktopCommand: ParsableCommand {
 
         let directory = try outputDirectory()
         let target = URL(fileURLWithPath: directory).appendingPathComponent(fileID)
-        if !force && FileManager.default.fileExists(atPath: target.path) {
+        let previous = FileManager.default.contents(atPath: target.path)
+        if !force && previous != nil {
             throw JailError.config("\(target.path) already exists; pass --force to replace it")
         }
+        // Read and edited before anything is written, so that a
+        // mimeapps.list we cannot read stops the command with nothing done.
+        let types = MimeAppsList.types(inMimeTypeValue: jailed.value(DesktopKey(name: "MimeType"), in: DesktopEntry.mainGroup) ?? "")
+        let defaults = output == nil && !noDefaults && !types.isEmpty
+            ? try mimeAppsEdit(making: fileID, defaultFor: types) : nil
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             // .atomic: a temporary file renamed into place, so a menu that
@@ -102,6 +120,58 @@ struct DesktopCommand: ParsableCommand {
             throw JailError.failure("cannot write \(target.path): \(Self.reason(error))")
         }
         Console.out(target.path)
+        guard output == nil else { return }
+        if let (path, list) = defaults {
+            do {
+                try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                        withIntermediateDirectories: true)
+                try Data(list.text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                // The launcher alone would look registered but a link would
+                // still start the unjailed program: take it back.
+                if let previous { try? previous.write(to: target, options: .atomic) } else { try? FileManager.default.removeItem(at: target) }
+                throw JailError.failure("cannot write \(path): \(Self.reason(error)); nothing was changed")
+            }
+            Console.out(path)
+        }
+        registerWithDesktop(directory)
+    }
+
+    /// The user's mimeapps.list with `fileID` made the default for `types`:
+    /// its path and new contents. A missing file is a new, empty one.
+    func mimeAppsEdit(making fileID: String, defaultFor types: [String]) throws(JailError) -> (String, MimeAppsList) {
+        let path = try configDirectory() + "/mimeapps.list"
+        var text = ""
+        if FileManager.default.fileExists(atPath: path) {
+            guard let data = FileManager.default.contents(atPath: path), let decoded = String(data: data, encoding: .utf8) else {
+                throw .config("cannot read \(path) as UTF-8 text; fix it, or pass --no-defaults")
+            }
+            text = decoded
+        }
+        var list = MimeAppsList(text: text)
+        list.makeDefault(fileID, for: types)
+        return (path, list)
+    }
+
+    /// Desktops list an application for a MIME type only once the
+    /// directory's mimeinfo.cache names it; update-desktop-database writes
+    /// that cache. Without the tool the launcher and the defaults still
+    /// work for xdg-open, so this is a warning that says what to run.
+    func registerWithDesktop(_ directory: String) {
+        let result = ExternalTool.updateDesktopDatabase.run(["-q", directory])
+        if result.status != 0 {
+            Console.warn("update-desktop-database \(directory) failed (\(result.reason)); install desktop-file-utils and run it, or menus may not offer the jailed launcher for links")
+        }
+    }
+
+    /// $XDG_CONFIG_HOME when it is absolute, else ~/.config.
+    func configDirectory() throws(JailError) -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let configHome = environment["XDG_CONFIG_HOME"], configHome.hasPrefix("/") { return configHome }
+        guard let home = environment["HOME"], home.hasPrefix("/") else {
+            throw .config("HOME is not set; pass --no-defaults or set XDG_CONFIG_HOME")
+        }
+        return home + "/.config"
     }
 
     /// --output, else $XDG_DATA_HOME/applications (when it is absolute, as the

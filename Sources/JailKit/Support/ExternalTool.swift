@@ -7,6 +7,7 @@ import Glibc
 public enum ExternalTool: String, Sendable {
     case ip, nft, wg
     case wireguardGo = "wireguard-go"
+    case updateDesktopDatabase = "update-desktop-database"
 
     static let directories = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"]
 
