@@ -149,13 +149,16 @@ public enum HandOff {
     }
 
     static func readComm(_ pid: Int32) -> [UInt8]? {
-        let fd = cl_open("/proc/\(pid)/comm", O_RDONLY | O_CLOEXEC)
+        let path = "/proc/\(pid)/comm"
+        let fd = cl_open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 32)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        guard n > 0 else { return nil }
-        var name = Array(buffer[..<n])
+        // Gone or unreadable since it was listed: not a copy.
+        var name: [UInt8]
+        do throws(Refusal) {
+            guard let bytes = try Descriptor.readAll(fd, limit: 64, expected: 32, path: path) else { return nil }
+            name = bytes
+        } catch { return nil }
         if name.last == UInt8(ascii: "\n") { name.removeLast() }
         return name
     }
