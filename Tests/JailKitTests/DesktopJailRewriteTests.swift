@@ -76,6 +76,9 @@ struct DesktopJailRewriteTests {
         ("[Desktop Entry]\nType=Application\nName=x\nExec=x \"open\n", "line 4: Exec in [Desktop Entry]: a double quote is not closed"),
         ("[Desktop Entry]\nType=Application\nName=x\nExec=/usr/bin/netns-exec other x\n", "already starts netns-exec"),
         ("[Desktop Entry]\nType=Application\nName=x\nExec=x\nX-NetnsExec-Namespace=other\n", "already jailed in other"),
+        ("[Desktop Entry]\nType=Application\nName=x\nExec=/usr/bin/chromium %U\n", "chromium cannot start in a jail"),
+        ("[Desktop Entry]\nType=Application\nName=x\nExec=x\n[Desktop Action a]\nName=a\nExec=google-chrome-stable --incognito\n",
+         "line 7: google-chrome-stable cannot start in a jail: its sandbox needs user namespaces"),
     ])
     func refuses(_ source: String, message: String) {
         #expect {

@@ -23,7 +23,8 @@ import NetnsPolicy
 /// Refused: entries that are not `Type=Application`, an `Exec` that is
 /// missing (D-Bus-only programs cannot be jailed this way), malformed or
 /// localised (`Exec[de]=` is not part of the specification, and a desktop
-/// that honoured it would bypass the jail), and entries already jailed.
+/// that honoured it would bypass the jail), entries already jailed, and
+/// Chromium-based browsers, which cannot start in a jail.
 public struct DesktopJailRewrite: Sendable {
     public let namespace: NamespaceName
     /// The launcher as the desktop should run it: a name looked up in PATH,
@@ -34,6 +35,16 @@ public struct DesktopJailRewrite: Sendable {
     public static let defaultLauncher = "netns-exec"
     public static let defaultNameSuffix = " (VPN)"
     public static let markerKey = DesktopKey(name: "X-NetnsExec-Namespace")
+    /// Chromium and the browsers built on it. Their sandbox needs a new user
+    /// namespace (or the setuid chrome-sandbox, which no_new_privs disarms),
+    /// and the jail's filter refuses both; they exit at once, from a menu
+    /// without a word. A launcher that can never start is refused here
+    /// rather than written (SECURITY.md, "Chromium in a jail").
+    public static let needsUserNamespaces: Set<String> = [
+        "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "google-chrome-beta",
+        "google-chrome-unstable", "brave", "brave-browser", "microsoft-edge", "microsoft-edge-stable",
+        "vivaldi", "vivaldi-stable", "opera",
+    ]
 
     public init(namespace: NamespaceName, launcher: String = defaultLauncher,
                 nameSuffix: String = defaultNameSuffix) {
@@ -88,6 +99,9 @@ public struct DesktopJailRewrite: Sendable {
                 let program = Self.baseName(arguments[0])
                 if program == launcherName || program == Self.defaultLauncher {
                     throw DesktopEntryError(line: line, message: "Exec in [\(group)] already starts \(program); run netns-jail desktop on the original file")
+                }
+                if Self.needsUserNamespaces.contains(program) {
+                    throw DesktopEntryError(line: line, message: "\(program) cannot start in a jail: its sandbox needs user namespaces, which the jail refuses (it exits with \"No usable sandbox!\" and nothing on screen); see SECURITY.md, \"Chromium in a jail\"")
                 }
                 groupsWithExec.insert(group)
                 return prefix + value
