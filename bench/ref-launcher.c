@@ -31,7 +31,7 @@
 //      ProcessIsolation.choose, CLinux.c cl_landlock_confine)
 //   9  the environment from /proc/self/environ (CallerEnvironment)
 //   10 the syslog line (AuditLog)
-//   11 seccomp
+//   11 seccomp (the userns=allow variant where the policy says so)
 //   12 execvpe; if it fails, a second syslog line says nothing ran
 // Exit 125 refused, 126 cannot execute, 127 not found.
 //
@@ -269,11 +269,12 @@ struct admission {
     int allows_host_ptrace;       // host-ptrace=allow
     int shares_state;             // state=shared (-1 while not given: per-jail)
     char require[IFNAMSIZ];       // require=IFACE, or ""
+    int permits_userns;           // userns=allow
 };
 
 static struct admission policy_admits(const char *ns) {
     static char text[POLICY_MAX + 1];
-    struct admission out = {0, 0, 0, ""};
+    struct admission out = {0, 0, 0, "", 0};
     int dir = open(POLICY_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) refuse("open " POLICY_DIR, NULL);
     require_root_only(dir, 1, POLICY_DIR);
@@ -306,7 +307,7 @@ static struct admission policy_admits(const char *ns) {
         if (!tok) continue;
         if (!valid_name(tok, NX_NAMESPACE_NAME_MAX)) refuse("policy", "bad namespace name");
         int ours = strcmp(tok, ns) == 0;
-        struct admission line_result = {0, 0, -1, ""};
+        struct admission line_result = {0, 0, -1, "", 0};
         while ((tok = strtok_r(NULL, " \t\r", &s2))) {
             char *eq = strchr(tok, '=');
             if (eq) {
@@ -314,6 +315,9 @@ static struct admission policy_admits(const char *ns) {
                 if (strcmp(tok, "host-ptrace") == 0) {
                     if (strcmp(eq + 1, "allow") != 0) refuse("policy", "host-ptrace= takes only allow");
                     line_result.allows_host_ptrace = 1;
+                } else if (strcmp(tok, "userns") == 0) {
+                    if (strcmp(eq + 1, "allow") != 0) refuse("policy", "userns= takes only allow");
+                    line_result.permits_userns = 1;
                 } else if (strcmp(tok, "state") == 0) {
                     if (line_result.shares_state >= 0) refuse("policy", "state= given twice");
                     if (strcmp(eq + 1, "shared") == 0) line_result.shares_state = 1;
@@ -844,17 +848,20 @@ static char **caller_environment(const char *ns, int shares_state) {
 }
 
 #ifndef RUNTIME_LIBSECCOMP
-// 11. The jail's filter as netns-exec loads it (SyscallFilter.swift).
-static void load_filter(void) {
+// 11. The jail's filter as netns-exec loads it (SyscallFilter.swift), or its
+// userns=allow variant.
+static void load_filter(int userns) {
     struct sock_fprog program = {(unsigned short)(sizeof cl_jail_filter / sizeof cl_jail_filter[0]),
                                  (struct sock_filter *)cl_jail_filter};
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0) refuse("seccomp", NULL);
+    struct sock_fprog variant = {(unsigned short)(sizeof cl_jail_filter_userns / sizeof cl_jail_filter_userns[0]),
+                                 (struct sock_filter *)cl_jail_filter_userns};
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, userns ? &variant : &program) != 0) refuse("seccomp", NULL);
 }
 #else
-// 8b. The rules of JailFilter.swift built with libseccomp at every start
+// 11. The rules of JailFilter.swift built with libseccomp at every start
 // (the escape suite's C copy of them, Tests/Escape/helpers/libseccomp-rules.h).
-static void load_filter(void) {
-    scmp_filter_ctx ctx = jail_rules();
+static void load_filter(int userns) {  // userns: the userns=allow variant
+    scmp_filter_ctx ctx = jail_rules(userns);
     if (!ctx) refuse("seccomp rules", NULL);
     int rc = seccomp_load(ctx);
     if (rc != 0) { errno = -rc; refuse("seccomp_load", NULL); }
@@ -914,7 +921,7 @@ int main(int argc, char **argv) {
     (void)isolation;
 #endif
 #ifndef SKIP_FILTER
-    load_filter();                                                                         // 11
+    load_filter(entry.permits_userns);                                                     // 11
 #endif
     execvpe(command[0], command, envp);                                                    // 12
     int e = errno, status = (e == ENOENT || e == ENOTDIR) ? 127 : 126;

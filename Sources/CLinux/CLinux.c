@@ -290,11 +290,17 @@ int cl_interface_is_up(const char *name) {
 #error "netns-exec's seccomp filter is built for x86_64 and aarch64 only"
 #endif
 
-int cl_load_jail_filter(void) {
-    struct sock_fprog program = {
-        .len = (unsigned short)(sizeof cl_jail_filter / sizeof cl_jail_filter[0]),
-        .filter = (struct sock_filter *)cl_jail_filter,  // the kernel only reads it
-    };
+int cl_load_jail_filter(int permits_user_namespaces) {
+    // The userns=allow variant differs only in what JailFilter.swift says.
+    struct sock_fprog program = permits_user_namespaces
+        ? (struct sock_fprog){
+              .len = (unsigned short)(sizeof cl_jail_filter_userns / sizeof cl_jail_filter_userns[0]),
+              .filter = (struct sock_filter *)cl_jail_filter_userns,  // the kernel only reads it
+          }
+        : (struct sock_fprog){
+              .len = (unsigned short)(sizeof cl_jail_filter / sizeof cl_jail_filter[0]),
+              .filter = (struct sock_filter *)cl_jail_filter,
+          };
     return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program);
 }
 

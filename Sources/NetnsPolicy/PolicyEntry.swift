@@ -14,17 +14,23 @@ public struct PolicyEntry: Equatable, Sendable {
     /// ~/.local, ~/.cache, ~/.mozilla and session bus, as outside. By
     /// default (`state=per-jail`) it gets the jail's own; see JailState.
     public let sharesState: Bool
+    /// `userns=allow`: the jailed program may create user namespaces (and,
+    /// inside them, the other kinds) and chroot, which Chromium's sandbox
+    /// needs. The jail's filter refuses them otherwise; SECURITY.md,
+    /// "Chromium in a jail", says what this opens.
+    public let permitsUserNamespaces: Bool
     /// Where the entry came from, for messages and logs.
     public let line: Int
 
     public init(namespace: NamespaceName, members: [Member],
                 requiredInterface: InterfaceName?, allowsHostPtrace: Bool = false,
-                sharesState: Bool = false, line: Int) {
+                sharesState: Bool = false, permitsUserNamespaces: Bool = false, line: Int) {
         self.namespace = namespace
         self.members = members
         self.requiredInterface = requiredInterface
         self.allowsHostPtrace = allowsHostPtrace
         self.sharesState = sharesState
+        self.permitsUserNamespaces = permitsUserNamespaces
         self.line = line
     }
 

@@ -54,6 +54,7 @@ struct PolicyParser {
         var members: [Member] = []
         var required: InterfaceName?
         var allowsHostPtrace = false
+        var permitsUserNamespaces = false
         var sharesState: Bool?
         var lineIsValid = true
         for token in tokens.dropFirst() {
@@ -63,6 +64,12 @@ struct PolicyParser {
                 if key == "host-ptrace" {
                     if value == "allow" { allowsHostPtrace = true; continue }
                     fail(number, "host-ptrace= takes only 'allow' (see netns-exec.conf(5))")
+                    lineIsValid = false
+                    continue
+                }
+                if key == "userns" {
+                    if value == "allow" { permitsUserNamespaces = true; continue }
+                    fail(number, "userns= takes only 'allow' (see netns-exec.conf(5))")
                     lineIsValid = false
                     continue
                 }
@@ -81,7 +88,7 @@ struct PolicyParser {
                     continue
                 }
                 guard key == "require" else {
-                    fail(number, "unknown option \(Quoted.text(key)); the options are require=INTERFACE, state=per-jail|shared and \(ProcessIsolation.optOutOption)")
+                    fail(number, "unknown option \(Quoted.text(key)); the options are require=INTERFACE, state=per-jail|shared, userns=allow and \(ProcessIsolation.optOutOption)")
                     lineIsValid = false
                     continue
                 }
@@ -110,7 +117,8 @@ struct PolicyParser {
         }
         entries.append(PolicyEntry(namespace: namespace, members: members,
                                    requiredInterface: required, allowsHostPtrace: allowsHostPtrace,
-                                   sharesState: sharesState ?? false, line: number))
+                                   sharesState: sharesState ?? false,
+                                   permitsUserNamespaces: permitsUserNamespaces, line: number))
     }
 
     private mutating func fail(_ line: Int, _ message: String) {

@@ -2,19 +2,23 @@
 /// `struct sock_filter` array, and a macro naming the machine it was made
 /// on, which CLinux.c checks against the one it is compiled for.
 enum FilterHeader {
-    static func text(_ program: BPFProgram, machine: String, libseccomp: String) -> String {
+    static func text(_ programs: [(name: String, program: BPFProgram)], machine: String, libseccomp: String) -> String {
         var out = """
         // Generated at build time by netns-exec-filter (Sources/netns-exec-filter)
         // with libseccomp \(libseccomp) on \(machine). Do not edit: the rules and
-        // the reason for each are in JailFilter.swift. \(program.instructions.count) instructions.
+        // the reason for each are in JailFilter.swift.
         #define CL_JAIL_FILTER_FOR_\(machine) 1
-        static const struct sock_filter cl_jail_filter[] = {
 
         """
-        for i in program.instructions {
-            out += "    {\(hex(i.code, digits: 4)), \(i.jumpTrue), \(i.jumpFalse), \(hex(i.operand, digits: 8))},\n"
+        for (name, program) in programs {
+            out += "// \(program.instructions.count) instructions.\n"
+            out += "static const struct sock_filter \(name)[] = {\n"
+            for i in program.instructions {
+                out += "    {\(hex(i.code, digits: 4)), \(i.jumpTrue), \(i.jumpFalse), \(hex(i.operand, digits: 8))},\n"
+            }
+            out += "};\n"
         }
-        return out + "};\n"
+        return out
     }
 
     static func hex<T: BinaryInteger>(_ value: T, digits: Int) -> String {

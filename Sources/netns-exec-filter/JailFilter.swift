@@ -19,7 +19,16 @@ import Glibc
 enum JailFilter {
     /// A libseccomp context holding every rule. The caller exports and
     /// releases it.
-    static func build() throws(FilterError) -> scmp_filter_ctx {
+    ///
+    /// `permitsUserNamespaces` builds the variant for namespaces whose
+    /// policy line says `userns=allow` (Chromium's sandbox): `unshare` and
+    /// `clone` may then create namespaces, and `chroot` is allowed, which
+    /// that sandbox does inside its user namespace. Everything else is the
+    /// same; `setns` and every mount call stay refused. Without a user
+    /// namespace the kernel itself refuses the other kinds and chroot to a
+    /// process without capabilities, so the variant opens exactly the user
+    /// namespace and what is done inside it (SECURITY.md).
+    static func build(permitsUserNamespaces: Bool = false) throws(FilterError) -> scmp_filter_ctx {
         guard let ctx = seccomp_init(cs_act_allow()) else {
             throw FilterError(call: "seccomp_init", what: nil, errno: ENOMEM)
         }
@@ -30,7 +39,7 @@ enum JailFilter {
             // program once per syscall number when it is loaded to find the
             // calls it may allow without running it at all.
             try check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2), "seccomp_attr_set", "optimize")
-            try addRules(ctx)
+            try addRules(ctx, permitsUserNamespaces: permitsUserNamespaces)
         } catch {
             seccomp_release(ctx)
             throw error
@@ -38,7 +47,7 @@ enum JailFilter {
         return ctx
     }
 
-    static func addRules(_ ctx: scmp_filter_ctx) throws(FilterError) {
+    static func addRules(_ ctx: scmp_filter_ctx, permitsUserNamespaces: Bool) throws(FilterError) {
         #if arch(x86_64)
         try check(seccomp_arch_add(ctx, cs_arch_x86()), "seccomp_arch_add", "x86")
         try check(seccomp_arch_add(ctx, cs_arch_x32()), "seccomp_arch_add", "x32")
@@ -54,11 +63,13 @@ enum JailFilter {
         // (a user namespace is how an unprivileged process regains
         // CAP_SYS_ADMIN-like powers, and a large kernel attack surface).
         try rule(ctx, eperm, cs_sys_setns(), "setns")
-        for flag in namespaceFlags + [cs_clone_newtime()] {
-            try rule(ctx, eperm, cs_sys_unshare(), "unshare", [masked(arg: 0, flag, equals: flag)])
-        }
-        for flag in namespaceFlags {
-            try rule(ctx, eperm, cs_sys_clone(), "clone", [masked(arg: 0, flag, equals: flag)])
+        if !permitsUserNamespaces {
+            for flag in namespaceFlags + [cs_clone_newtime()] {
+                try rule(ctx, eperm, cs_sys_unshare(), "unshare", [masked(arg: 0, flag, equals: flag)])
+            }
+            for flag in namespaceFlags {
+                try rule(ctx, eperm, cs_sys_clone(), "clone", [masked(arg: 0, flag, equals: flag)])
+            }
         }
         // clone3 passes its flags in memory, where seccomp cannot look.
         // ENOSYS makes the C library fall back to clone, which is checked.
@@ -151,14 +162,17 @@ enum JailFilter {
         try rule(ctx, eperm, cs_sys_ioprio_set(), "ioprio_set of another process", [notSelfWho])
 
         // Changing the mount view (both mount APIs). Without capabilities
-        // these fail already; the rules keep it so if a user namespace is
-        // ever allowed again, and make the errno predictable.
+        // these fail already; the rules keep it so where a user namespace
+        // is allowed (userns=allow), and make the errno predictable. chroot
+        // is the one left to that variant: Chromium's sandbox chroots its
+        // renderers into an empty directory inside their user namespace.
         for (call, name) in [(cs_sys_mount(), "mount"), (cs_sys_umount(), "umount"),
                              (cs_sys_umount2(), "umount2"), (cs_sys_pivot_root(), "pivot_root"),
                              (cs_sys_chroot(), "chroot"), (cs_sys_open_tree(), "open_tree"),
                              (cs_sys_move_mount(), "move_mount"), (cs_sys_fsopen(), "fsopen"),
                              (cs_sys_fsconfig(), "fsconfig"), (cs_sys_fsmount(), "fsmount"),
-                             (cs_sys_fspick(), "fspick"), (cs_sys_mount_setattr(), "mount_setattr")] {
+                             (cs_sys_fspick(), "fspick"), (cs_sys_mount_setattr(), "mount_setattr")]
+        where !(permitsUserNamespaces && name == "chroot") {
             try rule(ctx, eperm, call, name)
         }
 

@@ -15,14 +15,18 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
-let program: BPFProgram
-do throws(FilterError) {
-    let ctx = try JailFilter.build()
-    defer { seccomp_release(ctx) }
-    program = try BPFProgram.export(ctx)
-} catch {
-    fail(error.message)
+/// The jail's program, and the userns=allow variant (JailFilter.build).
+func export(permitsUserNamespaces: Bool) -> BPFProgram {
+    do throws(FilterError) {
+        let ctx = try JailFilter.build(permitsUserNamespaces: permitsUserNamespaces)
+        defer { seccomp_release(ctx) }
+        return try BPFProgram.export(ctx)
+    } catch {
+        fail(error.message)
+    }
 }
+let programs = [("cl_jail_filter", export(permitsUserNamespaces: false)),
+                ("cl_jail_filter_userns", export(permitsUserNamespaces: true))]
 
 var system = utsname()
 uname(&system)
@@ -31,6 +35,6 @@ guard !machine.isEmpty, machine.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (48
     fail("netns-exec-filter: unexpected machine name '\(machine)'")
 }
 let version = seccomp_version()!.pointee
-let header = FilterHeader.text(program, machine: machine,
+let header = FilterHeader.text(programs, machine: machine,
                                libseccomp: "\(version.major).\(version.minor).\(version.micro)")
 _ = header.withCString { write(1, $0, strlen($0)) }

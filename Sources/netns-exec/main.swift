@@ -79,7 +79,9 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
         try CallerEnvironment(namespace: namespace, sharesState: entry.sharesState)
     }
     log.launched(command: command, isolation: isolation)                          // 10. log
-    step(log: log, SyscallFilter.loadJail)                                        // 11. seccomp, last
+    step(log: log) { () throws(Refusal) in                                       // 11. seccomp, last
+        try SyscallFilter.loadJail(permitsUserNamespaces: entry.permitsUserNamespaces)
+    }
     let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)  // 12. exec
     log.notExecuted(command: command, status: status)
     exit(status)

@@ -52,6 +52,9 @@ struct DesktopCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not make the jailed copy the default for the original's MIME types and URL schemes.")
     var noDefaults = false
 
+    @Option(name: .long, help: ArgumentHelp("The netns-exec policy to read for userns=allow (which Chromium needs); installed launchers read only /etc/netns-exec.conf.", valueName: "path"))
+    var policy: String = PolicyCheck.installedPath
+
     func validate() throws {
         guard NamespaceName(namespace) != nil else {
             throw ValidationError("invalid namespace name '\(namespace)': \(NamespaceName.rule)")
@@ -66,6 +69,9 @@ struct DesktopCommand: ParsableCommand {
               !launcher.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw ValidationError("--launcher must be a program name (netns-exec) or an absolute path (/usr/bin/netns-exec)")
         }
+        guard policy.hasPrefix("/") else {
+            throw ValidationError("--policy needs an absolute path, for example --policy /etc/netns-exec.conf")
+        }
         if let output, output.isEmpty {
             throw ValidationError("--output needs a directory")
         }
@@ -73,7 +79,9 @@ struct DesktopCommand: ParsableCommand {
 
     func run() throws {
         // validate() has checked the name.
-        let rewrite = DesktopJailRewrite(namespace: NamespaceName(namespace)!, launcher: launcher, nameSuffix: suffix)
+        let name = NamespaceName(namespace)!
+        let rewrite = DesktopJailRewrite(namespace: name, launcher: launcher, nameSuffix: suffix,
+                                         permitsUserNamespaces: permitsUserNamespaces(name))
         guard let fileID = rewrite.fileID(for: URL(fileURLWithPath: source).lastPathComponent) else {
             throw JailError.config("\(source) is not a .desktop file name")
         }
@@ -135,6 +143,13 @@ struct DesktopCommand: ParsableCommand {
             Console.out(path)
         }
         registerWithDesktop(directory)
+    }
+
+    /// Whether the namespace's policy line says userns=allow. A policy that
+    /// is missing or that netns-exec would refuse allows nothing.
+    func permitsUserNamespaces(_ name: NamespaceName) -> Bool {
+        guard let parsed = PolicyCheck.run(path: policy).1 else { return false }
+        return parsed.entry(for: name)?.permitsUserNamespaces ?? false
     }
 
     /// The user's mimeapps.list with `fileID` made the default for `types`:

@@ -145,15 +145,24 @@ esac
 # table, which must give the same program byte for byte.
 filter_header=$(dirname "$ESC_BUILD")/launcher-build/jail-filter.h
 if gcc -O2 -Wall -o "$ESC_DIR/export-filter" "$ESC_HELPERS/export-filter.c" -lseccomp; then
-    "$ESC_DIR/export-filter" >"$ESC_DIR/filter.rt.bpf"
-    python3 -c '
+    # One array per program: cl_jail_filter, and cl_jail_filter_userns for
+    # namespaces whose policy line says userns=allow.
+    for variant in "" _userns; do
+        "$ESC_DIR/export-filter" ${variant:+userns} >"$ESC_DIR/filter$variant.rt.bpf"
+        python3 -c '
 import re, struct, sys
-rows = re.findall(r"\{(0x[0-9a-f]+), (\d+), (\d+), (0x[0-9a-f]+)\},", open(sys.argv[1]).read())
+text = open(sys.argv[1]).read()
+body = re.search(r"cl_jail_filter" + sys.argv[2] + r"\[\] = \{(.*?)\n\};", text, re.S).group(1)
+rows = re.findall(r"\{(0x[0-9a-f]+), (\d+), (\d+), (0x[0-9a-f]+)\},", body)
 sys.stdout.buffer.write(b"".join(struct.pack("<HBBI", int(c, 16), int(t), int(f), int(k, 16)) for c, t, f, k in rows))
-' "$filter_header" >"$ESC_DIR/filter.built.bpf"
-    check "the compiled-in filter has instructions" test -s "$ESC_DIR/filter.built.bpf"
-    check "the compiled-in filter is byte for byte what libseccomp builds from the C copy of the rules" \
-        cmp -s "$ESC_DIR/filter.built.bpf" "$ESC_DIR/filter.rt.bpf"
+' "$filter_header" "$variant" >"$ESC_DIR/filter$variant.built.bpf"
+        name=${variant:+the userns=allow variant}
+        name=${name:-the compiled-in filter}
+        check "$name has instructions" test -s "$ESC_DIR/filter$variant.built.bpf"
+        check "$name is byte for byte what libseccomp builds from the C copy of the rules" \
+            cmp -s "$ESC_DIR/filter$variant.built.bpf" "$ESC_DIR/filter$variant.rt.bpf"
+    done
+    check "control: the two programs differ" bash -c "! cmp -s '$ESC_DIR/filter.built.bpf' '$ESC_DIR/filter_userns.built.bpf'"
 else
     fail "building Tests/Escape/helpers/export-filter.c with libseccomp"
 fi

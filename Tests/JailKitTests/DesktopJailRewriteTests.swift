@@ -76,9 +76,9 @@ struct DesktopJailRewriteTests {
         ("[Desktop Entry]\nType=Application\nName=x\nExec=x \"open\n", "line 4: Exec in [Desktop Entry]: a double quote is not closed"),
         ("[Desktop Entry]\nType=Application\nName=x\nExec=/usr/bin/netns-exec other x\n", "already starts netns-exec"),
         ("[Desktop Entry]\nType=Application\nName=x\nExec=x\nX-NetnsExec-Namespace=other\n", "already jailed in other"),
-        ("[Desktop Entry]\nType=Application\nName=x\nExec=/usr/bin/chromium %U\n", "chromium cannot start in a jail"),
+        ("[Desktop Entry]\nType=Application\nName=x\nExec=/usr/bin/chromium %U\n", "chromium cannot start in jail vpn_jail: its sandbox needs user namespaces"),
         ("[Desktop Entry]\nType=Application\nName=x\nExec=x\n[Desktop Action a]\nName=a\nExec=google-chrome-stable --incognito\n",
-         "line 7: google-chrome-stable cannot start in a jail: its sandbox needs user namespaces"),
+         "line 7: google-chrome-stable cannot start in jail vpn_jail: its sandbox needs user namespaces, which the jail refuses unless the namespace's line in netns-exec.conf says userns=allow"),
     ])
     func refuses(_ source: String, message: String) {
         #expect {
@@ -86,6 +86,12 @@ struct DesktopJailRewriteTests {
         } throws: { error in
             (error as? DesktopEntryError).map { $0.description.contains(message) } ?? false
         }
+    }
+
+    @Test func chromiumWhereThePolicyAllowsUserNamespaces() throws {
+        let allowing = DesktopJailRewrite(namespace: NamespaceName("vpn_jail")!, permitsUserNamespaces: true)
+        let text = try jail("[Desktop Entry]\nType=Application\nName=C\nExec=/usr/bin/chromium %U\n", with: allowing)
+        #expect(text.contains("Exec=netns-exec vpn_jail /usr/bin/chromium %U\n"))
     }
 
     @Test func jailingTheOutputAgainIsRefused() throws {

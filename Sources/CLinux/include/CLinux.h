@@ -123,7 +123,7 @@ int cl_interface_is_up(const char *name);
 // --- seccomp ----------------------------------------------------------------
 /// seccomp(SECCOMP_SET_MODE_FILTER) with the jail's filter, generated at
 /// build time (Sources/netns-exec-filter). Needs no_new_privs. 0 or -1.
-int cl_load_jail_filter(void);
+int cl_load_jail_filter(int permits_user_namespaces);
 
 // --- process start ------------------------------------------------------
 /// argc and argv as the kernel passed them, saved by a constructor.

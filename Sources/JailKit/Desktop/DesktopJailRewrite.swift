@@ -24,22 +24,27 @@ import NetnsPolicy
 /// missing (D-Bus-only programs cannot be jailed this way), malformed or
 /// localised (`Exec[de]=` is not part of the specification, and a desktop
 /// that honoured it would bypass the jail), entries already jailed, and
-/// Chromium-based browsers, which cannot start in a jail.
+/// Chromium-based browsers, which cannot start in a jail whose policy line
+/// lacks `userns=allow`.
 public struct DesktopJailRewrite: Sendable {
     public let namespace: NamespaceName
     /// The launcher as the desktop should run it: a name looked up in PATH,
     /// or an absolute path.
     public let launcher: String
     public let nameSuffix: String
+    /// The namespace's policy line says `userns=allow`, so a Chromium
+    /// browser can start there (SECURITY.md, "Chromium in a jail").
+    public let permitsUserNamespaces: Bool
 
     public static let defaultLauncher = "netns-exec"
     public static let defaultNameSuffix = " (VPN)"
     public static let markerKey = DesktopKey(name: "X-NetnsExec-Namespace")
     /// Chromium and the browsers built on it. Their sandbox needs a new user
     /// namespace (or the setuid chrome-sandbox, which no_new_privs disarms),
-    /// and the jail's filter refuses both; they exit at once, from a menu
-    /// without a word. A launcher that can never start is refused here
-    /// rather than written (SECURITY.md, "Chromium in a jail").
+    /// and the jail's filter refuses both unless the policy says
+    /// `userns=allow`; they exit at once, from a menu without a word. A
+    /// launcher that can never start is refused here rather than written
+    /// (SECURITY.md, "Chromium in a jail").
     public static let needsUserNamespaces: Set<String> = [
         "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "google-chrome-beta",
         "google-chrome-unstable", "brave", "brave-browser", "microsoft-edge", "microsoft-edge-stable",
@@ -47,10 +52,11 @@ public struct DesktopJailRewrite: Sendable {
     ]
 
     public init(namespace: NamespaceName, launcher: String = defaultLauncher,
-                nameSuffix: String = defaultNameSuffix) {
+                nameSuffix: String = defaultNameSuffix, permitsUserNamespaces: Bool = false) {
         self.namespace = namespace
         self.launcher = launcher
         self.nameSuffix = nameSuffix
+        self.permitsUserNamespaces = permitsUserNamespaces
     }
 
     /// What goes in front of every `Exec=` value, in file form, with its
@@ -100,8 +106,8 @@ public struct DesktopJailRewrite: Sendable {
                 if program == launcherName || program == Self.defaultLauncher {
                     throw DesktopEntryError(line: line, message: "Exec in [\(group)] already starts \(program); run netns-jail desktop on the original file")
                 }
-                if Self.needsUserNamespaces.contains(program) {
-                    throw DesktopEntryError(line: line, message: "\(program) cannot start in a jail: its sandbox needs user namespaces, which the jail refuses (it exits with \"No usable sandbox!\" and nothing on screen); see SECURITY.md, \"Chromium in a jail\"")
+                if Self.needsUserNamespaces.contains(program) && !permitsUserNamespaces {
+                    throw DesktopEntryError(line: line, message: "\(program) cannot start in jail \(namespace): its sandbox needs user namespaces, which the jail refuses unless the namespace's line in netns-exec.conf says userns=allow (it exits with \"No usable sandbox!\" and nothing on screen); ask an administrator, see SECURITY.md, \"Chromium in a jail\"")
                 }
                 groupsWithExec.insert(group)
                 return prefix + value

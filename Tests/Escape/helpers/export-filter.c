@@ -1,14 +1,14 @@
 // export-filter: writes to stdout the BPF program libseccomp makes of the
 // rules in libseccomp-rules.h, for Tests/Escape/10-abis.sh to compare with
-// the one compiled into netns-exec. Build: gcc -o export-filter
-// export-filter.c -lseccomp.
+// the one compiled into netns-exec; `export-filter userns` the userns=allow
+// variant. Build: gcc -o export-filter export-filter.c -lseccomp.
 #define _GNU_SOURCE  // CLONE_* in <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include "libseccomp-rules.h"
 
-int main(void) {
-    scmp_filter_ctx ctx = jail_rules();
+int main(int argc, char **argv) {
+    scmp_filter_ctx ctx = jail_rules(argc == 2 && strcmp(argv[1], "userns") == 0);
     if (!ctx) {
         fprintf(stderr, "export-filter: building the rules: %s\n", strerror(errno));
         return 1;

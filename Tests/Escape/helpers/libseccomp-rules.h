@@ -9,8 +9,10 @@
 // fails the suite. bench/ref-launcher.c built with -DRUNTIME_LIBSECCOMP
 // includes it too, to time libseccomp building the filter at every start.
 //
-// jail_rules() returns a context holding every rule (release it with
-// seccomp_release), or NULL with errno set. Include it with _GNU_SOURCE
+// jail_rules(userns) returns a context holding every rule (release it with
+// seccomp_release), or NULL with errno set; userns 1 gives the variant for
+// namespaces whose policy line says userns=allow (no unshare/clone namespace
+// rules, no chroot rule), as JailFilter.build(permitsUserNamespaces:) does. Include it with _GNU_SOURCE
 // defined (the CLONE_* flags of <sched.h>).
 #ifndef NETNS_EXEC_LIBSECCOMP_RULES_H
 #define NETNS_EXEC_LIBSECCOMP_RULES_H
@@ -32,7 +34,7 @@ static int jail_rule(scmp_filter_ctx ctx, uint32_t act, int nr, unsigned n, cons
     return seccomp_rule_add_array(ctx, act, nr, n, c);
 }
 
-static int jail_rules_add(scmp_filter_ctx ctx) {
+static int jail_rules_add(scmp_filter_ctx ctx, int userns) {
     int rc = 0;
 #define RULE(act, nr, n, c) do { if ((rc = jail_rule(ctx, (act), (nr), (n), (c))) != 0) return rc; } while (0)
     if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) != 0) return rc;
@@ -44,11 +46,11 @@ static int jail_rules_add(scmp_filter_ctx ctx) {
     const uint64_t ns_flags[] = {CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
                                  CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWTIME};
     RULE(eperm, SCMP_SYS(setns), 0, NULL);
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 8 && !userns; i++) {
         struct scmp_arg_cmp c = {0, SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]};
         RULE(eperm, SCMP_SYS(unshare), 1, &c);
     }
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < 7 && !userns; i++) {
         struct scmp_arg_cmp c = {0, SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]};
         RULE(eperm, SCMP_SYS(clone), 1, &c);
     }
@@ -93,15 +95,16 @@ static int jail_rules_add(scmp_filter_ctx ctx) {
                           SCMP_SYS(pivot_root), SCMP_SYS(chroot), SCMP_SYS(open_tree),
                           SCMP_SYS(move_mount), SCMP_SYS(fsopen), SCMP_SYS(fsconfig),
                           SCMP_SYS(fsmount), SCMP_SYS(fspick), SCMP_SYS(mount_setattr)};
-    for (size_t i = 0; i < sizeof mounts / sizeof mounts[0]; i++) RULE(eperm, mounts[i], 0, NULL);
+    for (size_t i = 0; i < sizeof mounts / sizeof mounts[0]; i++)
+        if (!(userns && mounts[i] == SCMP_SYS(chroot))) RULE(eperm, mounts[i], 0, NULL);
 #undef RULE
     return 0;
 }
 
-static scmp_filter_ctx jail_rules(void) {
+static scmp_filter_ctx jail_rules(int userns) {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) { errno = ENOMEM; return NULL; }
-    int rc = jail_rules_add(ctx);
+    int rc = jail_rules_add(ctx, userns);
     if (rc != 0) {
         seccomp_release(ctx);
         errno = -rc;

@@ -1,0 +1,85 @@
+#!/bin/bash
+# userns=allow (Chromium's sandbox, SECURITY.md "Chromium in a jail"): a
+# namespace whose policy line says so loads the filter's variant that lets
+# the program create user namespaces (and, inside them, the other kinds)
+# and chroot. What that must not open: the jail's network (a namespace made
+# inside is empty), setns, the mount calls, the jail's /etc. Each check has
+# its control in a namespace without the option, where the same calls are
+# refused as before. Then the reason for it all: Chromium starts, with its
+# sandbox, only where the option is given.
+. "$(dirname "$0")/../lib/testlib.sh"
+suite_begin "escape: userns=allow"
+require_root
+require_cmd unshare nsenter setcap ip
+
+NS=nxun_plain
+ALLOW=nxun_allow
+HOSTNS=nxun_host
+USR=nxun_user
+make_scratch_dir S
+NX=$(install_launcher "$S") || { fail "install the test build"; suite_end; }
+make_test_user $USR
+make_netns $NS
+make_netns $ALLOW
+make_netns $HOSTNS
+for n in $NS $ALLOW; do
+    install -d -m 0755 "/etc/netns/$n"
+    on_exit "rm -rf '/etc/netns/$n'"
+    printf 'nameserver 192.0.2.53\n' >"/etc/netns/$n/resolv.conf"
+done
+# A veth pair with both ends in the jail, one with a default route, stands
+# for the jail's tunnel (what is sent through it comes back in the same
+# namespace: nothing leaves).
+ip -n $ALLOW link add nxun0 type veth peer name nxun1
+ip -n $ALLOW addr add 192.0.2.10/24 dev nxun0
+ip -n $ALLOW link set nxun0 up
+ip -n $ALLOW link set nxun1 up
+ip -n $ALLOW route add default dev nxun0
+write_test_policy "$NS $USR
+$ALLOW $USR userns=allow"
+install -d -m 0700 -o $USR "$S/home"
+u() { as_user $USR env HOME="$S/home" PATH=/usr/bin:/bin "$@"; }
+ALLOW_NET="net:[$(stat -L -c %i /run/netns/$ALLOW)]"
+
+# --- without the option: refused as always (the control) --------------------------
+check_eq "control: no userns= option: a user namespace is refused" refused \
+    "$(u "$NX" $NS sh -c 'unshare -U true 2>/dev/null && echo made || echo refused')"
+
+# --- with it: the user namespace, and what it must not reach -------------------------
+check_eq "userns=allow: a user namespace can be made" made \
+    "$(u "$NX" $ALLOW sh -c 'unshare -U true && echo made || echo refused')"
+check_eq "in it, chroot (what Chromium's sandbox does)" made \
+    "$(u "$NX" $ALLOW unshare -r sh -c '/usr/sbin/chroot / true && echo made || echo refused')"
+check_eq "control: the jail's own interfaces" "lo nxun1@nxun0 nxun0@nxun1" \
+    "$(u "$NX" $ALLOW sh -c 'ip -o link | cut -d: -f2 | tr -d " " | tr "\n" " "' | sed 's/ $//')"
+inner=$(u "$NX" $ALLOW unshare -rn readlink /proc/self/ns/net)
+check_contains "a network namespace made inside is a new one" "net:[" "$inner"
+check "not the jail's" test "$inner" != "$ALLOW_NET"
+check_eq "and empty: only lo" "lo" \
+    "$(u "$NX" $ALLOW unshare -rn sh -c 'ip -o link | cut -d: -f2 | tr -d " " | tr "\n" " "' | sed 's/ $//')"
+check_eq "control: the jail routes out (through its stand-in tunnel)" routed \
+    "$(u "$NX" $ALLOW sh -c 'ip route get 192.0.2.1 >/dev/null 2>&1 && echo routed || echo unreachable')"
+check_eq "nothing routes out of the inner one" unreachable \
+    "$(u "$NX" $ALLOW unshare -rn sh -c 'ip route get 192.0.2.1 >/dev/null 2>&1 && echo routed || echo unreachable')"
+got=$( exec 7<"/run/netns/$HOSTNS"; u "$NX" $ALLOW unshare -r sh -c 'nsenter --net=/proc/self/fd/7 true 2>&1 && echo entered || echo refused' )
+check_contains "setns to a namespace descriptor passed in stays refused, even as root of a user namespace" refused "$got"
+check_eq "mount stays refused inside" refused \
+    "$(u "$NX" $ALLOW unshare -rm --propagation unchanged sh -c 'mount -t tmpfs none /tmp 2>/dev/null && echo mounted || echo refused')"
+check_eq "umount of the jail's /etc stays refused" refused \
+    "$(u "$NX" $ALLOW unshare -rm --propagation unchanged sh -c 'umount -l /etc 2>/dev/null && echo unmounted || echo refused')"
+check_eq "the jail's resolv.conf is what the inner namespaces see" "nameserver 192.0.2.53" \
+    "$(u "$NX" $ALLOW unshare -rmn --propagation unchanged cat /etc/resolv.conf)"
+check_eq "and the program is still in the jail's network namespace" "$ALLOW_NET" \
+    "$(u "$NX" $ALLOW readlink /proc/self/ns/net)"
+
+# --- Chromium, the reason for the option ------------------------------------------------
+if command -v chromium >/dev/null 2>&1; then
+    chrome() { u timeout 60 "$NX" "$1" chromium --headless --disable-gpu --no-first-run --dump-dom about:blank 2>"$S/chromium-$1.err"; }
+    check_eq "control: without userns=allow, Chromium does not start" "" "$(chrome $NS)"
+    check_contains "it says why" "No usable sandbox" "$(cat "$S/chromium-$NS.err")"
+    check_contains "with userns=allow, Chromium starts, its sandbox on, and renders a page" "<body></body>" "$(chrome $ALLOW)"
+else
+    skip "chromium is not installed (make test-deps)"
+fi
+
+suite_end
