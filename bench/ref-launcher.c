@@ -25,11 +25,12 @@
 //      jail's own ~/.config, ~/.local/share, ~/.local/state, ~/.cache and
 //      ~/.mozilla unless the policy says state=shared (JailState)
 //   6  capabilities dropped and read back, no_new_privs (Privileges)
-//   7  under state=shared only: refused when the command's program already
-//      runs outside the jail's network namespace (HandOff)
-//   8  process isolation: Landlock or Yama, else refused (ProcessScope,
+//   7  the environment from /proc/self/environ (CallerEnvironment)
+//   8  under state=shared only: refused when the command's program already
+//      runs outside the jail's network namespace (HandOff), found along the
+//      PATH of that environment
+//   9  process isolation: Landlock or Yama, else refused (ProcessScope,
 //      ProcessIsolation.choose, CLinux.c cl_landlock_confine)
-//   9  the environment from /proc/self/environ (CallerEnvironment)
 //   10 the syslog line (AuditLog)
 //   11 seccomp (the userns=allow variant where the policy says so)
 //   12 execvpe; if it fails, a second syslog line says nothing ran
@@ -657,7 +658,7 @@ static void drop_privileges(void) {
     if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) refuse("no_new_privs", "not set");
 }
 
-// 8. Process isolation (ProcessScope.swift, ProcessIsolation.choose,
+// 9. Process isolation (ProcessScope.swift, ProcessIsolation.choose,
 // CLinux.c cl_landlock_confine). Landlock ABI 6 and later: a ruleset with
 // the signal and abstract-socket scopes and no filesystem right. ABI 2-5:
 // a ruleset handling only LANDLOCK_ACCESS_FS_REFER, granted beneath "/",
@@ -703,7 +704,7 @@ static void landlock_confine(int scoped) {
     close(fd);
 }
 
-// 7. No hand-off (HandOff.swift): under state=shared, refuse when the
+// 8. No hand-off (HandOff.swift): under state=shared, refuse when the
 // command's program already runs, readable by us, in another network
 // namespace, holding a socket. The same executable by device and inode of /proc/PID/exe; a
 // "#!" script by process name (comm, 15 bytes). Advisory; as the caller.
@@ -732,8 +733,11 @@ static int holds_socket(long pid) {  // HandOff.holdsSocket
     return found;
 }
 
-static void hand_off_check(const char *command, int shares_state) {
+static void hand_off_check(const char *command, int shares_state, char **envp) {
     if (shares_state == 0) return;
+    const char *path_env = NULL;  // the command's PATH, as execvpe will search it
+    for (char **e = envp; *e; e++)
+        if (strncmp(*e, "PATH=", 5) == 0) { path_env = *e + 5; break; }
     char path[PATH_MAX], comm[16] = "", found[PATH_MAX] = "";
     const char *name = strrchr(command, '/') ? strrchr(command, '/') + 1 : command;
     struct stat program, st;
@@ -741,7 +745,7 @@ static void hand_off_check(const char *command, int shares_state) {
         if (stat(command, &st) == 0 && S_ISREG(st.st_mode) && access(command, X_OK) == 0)
             snprintf(found, sizeof found, "%s", command);
     } else {
-        const char *p = getenv("PATH") ? getenv("PATH") : "/bin:/usr/bin";
+        const char *p = path_env ? path_env : "/bin:/usr/bin";
         while (!found[0]) {
             size_t len = strcspn(p, ":");
             snprintf(path, sizeof path, "%.*s/%s", len ? (int)len : 1, len ? p : ".", command);
@@ -806,7 +810,7 @@ static const char *process_isolation(int allows_host_ptrace) {
     return summary;
 }
 
-// 9. The caller's environment from /proc/self/environ, minus NETNS_EXEC=,
+// 7. The caller's environment from /proc/self/environ, minus NETNS_EXEC=,
 // plus ours. Where the jail keeps its own state, without XDG_*_HOME and
 // the session bus address, and with the bus disabled.
 static int dropped(const char *entry, int shares_state) {
@@ -906,15 +910,15 @@ int main(int argc, char **argv) {
     dprintf(2, "ref-launcher: /run view: %d bind mounts\n", run_binds);
 #endif
     drop_privileges();                                                                     // 6
+    char **envp = caller_environment(ns_name, entry.shares_state);                        // 7
 #ifndef SKIP_HANDOFF
-    hand_off_check(command[0], entry.shares_state);                                        // 7
+    hand_off_check(command[0], entry.shares_state, envp);                                  // 8
 #endif
 #ifndef SKIP_LANDLOCK
-    const char *isolation = process_isolation(entry.allows_host_ptrace);                  // 8
+    const char *isolation = process_isolation(entry.allows_host_ptrace);                  // 9
 #else
     const char *isolation = "skipped";
 #endif
-    char **envp = caller_environment(ns_name, entry.shares_state);                        // 9
 #ifndef SKIP_SYSLOG
     log_line(LOG_INFO, "entered %s: '%s'; isolation: %s", ns_name, command[0], isolation);  // 10
 #else

@@ -19,8 +19,9 @@ import NetnsLimits
 /// process holds nothing the caller lacks, so it marks itself dumpable
 /// again first, as execve of the unprivileged command is about to do anyway.
 /// (That lets the same user ptrace the launcher for its last instants, which
-/// gives them nothing: it runs as them, without capabilities, and the
-/// Landlock domain already binds it.)
+/// gives them nothing: it runs as them, without capabilities, in a jail
+/// they asked for; process isolation and the filter still follow before
+/// the command runs.)
 public struct CallerEnvironment: ~Copyable {
     private var storage: [UInt8]
     private var offsets: [Int]
@@ -72,6 +73,19 @@ public struct CallerEnvironment: ~Copyable {
         for (i, b) in kept.enumerated() where b == 0 && i + 1 < kept.count { starts.append(i + 1) }
         storage = kept
         offsets = starts
+    }
+
+    /// The value of `name` as the command will see it, or nil (for the
+    /// hand-off check's PATH lookup: the launcher reads no variable itself).
+    public func value(of name: String) -> String? {
+        let prefix = Array((name + "=").utf8)
+        for start in offsets {
+            let entry = storage[start...].prefix(while: { $0 != 0 })
+            if entry.starts(with: prefix) {
+                return String(decoding: entry.dropFirst(prefix.count), as: UTF8.self)
+            }
+        }
+        return nil
     }
 
     /// Calls `body` with a NULL-terminated envp array that lives for the call.

@@ -14,8 +14,8 @@ import NetnsPolicy
 /// that silently ends up as an unjailed download is the worst outcome.
 ///
 /// "The same program" is the same executable file (device and inode of
-/// /proc/PID/exe against the command's file, resolved through PATH as
-/// execvpe will). A script (`#!`, Debian's /usr/bin/chromium) is never the
+/// /proc/PID/exe against the command's file, resolved through the PATH the
+/// command gets, as execvpe will). A script (`#!`, Debian's /usr/bin/chromium) is never the
 /// exe of the process it becomes, so for one the process name is compared
 /// instead (/proc/PID/comm against the script's base name, cut to the
 /// kernel's 15 bytes). "Outside" is any network namespace other than the
@@ -40,9 +40,12 @@ public enum HandOff {
     /// Descriptors looked at in one process, at most.
     static let maximumDescriptors = 4096
 
-    public static func refuseCopyOutside(_ command: String, in namespace: NamespaceName, sharesState: Bool) throws(Refusal) {
+    /// `path`: the PATH the command gets (CallerEnvironment), which
+    /// execvpe searches too; the launcher reads no variable itself.
+    public static func refuseCopyOutside(_ command: String, in namespace: NamespaceName, sharesState: Bool,
+                                         path: String?) throws(Refusal) {
         guard sharesState else { return }
-        guard let program = resolve(command) else { return }   // execvpe will say 127
+        guard let program = resolve(command, path: path) else { return }   // execvpe will say 127
         var own = stat()
         guard stat("/proc/self/ns/net", &own) == 0 else {
             throw .system(call: "stat", path: "/proc/self/ns/net", errno: cl_errno())
@@ -60,16 +63,15 @@ public enum HandOff {
     }
 
     /// The file execvpe will run: `command` itself when it has a slash,
-    /// else the first executable regular file in PATH (glibc's default
+    /// else the first executable regular file in `path` (glibc's default
     /// path when PATH is unset, as execvpe does).
-    static func resolve(_ command: String) -> Program? {
+    static func resolve(_ command: String, path: String?) -> Program? {
         let name = baseName(command)
         var candidates: [String] = []
         if command.utf8.contains(UInt8(ascii: "/")) {
             candidates = [command]
         } else {
-            let path = getenv("PATH").map { String(cString: $0) } ?? "/bin:/usr/bin"
-            for dir in path.split(separator: ":", omittingEmptySubsequences: false) {
+            for dir in (path ?? "/bin:/usr/bin").split(separator: ":", omittingEmptySubsequences: false) {
                 candidates.append((dir.isEmpty ? "." : String(dir)) + "/" + command)
             }
         }

@@ -68,15 +68,16 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     raise(SIGSTOP)
     #endif
     step(log: log, Privileges.dropAll)                                            // 6. drop privileges
-    let command = String(cString: argv[commandIndex]!)
-    step(log: log) { () throws(Refusal) in                                       // 7. no hand-off
-        try HandOff.refuseCopyOutside(command, in: namespace, sharesState: entry.sharesState)
-    }
-    let isolation = step(log: log) { () throws(Refusal) in                       // 8. process isolation
-        try ProcessScope.confine(allowsHostPtrace: entry.allowsHostPtrace)
-    }
-    var environment = step(log: log) { () throws(Refusal) in                     // 9. environment
+    var environment = step(log: log) { () throws(Refusal) in                     // 7. environment
         try CallerEnvironment(namespace: namespace, sharesState: entry.sharesState)
+    }
+    let command = String(cString: argv[commandIndex]!)
+    let path = entry.sharesState ? environment.value(of: "PATH") : nil
+    step(log: log) { () throws(Refusal) in                                       // 8. no hand-off
+        try HandOff.refuseCopyOutside(command, in: namespace, sharesState: entry.sharesState, path: path)
+    }
+    let isolation = step(log: log) { () throws(Refusal) in                       // 9. process isolation
+        try ProcessScope.confine(allowsHostPtrace: entry.allowsHostPtrace)
     }
     log.launched(command: command, isolation: isolation)                          // 10. log
     step(log: log) { () throws(Refusal) in                                       // 11. seccomp, last
