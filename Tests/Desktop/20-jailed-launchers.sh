@@ -55,6 +55,9 @@ write_test_policy "$JAIL $USR require=$IFC"
 outside_clients() {
     local pid
     for pid in $(pgrep -u "$DESK_UID" -x 'qbittorrent|transmission-gt|transmission-qt|deluge-gtk|ktorrent'); do
+        # A client stopped earlier may linger as a zombie until it is
+        # reaped: it runs nowhere.
+        [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" = Z ] && continue
         [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$JAIL_NET" ] || echo "$pid"
     done
 }
@@ -84,6 +87,7 @@ check "xdg-open MAGNET now starts the jailed qBittorrent: announced through the 
     desk_wait_seen 60 after "$VPN"
 check_eq "and never from the real address" "" "$(desk_seen after | grep -xF "$REAL")"
 check_eq "no client runs outside the jail" "" "$(outside_clients | tr '\n' ' ')"
+[ -z "$(outside_clients)" ] || ps -o pid,ppid,stat,etime,args -p "$(outside_clients | tr '\n' ',' | sed 's/,$//')" | sed 's/^/       /'
 check "the jailed qBittorrent keeps its state in the jail's own profile" \
     test -n "$(ls "$STORE/local-share/qBittorrent/BT_backup" 2>/dev/null)"
 desk_stop_in "$JAIL"
