@@ -94,6 +94,9 @@ desk_stop_in "$JAIL"
 
 # --- state=shared: no silent hand-off to the copy outside ---------------------------
 write_test_policy "$JAIL $USR require=$IFC state=shared"
+# A socket file left by a client stopped earlier would make the wait below
+# pass before this one listens.
+rm -f "$DESK_HOME/.config/qBittorrent/ipc-socket"
 desk_run_bg QO "$L/qbt-outside.log" qbittorrent
 check "outside: qBittorrent runs (its profile socket)" wait_for 20 test -S "$DESK_HOME/.config/qBittorrent/ipc-socket"
 err=$(desk_run timeout 30 "$launcher" "$JAIL" qbittorrent "$(desk_magnet shared)" 2>&1); rc=$?
