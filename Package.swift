@@ -43,8 +43,14 @@ let package = Package(
         .target(name: "CDoctor"),
         // The VERSION file, compiled in (#embed), for --version.
         .target(name: "CVersion"),
+        // The relays of `publish` and `host-service` (netns-jail relay): the
+        // only code that reads bytes from jailed programs and local users,
+        // run without privileges. Its own target, with the prctl shim.
+        .target(name: "CRelay"),
+        .target(name: "JailRelay", dependencies: ["JailKit", "CRelay"]),
         .executableTarget(name: "netns-jail", dependencies: [
             "JailKit",
+            "JailRelay",
             "CDoctor",
             "CVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -146,6 +146,25 @@ side_by_side "/etc/resolv.conf" 'grep -v "^#" /etc/resolv.conf'
 side_by_side "capabilities (/proc/self/status)" 'grep -E "^(Cap|NoNewPrivs|Seccomp:)" /proc/self/status'
 note "netns-exec carries cap_sys_admin, but the jailed program has no capability, cannot gain any (NoNewPrivs) and runs under a seccomp filter."
 
+heading "6b. A jailed web UI, published on the host's 127.0.0.1"
+# A stand-in for qbittorrent-nox's web UI: a web server the user runs in
+# the jail, listening on the jail's own loopback.
+install -d -m 0755 "$TOPO_DIR/webui"
+echo "jailed web UI of $USR" >"$TOPO_DIR/webui/index.html"
+host_run_bg wpid "$TOPO_DIR/webui.log" "$USR" "$launcher" "$JAIL" /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$TOPO_DIR/webui" 8080
+note "$USR runs a web server in the jail on 127.0.0.1:8080 (netns-exec $JAIL python3 -m http.server --bind 127.0.0.1 8080)."
+wait_for 10 in_jail curl -sf -m 1 -o /dev/null "http://127.0.0.1:8080/"
+shown_host curl -sS -m 3 "http://127.0.0.1:8080/"
+expect_not "before publishing, the host's 127.0.0.1:8080 does not reach the jail" "jailed web UI" "$LAST"
+echo "publish = 127.0.0.1:8080" >>"$TOPO_JAIL_CONF"
+shown_root "echo 'publish = 127.0.0.1:8080' >>$TOPO_JAIL_CONF" true
+shown_root "netns-jail up $JAIL" jail_cmd up "$JAIL"
+shown_host curl -sS -m 3 "http://127.0.0.1:8080/"
+expect "the published web UI answers on the host's 127.0.0.1:8080" "jailed web UI of $USR" "$LAST"
+shown_jail ip -br link
+expect_not "the jail still has no interface but lo and the tunnel" "veth" "$LAST"
+note "The supervisor's relay (running as nobody) listens on the host's 127.0.0.1:8080 and connects into the jail's loopback; the jail gets no new interface. Any local user can reach a 127.0.0.1 port: on a shared machine publish a Unix socket with an owner instead (netns-jail.conf(5))."
+
 heading "7. The tunnel dies"
 client='i=0; while [ $i -lt 12 ]; do i=$((i+1)); printf "%2d  " $i; curl -sS -m 1 "http://$1/" 2>&1 || true; sleep 1; done'
 host_run_bg cpid "$TOPO_DIR/client.out" "$USR" "$launcher" "$JAIL" sh -c "$client" client "$TOPO_WEB"

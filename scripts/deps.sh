@@ -10,7 +10,7 @@ set -eu
 
 build_pkgs="libseccomp-dev pkg-config gcc libc6-dev binutils libcap2-bin"
 test_pkgs="libcap2-bin nftables wireguard-tools wireguard-go iproute2 dnsmasq-base
- tcpdump curl socat python3 desktop-file-utils sudo util-linux procps psmisc
+ tcpdump curl socat python3 qbittorrent-nox desktop-file-utils sudo util-linux procps psmisc
  hyperfine nscd gcc libc6-dev xz-utils strace libglib2.0-bin
  qemu-system-x86 cpio kmod
  dbus-daemon dbus-bin libnotify-bin python3-jeepney

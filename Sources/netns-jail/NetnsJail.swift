@@ -15,6 +15,7 @@ struct NetnsJail: ParsableCommand {
         DesktopCommand.self,
         DoctorCommand.self,
         SuperviseCommand.self,
+        RelayCommand.self,
     ]
 
     static let configuration = CommandConfiguration(

@@ -49,9 +49,10 @@ struct UpCommand: ParsableCommand {
                 builder.rebuild = force
                 let paths = JailPaths(name: jail.name, interface: jail.interface)
                 if !noSupervisor { builder.namespaceReady = { startSupervisor(jail, paths) } }
-                switch try builder.up() {
+                let outcome = try builder.up()
+                switch outcome {
                 case .alreadyHealthy:
-                    Console.note("\(jail.name) is already up and healthy; nothing changed")
+                    break
                 case .repaired(let repairs, let edits):
                     for line in repairs { Console.note("repaired in \(jail.name): \(line)") }
                     for line in edits { Console.note("updated \(jail.name): \(line)") }
@@ -59,7 +60,20 @@ struct UpCommand: ParsableCommand {
                 case .built(let implementation):
                     Console.note("\(jail.name) is up: \(jail.interface) (\(implementation.rawValue)), kill switch installed")
                 }
-                if noSupervisor { SupervisorProcess.stop(paths) } else { startSupervisor(jail, paths) }
+                var relayEdits: [String] = []
+                if noSupervisor {
+                    SupervisorProcess.stop(paths)
+                    if !jail.relays.isEmpty {
+                        Console.warn("\(jail.name) has publish or host-service lines, which its supervisor serves; without it nothing is relayed")
+                    }
+                } else {
+                    startSupervisor(jail, paths)
+                    relayEdits = try LiveEdit.relays(jail)
+                    for line in relayEdits { Console.note("updated \(jail.name): \(line)") }
+                }
+                if case .alreadyHealthy = outcome {
+                    Console.note(relayEdits.isEmpty ? "\(jail.name) is already up and healthy; nothing changed" : "\(jail.name) is up, in the same namespace")
+                }
             } catch {
                 // A supervisor started for a jail this run then rolled back
                 // would stop by itself within a second; stop it now.

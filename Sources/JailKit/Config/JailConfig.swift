@@ -14,15 +14,19 @@ public struct JailDefinition: Equatable, Sendable {
     public var handshakeAge: Int = JailDefinition.defaultHandshakeAge
     /// `port-forward = natpmp` and its keys; nil when off.
     public var portForward: PortForwardSettings?
+    /// `publish` and `host-service` lines, in file order (RelaySpec).
+    public var relays: [RelaySpec] = []
 
     public static let defaultHandshakeAge = 180
 
-    public init(name: NamespaceName, wireguard: String, interface: InterfaceName, line: Int, handshakeAge: Int = defaultHandshakeAge) {
+    public init(name: NamespaceName, wireguard: String, interface: InterfaceName, line: Int,
+                handshakeAge: Int = defaultHandshakeAge, relays: [RelaySpec] = []) {
         self.name = name
         self.wireguard = wireguard
         self.interface = interface
         self.line = line
         self.handshakeAge = handshakeAge
+        self.relays = relays
     }
 }
 
@@ -33,6 +37,8 @@ public struct JailDefinition: Equatable, Sendable {
 ///     interface = proton0        # optional; default: the config's base name
 ///     handshake-age = 180        # optional; seconds, see JailDefinition
 ///     port-forward = natpmp      # optional; see PortForwardSettings
+///     publish = 127.0.0.1:8080   # optional, repeatable; see RelaySpec
+///     host-service = 127.0.0.1:631
 ///
 /// Section and key names follow the wg-quick conventions (keys are
 /// case-insensitive, `#` comments). Every problem is reported as
@@ -55,7 +61,7 @@ public struct JailConfig: Equatable, Sendable {
 
         struct Pending { var name: NamespaceName?; var line: Int; var wireguard: String?; var interface: String?; var interfaceLine = 0; var handshakeAge: Int?
                        var portForward = PortForwardSettings(); var portForwardOn = false; var portForwardKeys = false; var portForwardRefused = false
-                       var seen: Set<String> = [] }
+                       var seen: Set<String> = []; var relays: [RelaySpec] = [] }
         var pending: Pending?
 
         func close() {
@@ -82,8 +88,18 @@ public struct JailConfig: Equatable, Sendable {
                 fail(p.line, "[\(name)]: \(problem)")
                 return
             }
+            if let conflict = RelaySpec.conflict(p.relays) {
+                fail(p.line, "[\(name)]: \(conflict)")
+                return
+            }
+            for relay in p.relays where relay.direction == .publish {
+                if let other = jails.first(where: { $0.relays.contains { $0.direction == .publish && $0.listener == relay.listener } }) {
+                    fail(p.line, "\(relay) of [\(name)] listens where [\(other.name)] on line \(other.line) publishes already")
+                    return
+                }
+            }
             var jail = JailDefinition(name: name, wireguard: path, interface: interface, line: p.line,
-                                      handshakeAge: p.handshakeAge ?? JailDefinition.defaultHandshakeAge)
+                                      handshakeAge: p.handshakeAge ?? JailDefinition.defaultHandshakeAge, relays: p.relays)
             jail.portForward = p.portForwardOn ? p.portForward : nil
             jails.append(jail)
         }
@@ -131,6 +147,13 @@ public struct JailConfig: Equatable, Sendable {
                         continue
                     }
                     pending?.handshakeAge = seconds
+                case "publish", "host-service":
+                    guard let name = pending?.name else { continue }
+                    do {
+                        pending?.relays.append(try RelaySpec.parse(asciiLowercased(key) == "publish" ? .publish : .hostService, value, jail: name))
+                    } catch {
+                        fail(number, error.message)
+                    }
                 case let lower where PortForwardSettings.keys.contains(lower):
                     if pending?.seen.contains(lower) == true { fail(number, "\(lower) appears twice in this section"); continue }
                     pending?.seen.insert(lower)
@@ -141,7 +164,7 @@ public struct JailConfig: Equatable, Sendable {
                     }
                     if lower == "port-forward" { pending?.portForwardOn = true } else { pending?.portForwardKeys = true }
                 default:
-                    fail(number, "unknown key \(key); a jail section takes 'wireguard', 'interface', 'handshake-age' and the port-forward keys")
+                    fail(number, "unknown key \(key); a jail section takes 'wireguard', 'interface', 'handshake-age', 'publish', 'host-service' and the port-forward keys")
                 }
             }
         }

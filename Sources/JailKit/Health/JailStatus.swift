@@ -26,6 +26,10 @@ public struct JailStatus: Sendable, Codable {
     public let portForward: PortForwardRecord?
     /// The forwarded port while its mapping is live.
     public let forwardedPort: Int?
+    /// Its `publish` and `host-service` lines (RelaySpec), and the relay
+    /// process serving them, when it runs and serves exactly these.
+    public let relays: [String]
+    public let relayPID: Int32?
     /// Why the jail is not healthy, one sentence each.
     public let problems: [String]
 
@@ -57,6 +61,10 @@ public struct JailStatus: Sendable, Codable {
             let lapsed = record.renewed > 0 ? "last renewed \(max(0, now - record.renewed)) seconds ago" : "never mapped"
             found.append("port forwarding has no live mapping (\(lapsed)): \(record.error ?? "renewal overdue")")
         }
+        let relay = RelayState.read(paths)
+        found += relay.problems(for: jail.relays, supervisor: supervisor)
+        relays = jail.relays.map(\.description)
+        relayPID = relay.serves(jail.relays) ? relay.pid : nil
         problems = state.namespaceExists ? found : JailVerification.leftovers(state)
         healthy = up && problems.isEmpty
     }
@@ -85,6 +93,7 @@ public struct JailStatus: Sendable, Codable {
             out += record.publicAddress.map { " at \($0)" } ?? ""
             out += "\n"
         }
+        for relay in relays { out += "  relay:       \(relay)\(relayPID.map { " (PID \($0))" } ?? " (not served)")\n" }
         out += "  processes:   \(processes)\n"
         for problem in problems { out += "  problem:     \(problem)\n" }
         return out

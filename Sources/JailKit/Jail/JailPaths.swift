@@ -24,6 +24,10 @@ public struct JailPaths: Sendable {
     public var portForwardFile: String { "\(JailPaths.stateDirectory)/\(name).port-forward" }
     /// The output of the last port-forward hook run.
     public var portForwardHookLog: String { "\(JailPaths.stateDirectory)/\(name).port-forward-hook.log" }
+    /// What the jail's relay (netns-jail relay NAME) serves, or why it failed.
+    public var relayStateFile: String { "\(JailPaths.stateDirectory)/\(name).relay" }
+    /// The jail's own directory, root's: published Unix sockets (RelaySpec).
+    public var relayDirectory: String { "\(JailPaths.stateDirectory)/\(name)" }
     public var logFile: String { "\(JailPaths.stateDirectory)/\(name).wireguard-go.log" }
     public var etcDirectory: String { "\(JailPaths.etcNetns)/\(name)" }
     public var resolvConf: String { "\(etcDirectory)/resolv.conf" }

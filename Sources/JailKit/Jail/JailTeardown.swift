@@ -24,7 +24,12 @@ public struct JailTeardown {
     /// The caller holds the jail's lock (JailLock).
     public func down() throws(JailError) -> Outcome {
         let fm = FileManager.default
+        // First, so it does not rebuild what is being removed. Its relay
+        // dies with it; the files the relay made as root go too.
+        let relay = RelayState.read(paths)
         SupervisorProcess.stop(paths)
+        relay.stop()
+        RelayState.removeFiles(paths)
         let namespaceExists = fm.fileExists(atPath: paths.namespaceFile)
         let wgPID = WireGuardDevice.recordedProcess(paths)
         if !namespaceExists && wgPID == nil && !fm.fileExists(atPath: paths.resolvConf) && !fm.fileExists(atPath: paths.pidFile) {

@@ -15,9 +15,12 @@ import Glibc
 ///    calling a working idle tunnel healthy, after resolving endpoints given
 ///    as host names again (EndpointResolver);
 ///  - logs every action and failure to syslog;
+///  - keeps the jail's relay running when the configuration has `publish`
+///    or `host-service` lines (RelayChild): a child process that binds the
+///    listening sockets as root and then runs without privileges;
 ///  - keeps a provider-forwarded port when the jail asks for one
 ///    (PortForwarding: a thread of its own talks NAT-PMP to the gateway).
-/// It has no listening socket and reads nothing but the root-owned configuration; it
+/// It has no listening socket itself and reads nothing but the root-owned configuration; it
 /// stops itself when the namespace is gone.
 public struct Supervisor {
     public let jail: JailDefinition
@@ -42,13 +45,15 @@ public struct Supervisor {
         SystemLog.info("supervising \(jail.name) (\(jail.interface))")
         var failures = 0, lastNudge = 0.0, lastForeign: [String] = []
         var forwarding = PortForwarding(jail: jail, paths: paths)
+        var relay = RelayChild(jail: jail, configPath: configPath)
         while true {
             usleep(useconds_t(interval * Double(1 << min(failures, 5)) * 1_000_000))
             // A wireguard-go we started and that died is our child, and so
-            // is a port-forward hook: reap them.
+            // are a port-forward hook and the relay: reap them.
             var status: Int32 = 0
             while case let pid = waitpid(-1, &status, WNOHANG), pid > 0 {
                 _ = forwarding?.reaped(pid, status: ChildProcess.decode(status))
+                relay.reaped(pid, status: status)
             }
             guard FileManager.default.fileExists(atPath: paths.namespaceFile) else {
                 SystemLog.info("\(jail.name) is gone (no \(paths.namespaceFile)); supervisor stops")
@@ -57,6 +62,8 @@ public struct Supervisor {
                 exit(0)
             }
             forwarding?.tick()
+            // Outside the lock: the relay touches nothing `up` builds.
+            relay.tend()
             guard let lock = JailLock.tryAcquire(jail.name.value, command: "supervisor") else { continue }
             withExtendedLifetime(lock) {
                 let config: WireGuardConfig

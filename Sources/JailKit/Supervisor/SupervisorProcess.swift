@@ -17,12 +17,7 @@ public enum SupervisorProcess {
     /// Starts one unless one runs. `executable` is this netns-jail.
     public static func ensureRunning(_ paths: JailPaths, configPath: String) throws(JailError) {
         if runningPID(paths) != nil { return }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { throw .failure("readlink(/proc/self/exe): \(String(cString: strerror(errno)))") }
-        var executable = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // Replaced by a package upgrade while we ran: start the new one.
-        if executable.hasSuffix(" (deleted)") { executable.removeLast(10) }
+        let executable = try ownExecutable()
         let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
         defer { close(devNull) }
         let pid: pid_t
@@ -41,6 +36,17 @@ public enum SupervisorProcess {
             throw .failure("cannot write \(paths.supervisorPidFile): \(String(cString: strerror(errno)))")
         }
         close(fd)
+    }
+
+    /// This netns-jail, to start it again as the supervisor or the relay.
+    static func ownExecutable() throws(JailError) -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { throw .failure("readlink(/proc/self/exe): \(String(cString: strerror(errno)))") }
+        var executable = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // Replaced by a package upgrade while we ran: start the new one.
+        if executable.hasSuffix(" (deleted)") { executable.removeLast(10) }
+        return executable
     }
 
     /// Stops it (SIGTERM, then SIGKILL); true when none is left. The

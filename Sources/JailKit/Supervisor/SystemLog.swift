@@ -2,11 +2,11 @@ import Glibc
 
 /// The supervisor has no terminal: what it does goes to syslog (daemon
 /// facility, tag netns-jail, with its PID), one line per event.
-enum SystemLog {
-    static func open() { openlog("netns-jail", LOG_PID | LOG_NDELAY, LOG_DAEMON) }
+public enum SystemLog {
+    public static func open() { openlog("netns-jail", LOG_PID | LOG_NDELAY, LOG_DAEMON) }
 
-    static func info(_ message: String) { write(LOG_INFO, message) }
-    static func warning(_ message: String) { write(LOG_WARNING, message) }
+    public static func info(_ message: String) { write(LOG_INFO, message) }
+    public static func warning(_ message: String) { write(LOG_WARNING, message) }
 
     private static func write(_ priority: Int32, _ message: String) {
         // syslog(3) is variadic, which Swift cannot call; vsyslog is not.

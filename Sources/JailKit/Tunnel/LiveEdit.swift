@@ -11,7 +11,7 @@ import Glibc
 /// are removed, new ones added, the MTU set. DNS is resolv.conf, which the
 /// repair step already rewrites when it differs. What needs a new namespace
 /// (another interface name) is refused by `up` unless --force.
-struct LiveEdit {
+public struct LiveEdit {
     let jail: JailDefinition
     let config: WireGuardConfig
 
@@ -81,5 +81,40 @@ struct LiveEdit {
             if parts.count == 2, parts[0] == "ListenPort" { return Int(parts[1]) }
         }
         return nil
+    }
+}
+
+extension LiveEdit {
+    /// The jail's `publish` and `host-service` lines applied to a running
+    /// jail (after the supervisor is started): a relay serving other lines
+    /// is ended, the supervisor starts one that reads the current
+    /// configuration, and `up` waits until it serves exactly these lines,
+    /// so `up` never reports success for a relay that is not listening.
+    /// Connections through the old relay are closed; the jail's programs
+    /// and its tunnel are not touched.
+    public static func relays(_ jail: JailDefinition, timeout: Double = 8) throws(JailError) -> [String] {
+        let paths = JailPaths(name: jail.name, interface: jail.interface)
+        let before = RelayState.read(paths)
+        if before.serves(jail.relays) || (jail.relays.isEmpty && before.pid == nil) { return [] }
+        if before.pid != nil { before.stop() }
+        // No state file asks the supervisor to start the relay now, even
+        // while it waits to retry one that failed; whatever file appears
+        // next is the new relay's own.
+        unlink(paths.relayStateFile)
+        let deadline = monotonicSeconds() + timeout
+        var now = RelayState.read(paths)
+        while monotonicSeconds() < deadline {
+            now = RelayState.read(paths)
+            if jail.relays.isEmpty ? now.pid == nil : (now.serves(jail.relays) || now.failure != nil) { break }
+            usleep(50_000)
+        }
+        if let failure = now.failure, !jail.relays.isEmpty {
+            throw .failure("the relay of \(jail.name) cannot serve its publish and host-service lines: \(failure); fix the line in netns-jail.conf (or free what holds it) and run up again")
+        }
+        if jail.relays.isEmpty { return before.pid == nil ? [] : ["stopped its relay: no publish or host-service lines are left"] }
+        guard now.serves(jail.relays) else {
+            throw .failure("the relay of \(jail.name) did not start within \(Int(timeout)) seconds; see syslog, then run up again")
+        }
+        return jail.relays.map { "relays \($0)" }
     }
 }

@@ -1,0 +1,49 @@
+#define _GNU_SOURCE
+
+#include "CRelay.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <grp.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+int nj_relay_enter_network_namespace(int fd) {
+    return setns(fd, CLONE_NEWNET) == 0 ? 0 : -errno;
+}
+
+int nj_relay_accept(int fd) {
+    int accepted = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    return accepted >= 0 ? accepted : -errno;
+}
+
+int nj_relay_become(uid_t uid, gid_t gid) {
+    if (setgroups(0, NULL) != 0) return -errno;
+    if (setresgid(gid, gid, gid) != 0) return -errno;
+    if (setresuid(uid, uid, uid) != 0) return -errno;
+    return 0;
+}
+
+int nj_relay_check_ids(uid_t uid, gid_t gid) {
+    uid_t ru, eu, su;
+    gid_t rg, eg, sg;
+    if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0) return -errno;
+    if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid) return -EPERM;
+    if (getgroups(0, NULL) != 0) return -EPERM;
+    if (setuid(0) == 0) return -EPERM;
+    return 0;
+}
+
+int nj_relay_no_new_privs(void) {
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 ? 0 : -errno;
+}
+
+int nj_relay_not_dumpable(void) {
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 ? 0 : -errno;
+}
+
+int nj_relay_die_with_parent(void) {
+    return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0 ? 0 : -errno;
+}

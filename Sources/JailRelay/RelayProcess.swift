@@ -1,0 +1,71 @@
+import Glibc
+import JailKit
+
+/// `netns-jail relay NAME`, started by the jail's supervisor: the
+/// listening sockets of the jail's `publish` and `host-service` lines and
+/// the loop that copies bytes between them and their targets.
+///
+///  1. as root, in the host's namespace: the `publish` listeners (TCP on
+///     the host's loopback, or Unix sockets with their owner and mode);
+///  2. as root, a thread enters the jail's namespace and binds the
+///     `host-service` listeners there (JailSocketThread);
+///  3. the state file says what is served (RelayState);
+///  4. root is dropped for good (RelayPrivileges);
+///  5. the loop (RelayLoop). Outbound sockets for `publish` come from the
+///     jail's thread, those for `host-service` from the main thread, which
+///     stays in the host's namespace.
+/// The jail gets no interface: the relay holds sockets in both namespaces.
+public enum RelayProcess {
+    public static func run(jail: JailDefinition) -> Never {
+        _ = chdir("/")
+        SystemLog.open()
+        let paths = JailPaths(name: jail.name, interface: jail.interface)
+        let parent = getppid()
+        var loop: RelayLoop
+        do throws(RelayFailure) {
+            loop = try prepare(jail, paths)
+            guard RelayState.write(paths, serving: jail.relays.map(\.description)) else {
+                throw RelayFailure("writing \(paths.relayStateFile)")
+            }
+            try RelayPrivileges.drop(parent: parent)
+        } catch {
+            _ = RelayState.write(paths, serving: [], failure: error.description)
+            SystemLog.warning("\(jail.name): relay: \(error)")
+            exit(1)
+        }
+        SystemLog.info("\(jail.name): relay serves \(jail.relays.map(\.description).joined(separator: "; "))")
+        loop.run()
+    }
+
+    private static func prepare(_ jail: JailDefinition, _ paths: JailPaths) throws(RelayFailure) -> RelayLoop {
+        var listeners: [RelayLoop.Listening] = []
+        for relay in jail.relays where relay.direction == .publish {
+            switch relay.listener {
+            case .tcp(let endpoint):
+                listeners.append(.init(fd: try RelaySocket.listenTCP(endpoint), relay: relay))
+            case .unix(let socket):
+                let (uid, gid) = try owner(socket.owner)
+                listeners.append(.init(fd: try RelaySocket.listenUnix(socket, uid: uid, gid: gid), relay: relay))
+            }
+        }
+        let inJail = jail.relays.filter { $0.direction == .hostService }
+        let endpoints = inJail.map { relay -> LoopbackEndpoint in
+            guard case .tcp(let endpoint) = relay.listener else { preconditionFailure("host-service listens on TCP") }
+            return endpoint
+        }
+        let (thread, fds) = try JailSocketThread.start(namespaceFile: paths.namespaceFile, listening: endpoints)
+        for (fd, relay) in zip(fds, inJail) { listeners.append(.init(fd: fd, relay: relay)) }
+        return RelayLoop(listeners: listeners) { relay in
+            if relay.direction == .publish { return thread.makeSocket(relay.target.address.family) }
+            let fd = RelaySocket.make(relay.target.address.family)
+            return fd >= 0 ? fd : nil
+        }
+    }
+
+    /// owner= as a user name or UID; the socket's group is that user's.
+    private static func owner(_ text: String) throws(RelayFailure) -> (uid_t, gid_t) {
+        let entry = UInt32(text).flatMap { getpwuid($0) } ?? getpwnam(text)
+        guard let entry else { throw RelayFailure(message: "owner=\(text): no such user") }
+        return (entry.pointee.pw_uid, entry.pointee.pw_gid)
+    }
+}

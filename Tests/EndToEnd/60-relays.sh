@@ -1,0 +1,229 @@
+#!/bin/bash
+# End to end: `publish` and `host-service` (issue 15, items 2 and 3). The
+# jail is built by the real netns-jail in the simulated host (hostsim,
+# Tests/lib/topology.sh), whose loopback plays the host's; jailed servers
+# are run by the test user through the real launcher. Checks:
+#  1. a published port answers on the host's 127.0.0.1 with a jailed HTTP
+#     server's page, and nothing else of the jail is reachable (control: an
+#     unpublished jailed server answers inside the jail but not from the
+#     host); the jail still has only lo and the tunnel; status and
+#     status --json list the relays; the relay runs as nobody with no
+#     capabilities; qbittorrent-nox's web UI, run in the jail, answers on
+#     the host's 127.0.0.1;
+#  2. the Unix-socket form has the configured owner and mode: its owner
+#     reaches the jailed page, another user is refused;
+#  3. a listed host service answers inside the jail, an unlisted one does
+#     not (control: it answers on the host);
+#  4. half-close and more than a buffer of data cross the relay; jailed and
+#     host clients resetting hundreds of connections and 300 connections
+#     held at once leave the relay running, within its descriptor bound,
+#     and the other relays answering meanwhile;
+#  5. live edits: a publish line added then removed is applied by `up`, with
+#     the jailed server (and its PID) untouched; a port already taken on the
+#     host makes `up` fail with one line naming it;
+#  6. SIGKILL of the supervisor takes the relay with it; `up` brings both
+#     back; `down` removes the relay's files.
+# Ports are random high ones; every socket is inside this suite's namespaces.
+. "$(dirname "$0")/../lib/testlib.sh"
+. "$(dirname "$0")/../lib/topology.sh"
+topo_suite_begin "EndToEnd/60 publish and host-service relays" nxe2r "$0" "$@"
+require_cmd qbittorrent-nox
+
+JAIL=nxe2r_jail IFC=nxe2r0 USR=nxe2r_user OTHER=nxe2r_other
+tag=r$$
+work=$TOPO_DIR/r
+peer=$REPO_ROOT/Tests/lib/relaypeer.py
+# The system python: users cannot run root's pyenv shims.
+PY=/usr/bin/python3
+base=$((20000 + RANDOM % 20000))
+P_WEB=$base J_WEB=$((base + 1)) J_HIDDEN=$((base + 2)) P_COUNT=$((base + 3)) J_COUNT=$((base + 4))
+H_SVC=$((base + 5)) H_UNLISTED=$((base + 6)) P_EDIT=$((base + 7)) P_TAKEN=$((base + 8))
+P_QBT=$((base + 9))
+SOCK=/run/netns-jail/$JAIL/webui.sock
+
+topo_build "$TOPO_DIR" || { fail "topology could not be built"; suite_end; }
+topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
+make_test_user "$USR" || { fail "test user"; suite_end; }
+make_test_user "$OTHER" || { fail "second test user"; suite_end; }
+nscd -i passwd 2>/dev/null
+launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; suite_end; }
+write_test_policy "$JAIL $USR require=$IFC"
+install -d -m 0755 "$work" "$work/www" "$work/host"
+echo "jailed-web-$tag" >"$work/www/index.html"
+echo "host-service-$tag" >"$work/host/index.html"
+on_exit "rm -rf /run/netns-jail/$JAIL /run/netns-jail/$JAIL.relay"
+
+write_config() { # extra lines after the base section
+    : >"$TOPO_JAIL_CONF"
+    topo_jail_config "$JAIL" "$IFC" "$TOPO_DIR/$IFC.conf"
+    (umask 077; printf '%s\n' "$@" >>"$TOPO_JAIL_CONF")
+}
+relays=("publish = 127.0.0.1:$P_WEB:$J_WEB"
+        "publish = unix:$SOCK:$J_WEB owner=$USR mode=0600"
+        "publish = 127.0.0.1:$P_COUNT:$J_COUNT"
+        "publish = 127.0.0.1:$P_QBT"
+        "host-service = 127.0.0.1:$H_SVC")
+write_config "${relays[@]}"
+fds_are() { [ "$(ls "/proc/$rp/fd" | wc -l)" -eq "$1" ]; }
+relay_pid() { sed -n 's/^pid //p' "/run/netns-jail/$JAIL.relay" 2>/dev/null; }
+from_host() { host_run "$OTHER" curl -sS -m 3 "$@" 2>&1; }
+jailed() { host_run "$USR" "$launcher" "$JAIL" "$@"; }
+
+# Host services in hostsim, as root: one listed, one not.
+nsenter --net="/run/netns/$TOPO_HOST" -- "$PY" -m http.server --bind 127.0.0.1 --directory "$work/host" "$H_SVC" >"$work/hsvc.log" 2>&1 &
+on_exit "kill_pid $!"
+nsenter --net="/run/netns/$TOPO_HOST" -- "$PY" -m http.server --bind 127.0.0.1 --directory "$work/host" "$H_UNLISTED" >"$work/hunl.log" 2>&1 &
+on_exit "kill_pid $!"
+
+topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1
+check "netns-jail up builds the jail with its relays" test $? -eq 0 -a -e "/run/netns/$JAIL"
+[ -e "/run/netns/$JAIL" ] || { cat "$TOPO_DIR/up.out"; topo_suite_end; }
+check_contains "up names each relay it started" "relays publish 127.0.0.1:$P_WEB -> jail 127.0.0.1:$J_WEB" "$(cat "$TOPO_DIR/up.out")"
+
+# Jailed servers, run by the test user through the launcher.
+host_run_bg WEB_PID "$work/web.log" "$USR" "$launcher" "$JAIL" "$PY" -m http.server --bind 127.0.0.1 --directory "$work/www" "$J_WEB"
+host_run_bg HIDDEN_PID "$work/hidden.log" "$USR" "$launcher" "$JAIL" "$PY" -m http.server --bind 127.0.0.1 --directory "$work/www" "$J_HIDDEN"
+host_run_bg COUNT_PID "$work/count.log" "$USR" "$launcher" "$JAIL" "$PY" "$peer" serve-count 127.0.0.1 "$J_COUNT"
+wait_for 10 jailed curl -sf -m 1 -o /dev/null "http://127.0.0.1:$J_WEB/" || fail "the jailed web server did not start"
+wait_for 10 jailed curl -sf -m 1 -o /dev/null "http://127.0.0.1:$J_HIDDEN/" || fail "the second jailed web server did not start"
+
+# --- 1. publish on 127.0.0.1 ------------------------------------------------------
+check_eq "a published port answers on the host's 127.0.0.1 with the jailed page (any local user)" \
+    "jailed-web-$tag" "$(from_host "http://127.0.0.1:$P_WEB/")"
+check_eq "control: the unpublished jailed server answers inside the jail" \
+    "jailed-web-$tag" "$(jailed curl -sS -m 3 "http://127.0.0.1:$J_HIDDEN/" 2>&1)"
+check "the unpublished jailed port is unreachable from the host" \
+    test "$(from_host -o /dev/null -w '%{http_code}' "http://127.0.0.1:$J_HIDDEN/")" != 200
+check "the jailed web port itself is not open on the host (only the published one is)" \
+    test "$(from_host -o /dev/null -w '%{http_code}' "http://127.0.0.1:$J_WEB/")" != 200
+check_eq "the jail still has only lo and the tunnel" "lo $IFC" \
+    "$(ip -n "$JAIL" -o link show | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | sort | paste -sd' ')"
+rp=$(relay_pid)
+fds0=$(ls "/proc/$rp/fd" | wc -l)
+st=$(jail_cmd status "$JAIL"); rc=$?
+check "status exits 0 with every relay served" test "$rc" -eq 0
+check_contains "status lists the published port and the relay's PID" \
+    "relay:       publish 127.0.0.1:$P_WEB -> jail 127.0.0.1:$J_WEB (PID $rp)" "$st"
+check_contains "status lists the host service" "relay:       host-service jail 127.0.0.1:$H_SVC -> host 127.0.0.1:$H_SVC (PID $rp)" "$st"
+js=$(jail_cmd status --json "$JAIL")
+check_contains "status --json lists the relays" "\"publish unix:$SOCK (owner $USR, mode 0600) -> jail 127.0.0.1:$J_WEB\"" "$js"
+check_contains "status --json has the relay's PID" "\"relayPID\" : $rp" "$js"
+nobody_uid=$(getent passwd nobody | cut -d: -f3)
+check_eq "the relay runs as nobody" "$nobody_uid $nobody_uid $nobody_uid $nobody_uid" \
+    "$(awk '/^Uid:/{print $2, $3, $4, $5}' "/proc/$rp/status")"
+check_eq "the relay has no capabilities and no supplementary groups" "0000000000000000 0000000000000000 " \
+    "$(awk '/^CapEff:/{e=$2} /^CapPrm:/{p=$2} /^Groups:/{g=$2} END{print e, p, g}' "/proc/$rp/status")"
+check_eq "the relay has NoNewPrivs set" 1 "$(awk '/^NoNewPrivs:/{print $2}' "/proc/$rp/status")"
+
+# qbittorrent-nox's own web UI, run by the test user in the jail, listening
+# on the jail's loopback only (WebUI\Address), published on the host.
+install -d -m 0700 -o "$USR" "$work/qbt" "$work/qbt/qBittorrent" "$work/qbt/qBittorrent/config"
+printf '[LegalNotice]\nAccepted=true\n\n[Preferences]\nWebUI\\Address=127.0.0.1\nWebUI\\Port=%s\n' "$P_QBT" \
+    >"$work/qbt/qBittorrent/config/qBittorrent.conf"
+chown "$USR" "$work/qbt/qBittorrent/config/qBittorrent.conf"
+host_run_bg QBT_PID "$work/qbt.log" "$USR" "$launcher" "$JAIL" qbittorrent-nox --profile="$work/qbt"
+wait_for 20 jailed curl -sf -m 1 -o /dev/null "http://127.0.0.1:$P_QBT/" || fail "qbittorrent-nox's web UI did not start in the jail"
+check_contains "qbittorrent-nox's web UI, in the jail, answers on the host's 127.0.0.1" "qBittorrent" \
+    "$(from_host "http://127.0.0.1:$P_QBT/")"
+check_eq "... and its Web API answers (403 until logged in: the host reached qBittorrent itself)" 403 \
+    "$(from_host -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_QBT/api/v2/app/preferences")"
+
+# --- 2. the Unix-socket form --------------------------------------------------------
+check_eq "the published Unix socket has the configured owner and mode" "$USR 600 socket" \
+    "$(stat -c '%U %a %F' "$SOCK" | sed 's/ file$//')"
+check_eq "its owner reaches the jailed page through it" "jailed-web-$tag" \
+    "$(host_run "$USR" curl -sS -m 3 --unix-socket "$SOCK" "http://jail/" 2>&1)"
+check_contains "another user is refused by the socket's mode (EACCES)" "Permission denied" \
+    "$(host_run "$OTHER" "$PY" -c 'import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$SOCK" 2>&1)"
+check_eq "... and gets nothing through curl either" "" \
+    "$(host_run "$OTHER" curl -s -m 3 --unix-socket "$SOCK" "http://jail/" 2>/dev/null)"
+
+# --- 3. host-service ----------------------------------------------------------------
+check_eq "a listed host service answers inside the jail" "host-service-$tag" \
+    "$(jailed curl -sS -m 3 "http://127.0.0.1:$H_SVC/" 2>&1)"
+check_eq "control: the unlisted host service answers on the host" "host-service-$tag" \
+    "$(from_host "http://127.0.0.1:$H_UNLISTED/")"
+check "an unlisted host service is unreachable from inside the jail" \
+    test "$(jailed curl -sS -m 3 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$H_UNLISTED/" 2>/dev/null)" != 200
+
+# --- 4. half-close, resets, many connections ----------------------------------------
+check_eq "half-close and 1 MiB cross the relay (the jailed server reads to the end, then answers)" \
+    "got 1048576" "$(host_run "$OTHER" "$PY" "$peer" send-count 127.0.0.1 "$P_COUNT" 1048576 2>&1)"
+check_eq "jailed clients reset 300 connections to the host service" 300 \
+    "$(jailed "$PY" "$peer" resets 127.0.0.1 "$H_SVC" 300 2>&1)"
+check_eq "host clients reset 300 connections to a published port" 300 \
+    "$(host_run "$OTHER" "$PY" "$peer" resets 127.0.0.1 "$P_WEB" 300 2>&1)"
+check_eq "after the resets the relay is the same process" "$rp" "$(relay_pid)"
+check_eq "after the resets the host service still answers inside" "host-service-$tag" \
+    "$(jailed curl -sS -m 3 "http://127.0.0.1:$H_SVC/" 2>&1)"
+# The jailed servers close their side of the reset connections at their
+# own pace; then the relay holds none of them.
+wait_for 20 fds_are "$fds0"
+check_eq "after the resets the relay holds no connection (back to its idle descriptors)" "$fds0" "$(ls "/proc/$rp/fd" | wc -l)"
+host_run_bg HOLD_PID "$work/hold.out" "$OTHER" "$PY" "$peer" hold 127.0.0.1 "$P_COUNT" 300 6
+sleep 3
+fds=$(ls "/proc/$rp/fd" | wc -l)
+echo "       relay descriptors: $fds0 idle, $fds with 300 connections held on one published port"
+check "300 connections at once: the relay holds at most 64 of them (2 descriptors each)" test "$fds" -le $((fds0 + 128)) -a "$fds" -ge $((fds0 + 100))
+check_eq "... while another published port still answers" "jailed-web-$tag" "$(from_host "http://127.0.0.1:$P_WEB/")"
+rss=$(awk '/^VmRSS:/{print $2}' "/proc/$rp/status")
+echo "       relay resident memory with 64 connections: $rss kB"
+check "... and the relay stays under 32 MiB of memory" test "$rss" -lt 32768
+wait_for 15 test ! -d "/proc/$HOLD_PID"
+wait_for 20 fds_are "$fds0"
+check_eq "after they close, the relay is back to its idle descriptors" "$fds0" "$(ls "/proc/$rp/fd" | wc -l)"
+check_eq "and the counted port answers again" "got 5" "$(host_run "$OTHER" "$PY" "$peer" send-count 127.0.0.1 "$P_COUNT" 5 2>&1)"
+
+# --- 5. live edits ------------------------------------------------------------------
+check "control: before the edit, the added port does not answer" \
+    test "$(from_host -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_EDIT/")" != 200
+write_config "${relays[@]}" "publish = 127.0.0.1:$P_EDIT:$J_HIDDEN"
+out=$(jail_cmd up "$JAIL" 2>&1); rc=$?
+check "up applies an added publish line (exit 0)" test "$rc" -eq 0
+check_contains "up says what it applied" "updated $JAIL: relays publish 127.0.0.1:$P_EDIT -> jail 127.0.0.1:$J_HIDDEN" "$out"
+check_eq "the added port answers" "jailed-web-$tag" "$(from_host "http://127.0.0.1:$P_EDIT/")"
+check "the jailed server kept running through the edit" test -d "/proc/$WEB_PID"
+check_eq "... and still answers through its published port" "jailed-web-$tag" "$(from_host "http://127.0.0.1:$P_WEB/")"
+write_config "${relays[@]}"
+quiet() { "$@" >/dev/null 2>&1; }
+check "up applies the removal" quiet jail_cmd up "$JAIL"
+check "the removed port no longer answers" \
+    test "$(from_host -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_EDIT/")" != 200
+check_contains "unchanged relays: up says nothing changed" "$JAIL is already up and healthy; nothing changed" "$(jail_cmd up "$JAIL" 2>&1)"
+
+# A host port that something else holds.
+nsenter --net="/run/netns/$TOPO_HOST" -- "$PY" -m http.server --bind 127.0.0.1 --directory "$work/host" "$P_TAKEN" >"$work/taken.log" 2>&1 &
+taken=$!
+on_exit "kill_pid $taken"
+wait_for 5 in_ns "$TOPO_HOST" curl -sf -m 1 -o /dev/null "http://127.0.0.1:$P_TAKEN/"
+write_config "${relays[@]}" "publish = 127.0.0.1:$P_TAKEN:$J_WEB"
+out=$(jail_cmd up "$JAIL" 2>&1); rc=$?
+check "a published port already taken on the host: up exits 1" test "$rc" -eq 1
+check_eq "... with one line (besides the config's warnings) that names the port and the fix" 1 \
+    "$(printf "%s\n" "$out" | grep -vc '^netns-jail: warning: ')"
+check_contains "... bind(127.0.0.1:$P_TAKEN): Address already in use" "bind(127.0.0.1:$P_TAKEN): Address already in use" "$out"
+check "... and status calls the jail unhealthy" test "$(jail_cmd status "$JAIL" >/dev/null 2>&1; echo $?)" -eq 1
+kill_pid "$taken"
+write_config "${relays[@]}"
+check "with the port given back, up serves every line again" wait_for 40 quiet jail_cmd up "$JAIL"
+check_eq "... and the published page answers" "jailed-web-$tag" "$(from_host "http://127.0.0.1:$P_WEB/")"
+
+# --- 6. SIGKILL of the supervisor, down ---------------------------------------------
+sup=$(cat "/run/netns-jail/$JAIL.supervisor.pid")
+rp=$(relay_pid)
+kill -9 "$sup"
+check "SIGKILL of the supervisor: its relay dies with it" wait_for 5 test ! -d "/proc/$rp"
+check "... and the published port stops answering" \
+    test "$(from_host -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_WEB/")" != 200
+check "... status says nothing serves the relays" test "$(jail_cmd status "$JAIL" >/dev/null 2>&1; echo $?)" -eq 1
+check "up restarts the supervisor and the relay" quiet jail_cmd up "$JAIL"
+check_eq "the published port answers again" "jailed-web-$tag" "$(from_host "http://127.0.0.1:$P_WEB/")"
+check_eq "the Unix socket answers again" "jailed-web-$tag" "$(host_run "$USR" curl -sS -m 3 --unix-socket "$SOCK" "http://jail/" 2>&1)"
+check_eq "the host service answers inside again" "host-service-$tag" "$(jailed curl -sS -m 3 "http://127.0.0.1:$H_SVC/" 2>&1)"
+check "status exits 0 again" quiet jail_cmd status "$JAIL"
+rp=$(relay_pid)
+quiet jail_cmd down "$JAIL" --kill
+check "down ends the relay" wait_for 5 test ! -d "/proc/$rp"
+check "down removes the relay's state file and socket directory" \
+    test ! -e "/run/netns-jail/$JAIL.relay" -a ! -e "/run/netns-jail/$JAIL"
+topo_suite_end
