@@ -13,6 +13,7 @@ struct RelayChild {
     private(set) var pid: pid_t?
     private var failures = 0
     private var notBefore = 0.0
+    private var hadRelays = false
 
     init(jail: JailDefinition, configPath: String) {
         self.jail = jail
@@ -41,15 +42,19 @@ struct RelayChild {
 
     /// Starts the relay if it should run and does not.
     mutating func tend() {
-        // `up` removes the state file to ask for a start now (LiveEdit).
-        guard pid == nil, monotonicSeconds() >= notBefore || access(paths.relayStateFile, F_OK) != 0 else { return }
+        // `up` removes the state file to ask for a start now (LiveEdit),
+        // even while a relay that failed waits for its retry.
+        guard pid == nil, monotonicSeconds() >= notBefore || (hadRelays && access(paths.relayStateFile, F_OK) != 0) else { return }
         // The current configuration, not the one the supervisor started
-        // with: a jail may have gained its first publish line.
-        guard let current = try? ConfigLoader.jails(at: configPath).jail(named: jail.name.value) else { return }
-        guard !current.relays.isEmpty else {
-            unlink(paths.relayStateFile)
+        // with: a jail may have gained its first publish line. Without
+        // one, it is read again every 5 seconds.
+        guard let current = try? ConfigLoader.jails(at: configPath).jail(named: jail.name.value), !current.relays.isEmpty else {
+            if hadRelays { unlink(paths.relayStateFile) }
+            hadRelays = false
+            notBefore = monotonicSeconds() + 5
             return
         }
+        hadRelays = true
         guard let executable = try? SupervisorProcess.ownExecutable() else { return }
         let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
         defer { close(devNull) }
