@@ -100,7 +100,7 @@ public struct RelaySpec: Hashable, Sendable, CustomStringConvertible {
             }
         }
         if let extra = flags.subtracting(allowed).first ?? options.keys.first {
-            throw Invalid(message: "unexpected \(quoted(extra)) after the address; \(example(direction))")
+            throw Invalid(message: "unexpected \(Quoted.text(extra)) after the address; \(example(direction))")
         }
         return RelaySpec(direction: direction, listener: .tcp(listen),
                          target: LoopbackEndpoint(address: listen.address, port: targetPort))
@@ -122,7 +122,7 @@ public struct RelaySpec: Hashable, Sendable, CustomStringConvertible {
         let ports = rest.dropFirst().split(separator: ":", omittingEmptySubsequences: false)
         guard ports.count == 1 || ports.count == 2 else { throw Invalid(message: example(direction)) }
         guard let address = IPAddress(addressText) else {
-            throw Invalid(message: "\(quoted(addressText)) is not an IP address; \(example(direction))")
+            throw Invalid(message: "\(Quoted.text(addressText)) is not an IP address; \(example(direction))")
         }
         guard LoopbackEndpoint.isLoopback(address) else {
             throw Invalid(message: "\(address) is not a loopback address: a relay listens on and connects to 127.0.0.1 (or another 127.x address) or [::1] only, so nothing outside this machine can reach the jail through it")
@@ -157,7 +157,7 @@ public struct RelaySpec: Hashable, Sendable, CustomStringConvertible {
             mode = value
         }
         if let extra = flags.first ?? options.keys.first(where: { $0 != "owner" && $0 != "mode" }) {
-            throw Invalid(message: "unexpected \(quoted(extra)); \(example(.publish))")
+            throw Invalid(message: "unexpected \(Quoted.text(extra)); \(example(.publish))")
         }
         return RelaySpec(direction: .publish, listener: .unix(UnixSocketEndpoint(path: path, owner: owner, mode: mode)),
                          target: LoopbackEndpoint(address: IPAddress("127.0.0.1")!, port: target))
@@ -165,7 +165,7 @@ public struct RelaySpec: Hashable, Sendable, CustomStringConvertible {
 
     private static func port(_ text: String) throws(Invalid) -> UInt16 {
         guard text.utf8.count <= 5, text.utf8.allSatisfy(isDigit), let value = UInt16(text), value > 0 else {
-            throw Invalid(message: "\(quoted(text)) is not a port number from 1 to 65535")
+            throw Invalid(message: "\(Quoted.text(text)) is not a port number from 1 to 65535")
         }
         return value
     }
