@@ -17,12 +17,14 @@
 #     and the peer gets through on it;
 #  4. the server stopped for longer than a lease: status calls the
 #     forwarding lapsed; once it answers again renewal resumes by itself;
+#     the tunnel deleted and rebuilt by the supervisor: renewal goes on;
 #  5. a hook that never ends is killed after port-forward-hook-timeout;
 #  6. qbittorrent-nox in the jail (run by the test user through netns-exec,
 #     its DHT, LSD, PeX and UPnP off, and anyway no way out of the test
 #     namespaces) gets the port through the shipped hook, which logs in
 #     with a credentials file; the API shows the port, and a peer connects
-#     to qBittorrent through the provider's public address. Control:
+#     to qBittorrent through the provider's public address; the provider
+#     then hands out another port, and qBittorrent follows. Control:
 #     before the hook ran the same connection fails;
 #  7. control: after `down` nothing renews, and the mapping expires.
 # miniupnpd runs in the provider's namespace with a config file of its own,
@@ -179,6 +181,11 @@ check "once the server answers again the port is back" wait_for 40 test -s "/run
 check_eq "it is the same port" "$P2" "$(port_now)"
 check_eq "and a peer gets through again" "jail2-$tag" "$(peer_tcp "$P2")"
 check "status is healthy again" wait_for 10 jail_cmd status "$JAIL"
+# The tunnel crashes; the supervisor rebuilds it and renewal goes on.
+ip -n "$JAIL" link del "$IFC"
+r1=$(renewed_at)
+check "after the tunnel is rebuilt the mapping is renewed again" wait_for 30 sh -c "[ \"\$(sed -n 's/^renewed=//p' /run/netns-jail/$JAIL.port-forward)\" -gt $r1 ]"
+check_eq "on the same port" "$P2" "$(port_now)"
 
 # --- 5. a hook that hangs ----------------------------------------------------------------------
 cat >"$work/hang-hook" <<EOF
@@ -194,6 +201,7 @@ check "the hanging hook started" wait_for 20 test -s "$work/hook/hang.pid"
 hang=$(cat "$work/hook/hang.pid" 2>/dev/null)
 check "it is killed after port-forward-hook-timeout" wait_for 10 test ! -d "/proc/${hang:-0}"
 check "the supervisor keeps renewing meanwhile" wait_for 10 test "$(renewed_at)" -gt "$(($(date +%s) - LEASE))"
+check_eq "the restarted supervisor asked for, and kept, port $P2" "$P2" "$(port_now)"
 kill_pid "$hang"
 
 # --- 6. qBittorrent --------------------------------------------------------------------------
@@ -255,13 +263,24 @@ check "a peer connects to qBittorrent through the provider's port $P2" \
     in_ns "$TOPO_NET" python3 -c 'import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).close()' \
     "$TOPO_VPN_PUBLIC" "$P2"
 check_contains "qBittorrent's DHT is off" '"dht":false' "$(api -b "SID=$sid" http://127.0.0.1:8080/api/v2/app/preferences)"
+# The provider hands out another port while qBittorrent runs.
+stop_miniupnpd
+start_miniupnpd 3072 || fail "miniupnpd restart"
+check "the hook moves qBittorrent to the new port" wait_for 40 \
+    grep -q "listens on port 307[0-9]" "/run/netns-jail/$JAIL.port-forward-hook.log"
+P3=$(port_now)
+check_contains "qBittorrent's API reports listen_port $P3" "\"listen_port\":$P3," \
+    "$(api -b "SID=$sid" http://127.0.0.1:8080/api/v2/app/preferences)"
+check "a peer connects to qBittorrent through the provider's new port $P3" wait_for 10 \
+    in_ns "$TOPO_NET" python3 -c 'import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).close()' \
+    "$TOPO_VPN_PUBLIC" "$P3"
 kill_pid "$QPID"
 
 # --- 7. control: after down nothing renews ------------------------------------------------
 jail_cmd down "$JAIL" --kill --wait 10 >/dev/null 2>&1
 check "down removes the port files" test ! -e "/run/netns-jail/$JAIL.port" -a ! -e "/run/netns-jail/$JAIL.port-forward"
-check "control: without renewal miniupnpd drops the mapping within a lease" \
-    wait_for $((LEASE + 10)) sh -c "! nsenter --net=/run/netns/$TOPO_VPN nft list chain inet natpmp_nat prerouting_miniupnpd | grep -q dnat"
+wait_for $((LEASE + 10)) sh -c "! nsenter --net=/run/netns/$TOPO_VPN nft list chain inet natpmp_nat prerouting_miniupnpd | grep -q dnat"
+check_not_contains "control: without renewal miniupnpd drops the mapping within a lease" "dnat" "$(mappings)"
 stop_miniupnpd
 check_eq "the host's own nftables ruleset is untouched" "$host_ruleset_before" "$(nft list ruleset 2>&1 | md5sum)"
 topo_suite_end

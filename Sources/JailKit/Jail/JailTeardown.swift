@@ -30,6 +30,8 @@ public struct JailTeardown {
         SupervisorProcess.stop(paths)
         relay.stop()
         RelayState.removeFiles(paths)
+        // Nothing renews the forwarded port any more.
+        PortForwardRecord.remove(paths)
         let namespaceExists = fm.fileExists(atPath: paths.namespaceFile)
         let wgPID = WireGuardDevice.recordedProcess(paths)
         if !namespaceExists && wgPID == nil && !fm.fileExists(atPath: paths.resolvConf) && !fm.fileExists(atPath: paths.pidFile) {

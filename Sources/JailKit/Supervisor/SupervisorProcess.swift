@@ -49,13 +49,15 @@ public enum SupervisorProcess {
         return executable
     }
 
-    /// Stops it (SIGTERM, then SIGKILL); true when none is left. The
-    /// forwarded port it kept is no longer kept, so its files go too.
+    /// Stops it (SIGTERM, then SIGKILL); true when none is left. Nothing
+    /// renews the forwarded port now, so its port file goes; the record
+    /// stays, so that the next supervisor asks for the same port (`down`
+    /// removes it).
     @discardableResult
     public static func stop(_ paths: JailPaths) -> Bool {
         defer {
             unlink(paths.supervisorPidFile)
-            PortForwardRecord.remove(paths)
+            unlink(paths.portFile)
         }
         guard let pid = runningPID(paths) else { return true }
         return ProcessesInside.terminate([pid], grace: 2).isEmpty
