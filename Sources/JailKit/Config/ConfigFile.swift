@@ -20,16 +20,13 @@ public struct ConfigFile: Sendable {
         guard fstat(fd, &st) == 0 else { throw .config("fstat(\(path)): \(String(cString: strerror(errno)))") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw .config("\(path) is not a regular file") }
         guard Int(st.st_size) <= maximumSize else { throw .config("\(path) is larger than 1 MiB; that is not a configuration file") }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw .config("read(\(path)): \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            bytes += buffer[0..<n]
-            guard bytes.count <= maximumSize else { throw .config("\(path) is larger than 1 MiB; that is not a configuration file") }
+        let bytes: [UInt8]
+        do {
+            bytes = try Descriptor.readAll(fd, limit: maximumSize)
+        } catch {
+            throw .config("read(\(path)): \(String(cString: strerror(error.errno)))")
         }
+        guard bytes.count <= maximumSize else { throw .config("\(path) is larger than 1 MiB; that is not a configuration file") }
         return ConfigFile(path: path, bytes: bytes, mode: st.st_mode, owner: st.st_uid)
     }
 

@@ -80,17 +80,12 @@ public enum ProcessesInside {
     }
 }
 
+/// At most `limit` bytes of a small file (a /proc entry, a PID record);
+/// empty when it cannot be opened or read. Callers parse what they get and
+/// treat a short or empty answer as "unknown".
 func readSmallFile(_ path: String, limit: Int) -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return [] }
     defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: limit)
-    var total = 0
-    while total < limit {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, limit - total) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { break }
-        total += n
-    }
-    return Array(buffer[0..<total])
+    return Array(((try? Descriptor.readAll(fd, limit: limit)) ?? []).prefix(limit))
 }

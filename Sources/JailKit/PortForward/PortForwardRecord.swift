@@ -79,7 +79,7 @@ public struct PortForwardRecord: Sendable, Equatable, Codable {
             return
         }
         fchmod(fd, 0o644)
-        let written = ChildProcess.writeAll(fd, Array(text.utf8))
+        let written = Descriptor.writeAll(fd, Array(text.utf8))
         close(fd)
         if !written || rename(temporary, path) != 0 {
             SystemLog.warning("cannot write \(path): \(String(cString: strerror(errno)))")

@@ -38,7 +38,7 @@ public struct RelayState: Sendable, Equatable {
         unlink(temporary)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return false }
-        let written = ChildProcess.writeAll(fd, Array(text.utf8))
+        let written = Descriptor.writeAll(fd, Array(text.utf8))
         close(fd)
         guard written, rename(temporary, paths.relayStateFile) == 0 else { unlink(temporary); return false }
         return true

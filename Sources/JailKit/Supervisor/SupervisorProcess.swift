@@ -30,7 +30,7 @@ public enum SupervisorProcess {
         }
         let record = Array("\(pid)\n".utf8)
         let fd = open(paths.supervisorPidFile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0, ChildProcess.writeAll(fd, record) else {
+        guard fd >= 0, Descriptor.writeAll(fd, record) else {
             if fd >= 0 { close(fd) }
             kill(pid, SIGTERM)
             throw .failure("cannot write \(paths.supervisorPidFile): \(String(cString: strerror(errno)))")

@@ -97,7 +97,7 @@ enum ChildProcess {
         if let input, child.stdin >= 0 {
             // Small inputs only (a ruleset, a WireGuard config): well under a
             // pipe buffer. EPIPE (a tool that exits early) is its own report.
-            _ = writeAll(child.stdin, input)
+            _ = Descriptor.writeAll(child.stdin, input)
             close(child.stdin)
         }
         let outputs = drain([child.stdout, child.stderr])
@@ -142,17 +142,6 @@ enum ChildProcess {
     private static func closeOnExecPipe(_ fds: inout [Int32]) -> Bool {
         guard pipe(&fds) == 0 else { return false }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        return true
-    }
-
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            done += n
-        }
         return true
     }
 

@@ -25,6 +25,6 @@ public enum Console {
     public static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
 
     static func emit(_ fd: Int32, _ text: String) {
-        _ = ChildProcess.writeAll(fd, Array(text.utf8))
+        _ = Descriptor.writeAll(fd, Array(text.utf8))
     }
 }
