@@ -48,7 +48,7 @@ LOGS=$REPO_ROOT/.build-guest/logs
 NXE_SUITE_LOCK=off  # its suites run inside the guests (testlib.sh)
 suite_begin guest-kernels
 require_root
-require_cmd qemu-system-x86_64 apt-get apt-cache dpkg-deb cpio gzip xz depmod timeout
+require_cmd qemu-system-x86_64 apt-get apt-cache dpkg-deb cpio gzip xz depmod timeout flock
 for b in .build/release/netns-exec .build/release/netns-jail .build-test/release/netns-exec \
     .build-pause/release/netns-exec; do
     [ -x "$REPO_ROOT/$b" ] || { skip "$b missing (make build test-build pause-build)"; suite_end; }
@@ -57,21 +57,27 @@ mkdir -p "$LOGS"
 RESULTS=$(mktemp -d /var/tmp/nxe-guest-results.XXXXXX) || { fail "no results directory"; suite_end; }
 on_exit "rm -rf '$RESULTS'"
 
-# Every kernel is fetched first, one at a time, so that the lanes never
-# download into the same cache at once.
-fetched=""
+# Everything the guests need (kernels, busybox, initramfs images) is
+# fetched first, in order and under the cache's lock (lib/kernels.sh), so
+# the lanes never download or write into the cache while guests boot; a
+# cold cache and a warm one give the same guests. A kernel that cannot be
+# fetched fails the suite here, with the fetch's own one-line reason.
+names=""
 for entry in ${LANES//|/ }; do
     name=${entry%%:*}
-    case " $fetched " in *" $name "*) continue ;; esac
-    t=$SECONDS
-    if guest_fetch_kernel "$name"; then
-        fetched="$fetched $name"
-        echo "       kernel $name: $GUEST_KVER ready in $((SECONDS - t)) s"
-    else
-        fail "kernel $name: could not download or unpack it"
-    fi
+    case " $names " in *" $name "*) ;; *) names="$names $name" ;; esac
 done
-[ -n "$fetched" ] || suite_end
+t=$SECONDS
+# shellcheck disable=SC2086
+if fetched=$(guest_prefetch $names); then
+    while read -r name kver how secs; do
+        echo "       kernel $name: $kver ($how, $secs s)"
+    done <<<"$fetched"
+    echo "       guest cache $GUEST_CACHE ready in $((SECONDS - t)) s"
+else
+    fail "guest cache: could not fetch every kernel of the matrix ($names) into $GUEST_CACHE (the line above says why)"
+    suite_end
+fi
 
 # run_kernel ENTRY SECONDS OUT: boots one kernel, runs its suites, and
 # writes "pass|fail TEXT" and the report lines to OUT. (A lane runs in a

@@ -40,16 +40,19 @@ guest_module_list() {
     done
 }
 
-# guest_initramfs KROOT KVER: build (or reuse) the initramfs for KVER and
-# print its path. Rebuilt when init or busybox is newer than the image.
-guest_initramfs() {
-    local kroot=$1 kver=$2 img tmp m path
-    img=$kroot/nxe-initramfs.img
-    guest_fetch_busybox || return 1
-    if [ -s "$img" ] && [ "$img" -nt "$GUEST_LIB/init" ] && [ "$img" -nt "$GUEST_BUSYBOX" ] &&
-        [ "$img" -nt "$GUEST_LIB/guest.sh" ]; then
-        echo "$img"; return 0
-    fi
+# _guest_initramfs_fresh IMG: IMG exists and is newer than what it is
+# built from (init, busybox, this file).
+_guest_initramfs_fresh() {
+    [ -s "$1" ] && [ "$1" -nt "$GUEST_LIB/init" ] && [ "$1" -nt "$GUEST_BUSYBOX" ] &&
+        [ "$1" -nt "$GUEST_LIB/guest.sh" ]
+}
+
+# _guest_build_initramfs KROOT KVER (under the cache's lock): write
+# KROOT/nxe-initramfs.img, replacing an older one in one rename, so a guest
+# booting from the old image meanwhile is not disturbed.
+_guest_build_initramfs() {
+    local kroot=$1 kver=$2 img=$1/nxe-initramfs.img tmp m path
+    _guest_initramfs_fresh "$img" && return 0
     tmp=$(mktemp -d /var/tmp/nxe-initramfs.XXXXXX) || return 1
     mkdir -p "$tmp/bin" "$tmp/modules" "$tmp/proc" "$tmp/sys" "$tmp/dev"
     install -m 0755 "$GUEST_BUSYBOX" "$tmp/bin/busybox"
@@ -63,8 +66,19 @@ guest_initramfs() {
     mknod -m 0600 "$tmp/dev/console" c 5 1
     (cd "$tmp" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$img.tmp" &&
         mv "$img.tmp" "$img"
-    rm -rf "$tmp"
-    [ -s "$img" ] && echo "$img"
+    rm -rf "$tmp" "$img.tmp"
+    [ -s "$img" ]
+}
+
+# guest_initramfs KROOT KVER: build (or reuse) the initramfs for KVER and
+# print its path. Rebuilt, under the cache's lock, when init, busybox or
+# this file is newer than the image.
+guest_initramfs() {
+    local kroot=$1 kver=$2 img=$1/nxe-initramfs.img
+    guest_fetch_busybox || return 1
+    _guest_initramfs_fresh "$img" || guest_locked _guest_build_initramfs "$kroot" "$kver" || return 1
+    _guest_initramfs_fresh "$img" || { echo "guest: no initramfs for $kver in $kroot" >&2; return 1; }
+    echo "$img"
 }
 
 # --- one guest run -----------------------------------------------------------

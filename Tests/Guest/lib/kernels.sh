@@ -1,23 +1,22 @@
 # Debian distribution kernels for the guest harness: fetched with
-# `apt-get download` through a private apt configuration per release, and
-# unpacked (never installed) into a cache. Source it; it defines functions
-# and sets nothing else but GUEST_CACHE.
+# `apt-get download` through a private apt configuration per release
+# (Tests/lib/debian-archive.sh: the archive is the one this machine's apt
+# sources name, or NXE_GUEST_MIRROR / NXE_GUEST_SECURITY), and unpacked,
+# never installed, into a cache. Source it; it defines functions and sets
+# nothing else but GUEST_CACHE.
 #
-# The host's own apt state (sources, lists, archives) is never read or
-# written: every apt call goes through guest_apt, which points apt at a
-# sources list and list/cache directories of our own. That keeps the
-# harness independent of which release the host runs and of whether the
-# host's lists are fresh.
+# The cache is shared by every run on the machine (two `make test` at once,
+# the matrix's lanes, Tests/Guest/boot by hand). Whatever writes to it
+# (apt's state, an unpack, busybox, an initramfs) runs under one lock on
+# the cache (guest_locked), and a finished entry is moved into place whole
+# and never changed afterwards, so a reader that finds it complete needs
+# no lock and no network. The matrix fetches everything first
+# (guest_prefetch), in order, and only then boots its lanes in parallel.
 
 GUEST_CACHE=${NXE_GUEST_CACHE:-/var/cache/netns-exec-guest}
-
-# The same archive hosts the host's own sources use. Bullseye has left the
-# main archive on some dates; archive.debian.org is where it goes then.
-GUEST_MIRROR=${NXE_GUEST_MIRROR:-http://deb.debian.org/debian}
-GUEST_SECURITY=${NXE_GUEST_SECURITY:-http://deb.debian.org/debian-security}
-GUEST_ARCHIVE_MIRROR=http://archive.debian.org/debian
-GUEST_ARCHIVE_SECURITY=http://archive.debian.org/debian-security
-GUEST_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+GUEST_LOCK_WAIT=${NXE_GUEST_LOCK_WAIT:-1800}
+# shellcheck source=../../lib/debian-archive.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib/debian-archive.sh"
 
 # guest_release NAME: the Debian release whose linux-image-amd64 is kernel
 # NAME, as the matrix calls it.
@@ -30,43 +29,29 @@ guest_release() {
     esac
 }
 
-# guest_apt RELEASE APT-GET-OR-CACHE ARGS...: apt with only our sources.
+# guest_locked COMMAND...: COMMAND in a subshell holding the cache's lock
+# (flock on GUEST_CACHE/.lock, waited for up to GUEST_LOCK_WAIT seconds).
+# A subshell, so that the lock's descriptor is never inherited by a lane or
+# a guest that outlives the fetch; what COMMAND learns it leaves in the
+# cache, where the unlocked fast paths find it.
+guest_locked() {
+    mkdir -p "$GUEST_CACHE" || return 1
+    (
+        flock -w "$GUEST_LOCK_WAIT" 9 ||
+            { echo "guest: the cache $GUEST_CACHE stayed locked for ${GUEST_LOCK_WAIT} s (another run fetching?)" >&2; exit 1; }
+        "$@"
+    ) 9>>"$GUEST_CACHE/.lock"
+}
+
+# guest_apt RELEASE APT-GET-OR-CACHE ARGS...: apt with only RELEASE's sources.
 guest_apt() {
-    local rel=$1 tool=$2 d=$GUEST_CACHE/apt/$1; shift 2
-    "$tool" -q -o Dir::Etc::sourcelist="$d/sources.list" -o Dir::Etc::sourceparts=- \
-        -o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache" \
-        -o Dir::Etc::preferencesparts=- -o Dir::Etc::preferences=/dev/null \
-        -o APT::Get::List-Cleanup=false -o Acquire::Languages=none \
-        -o Acquire::Check-Valid-Until=false -o APT::Sandbox::User=root "$@"
+    local rel=$1; shift
+    debian_apt "$GUEST_CACHE/apt/$rel" "$@"
 }
 
-# _guest_sources RELEASE BASE SECURITY: write the private sources list.
-# bullseye's security suite is named bullseye-security like the later ones.
-_guest_sources() {
-    local rel=$1 base=$2 sec=$3 d=$GUEST_CACHE/apt/$1
-    mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
-    {
-        echo "deb [signed-by=$GUEST_KEYRING] $base $rel main"
-        echo "deb [signed-by=$GUEST_KEYRING] $sec $rel-security main"
-    } >"$d/sources.list"
-}
-
-# guest_apt_update RELEASE: fresh lists for RELEASE, from the main archive
-# host, or from archive.debian.org when the release is no longer there.
+# guest_apt_update RELEASE: fresh lists for RELEASE (called under the lock).
 guest_apt_update() {
-    local rel=$1
-    _guest_sources "$rel" "$GUEST_MIRROR" "$GUEST_SECURITY"
-    if guest_apt "$rel" apt-get update >"$GUEST_CACHE/apt/$rel/update.log" 2>&1 &&
-        ! grep -qE '^(E:|W: Failed)' "$GUEST_CACHE/apt/$rel/update.log"; then
-        return 0
-    fi
-    echo "guest: $rel not (fully) on $GUEST_MIRROR; trying $GUEST_ARCHIVE_MIRROR" >&2
-    _guest_sources "$rel" "$GUEST_ARCHIVE_MIRROR" "$GUEST_ARCHIVE_SECURITY"
-    guest_apt "$rel" apt-get update >"$GUEST_CACHE/apt/$rel/update.log" 2>&1 &&
-        ! grep -qE '^E:' "$GUEST_CACHE/apt/$rel/update.log" && return 0
-    echo "guest: apt-get update for $rel failed:" >&2
-    grep -E '^(E|W):' "$GUEST_CACHE/apt/$rel/update.log" | head -5 >&2
-    return 1
+    debian_sources_for "$GUEST_CACHE/apt/$1" "$1" NXE_GUEST_MIRROR NXE_GUEST_SECURITY guest
 }
 
 # guest_download RELEASE PACKAGE DIR: PACKAGE's .deb into DIR; prints its path.
@@ -87,24 +72,32 @@ guest_kernel_package() {
         awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ {print $2; exit}'
 }
 
-# guest_fetch_kernel NAME [--refresh]: sets GUEST_KVER (uname -r in the
-# guest) and GUEST_KROOT (the unpacked package: boot/vmlinuz-KVER, its
-# config, and lib/modules/KVER with modules.dep). A complete earlier unpack
-# is reused without touching the network unless --refresh is given, so
-# iterating is quick; a fresh machine downloads.
-guest_fetch_kernel() {
-    local name=$1 refresh=${2:-} rel pkg deb tmp kver mdir
-    rel=$(guest_release "$name") || return 1
-    mkdir -p "$GUEST_CACHE/by-name"
-    if [ "$refresh" != --refresh ] && kver=$(cat "$GUEST_CACHE/by-name/$name" 2>/dev/null) &&
-        [ -e "$GUEST_CACHE/$kver/.complete" ]; then
-        GUEST_KVER=$kver GUEST_KROOT=$GUEST_CACHE/$kver
+# _guest_cached_kernel NAME: sets GUEST_KVER and GUEST_KROOT when NAME's
+# kernel is complete in the cache.
+_guest_cached_kernel() {
+    local kver
+    kver=$(cat "$GUEST_CACHE/by-name/$1" 2>/dev/null) && [ -n "$kver" ] &&
+        [ -e "$GUEST_CACHE/$kver/.complete" ] || return 1
+    GUEST_KVER=$kver GUEST_KROOT=$GUEST_CACHE/$kver
+}
+
+# _guest_unpack_kernel NAME REFRESH (under the lock): resolve NAME's
+# versioned package and unpack it unless that version is complete already.
+# Prints "downloaded" or "cached", and nothing else on stdout.
+_guest_unpack_kernel() {
+    local name=$1 refresh=$2 rel pkg deb tmp kver mdir how=cached
+    # Another holder may have finished it while this one waited.
+    if [ "$refresh" != --refresh ] && _guest_cached_kernel "$name"; then
+        echo cached
         return 0
     fi
+    rel=$(guest_release "$name") || return 1
     guest_apt_update "$rel" || return 1
     pkg=$(guest_kernel_package "$rel")
     [ -n "$pkg" ] || { echo "guest: $rel's linux-image-amd64 names no versioned image" >&2; return 1; }
     kver=${pkg#linux-image-}
+    # A complete unpack of a version is never touched again (a guest may be
+    # reading it); --refresh only learns whether there is a newer version.
     if [ ! -e "$GUEST_CACHE/$kver/.complete" ]; then
         tmp=$GUEST_CACHE/.dl.$kver
         rm -rf "$tmp" "$GUEST_CACHE/$kver"
@@ -124,22 +117,65 @@ guest_fetch_kernel() {
         find "$mdir" -name '*.ko.xz' -exec xz -d {} + || return 1
         find "$mdir" -name '*.ko.zst' -exec zstd -q -d --rm {} + 2>/dev/null
         depmod -b "$tmp/root" "$kver" || return 1
-        mv "$tmp/root" "$GUEST_CACHE/$kver" && rm -rf "$tmp"
-        touch "$GUEST_CACHE/$kver/.complete"
+        touch "$tmp/root/.complete"
+        mv "$tmp/root" "$GUEST_CACHE/$kver" && rm -rf "$tmp" || return 1
+        how=downloaded
     fi
-    echo "$kver" >"$GUEST_CACHE/by-name/$name"
-    GUEST_KVER=$kver GUEST_KROOT=$GUEST_CACHE/$kver
+    mkdir -p "$GUEST_CACHE/by-name"
+    echo "$kver" >"$GUEST_CACHE/by-name/.$name.tmp" &&
+        mv "$GUEST_CACHE/by-name/.$name.tmp" "$GUEST_CACHE/by-name/$name" || return 1
+    echo "$how"
+}
+
+# guest_fetch_kernel NAME [--refresh]: sets GUEST_KVER (uname -r in the
+# guest) and GUEST_KROOT (the unpacked package: boot/vmlinuz-KVER, its
+# config, and lib/modules/KVER with modules.dep). A complete earlier unpack
+# is used without the lock or the network unless --refresh is given; a
+# fresh cache downloads, under the lock.
+guest_fetch_kernel() {
+    local name=$1 refresh=${2:-}
+    guest_release "$name" >/dev/null || return 1
+    if [ "$refresh" != --refresh ] && _guest_cached_kernel "$name"; then
+        GUEST_FETCHED=cached
+        return 0
+    fi
+    GUEST_FETCHED=$(guest_locked _guest_unpack_kernel "$name" "$refresh") || return 1
+    _guest_cached_kernel "$name" ||
+        { echo "guest: kernel $name is not complete in $GUEST_CACHE after fetching" >&2; return 1; }
+}
+
+# _guest_unpack_busybox (under the lock): bookworm's busybox-static.
+_guest_unpack_busybox() {
+    local d=$GUEST_CACHE/busybox tmp=$GUEST_CACHE/.dl.busybox deb
+    [ -x "$d/root/bin/busybox" ] && return 0
+    guest_apt_update bookworm || return 1
+    rm -rf "$tmp" "$d"
+    deb=$(guest_download bookworm busybox-static "$tmp") || return 1
+    dpkg-deb -x "$deb" "$tmp/root" || return 1
+    mv "$tmp" "$d"
 }
 
 # guest_fetch_busybox: sets GUEST_BUSYBOX to a static busybox, unpacked
 # from bookworm's busybox-static (never installed on the host).
 guest_fetch_busybox() {
-    local d=$GUEST_CACHE/busybox deb
-    if [ ! -x "$d/root/bin/busybox" ]; then
-        guest_apt_update bookworm || return 1
-        rm -rf "$d"
-        deb=$(guest_download bookworm busybox-static "$d") || return 1
-        dpkg-deb -x "$deb" "$d/root" || return 1
-    fi
-    GUEST_BUSYBOX=$d/root/bin/busybox
+    GUEST_BUSYBOX=$GUEST_CACHE/busybox/root/bin/busybox
+    [ -x "$GUEST_BUSYBOX" ] && return 0
+    guest_locked _guest_unpack_busybox || return 1
+    [ -x "$GUEST_BUSYBOX" ] || { echo "guest: no busybox in $GUEST_CACHE after fetching" >&2; return 1; }
+}
+
+# guest_prefetch NAME...: every kernel, busybox and each kernel's
+# initramfs, one after the other, so that nothing is fetched or written
+# once guests run. Prints one line per kernel: NAME KVER how (downloaded,
+# cached) and the seconds it took. Returns 1 at the first failure, which
+# has said why in one line.
+guest_prefetch() {
+    local name t
+    guest_fetch_busybox || return 1
+    for name; do
+        t=$SECONDS
+        guest_fetch_kernel "$name" || return 1
+        guest_initramfs "$GUEST_KROOT" "$GUEST_KVER" >/dev/null || return 1
+        echo "$name $GUEST_KVER $GUEST_FETCHED $((SECONDS - t))"
+    done
 }

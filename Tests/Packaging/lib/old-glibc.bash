@@ -11,40 +11,38 @@
 #   and sets OLD_GLIBC_LIB, OLD_GLIBC_LOADER and PATCHELF. A second call
 #   reuses what is there. Returns 1 (with a message) when a download fails.
 #
-# The archive is the one the host's apt sources name (a URI ending in
-# /debian), else deb.debian.org; OLD_GLIBC_MIRROR overrides it. When the
-# mirror no longer carries bullseye, archive.debian.org is tried.
+# The archive is the one this machine's apt sources name
+# (Tests/lib/debian-archive.sh), or OLD_GLIBC_MIRROR; a machine whose
+# sources do not carry bullseye fails with one line naming that variable.
 
 OLD_GLIBC_SUITE=bullseye
 OLD_GLIBC_VERSION=2.31
+# shellcheck source=../../lib/debian-archive.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib/debian-archive.sh"
 
-_old_glibc_mirror() {
-    if [ -n "${OLD_GLIBC_MIRROR:-}" ]; then echo "$OLD_GLIBC_MIRROR"; return; fi
-    local uri
-    uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-        sed -n -e 's/^URIs:[[:space:]]*//p' -e 's/^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*\).*/\2/p' |
-        tr ' ' '\n' | grep -E '^https?://[^ ]*/debian/?$' | head -n 1)
-    echo "${uri:-http://deb.debian.org/debian}"
-}
-
-# _old_glibc_apt CACHE MIRROR: apt-get update with the private configuration.
+# _old_glibc_apt CACHE: lists for bullseye and for the host's own release
+# (patchelf), each from the first archive that carries it.
 _old_glibc_apt() {
-    local cache=$1 mirror=$2 host_suite
+    local d=$1/apt host_suite old new
     host_suite=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-bookworm}")
-    mkdir -p "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial"
-    {
-        echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} $OLD_GLIBC_SUITE main"
-        echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} $host_suite main"
-    } >"$cache/apt/sources.list"
-    OLD_GLIBC_APT=(-q -o Dir::Etc::sourcelist="$cache/apt/sources.list" -o Dir::Etc::sourceparts=-
-                   -o Dir::State::Lists="$cache/apt/lists" -o Dir::Cache="$cache/apt/cache"
-                   -o APT::Sandbox::User=root)
-    apt-get "${OLD_GLIBC_APT[@]}" update >"$cache/apt/update.log" 2>&1 &&
-        ! grep -q '^[EW]: ' "$cache/apt/update.log"
+    # shellcheck disable=SC2046,SC2086  # lists of URIs
+    old=$(debian_pick "$d" "$OLD_GLIBC_SUITE" ${OLD_GLIBC_MIRROR:-$(debian_archive_uris main)}) || {
+        echo "old-glibc: Debian $OLD_GLIBC_SUITE is not on ${OLD_GLIBC_MIRROR:-the apt sources of this machine}; set OLD_GLIBC_MIRROR to an archive that carries it" >&2
+        return 1
+    }
+    # shellcheck disable=SC2046
+    new=$(debian_pick "$d" "$host_suite" $(debian_archive_uris main)) || {
+        echo "old-glibc: no apt source of this machine carries its own release $host_suite (for patchelf)" >&2
+        return 1
+    }
+    debian_update "$d" "$old $OLD_GLIBC_SUITE" "$new $host_suite" || {
+        echo "old-glibc: apt-get update failed:" >&2; grep -E '^(E|W|Err):' "$d/update.log" | head -n 5 >&2
+        return 1
+    }
 }
 
 old_glibc_fetch() {
-    local cache=${1:-/var/cache/netns-exec-glibc} mirror host_suite deb
+    local cache=${1:-/var/cache/netns-exec-glibc} host_suite deb
     OLD_GLIBC_LIB=$cache/$OLD_GLIBC_SUITE/lib/x86_64-linux-gnu
     OLD_GLIBC_LOADER=$OLD_GLIBC_LIB/ld-$OLD_GLIBC_VERSION.so
     PATCHELF=$cache/patchelf/usr/bin/patchelf
@@ -54,15 +52,10 @@ old_glibc_fetch() {
     command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
         { echo "old-glibc: apt-get and dpkg-deb are needed" >&2; return 1; }
     install -d -m 0755 -o root -g root "$cache"
-    mirror=$(_old_glibc_mirror)
-    if ! _old_glibc_apt "$cache" "$mirror"; then
-        mirror=http://archive.debian.org/debian
-        _old_glibc_apt "$cache" "$mirror" ||
-            { echo "old-glibc: apt-get update failed:" >&2; cat "$cache/apt/update.log" >&2; return 1; }
-    fi
+    _old_glibc_apt "$cache" || return 1
     host_suite=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-bookworm}")
     rm -rf "$cache/debs" && mkdir -p "$cache/debs"
-    (cd "$cache/debs" && apt-get "${OLD_GLIBC_APT[@]}" download \
+    (cd "$cache/debs" && debian_apt "$cache/apt" apt-get download \
         "libc6:amd64/$OLD_GLIBC_SUITE" "libgcc-s1:amd64/$OLD_GLIBC_SUITE" "patchelf/$host_suite") \
         >"$cache/apt/download.log" 2>&1 ||
         { echo "old-glibc: apt-get download failed:" >&2; cat "$cache/apt/download.log" >&2; return 1; }
