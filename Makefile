@@ -2,6 +2,7 @@
 #   make build      release build of netns-exec and netns-jail (installs no packages;
 #                   make deps / make test-deps install what building / testing needs)
 #   make test       unit tests, then the privileged suites (needs root)
+#   make test-host  the same without the guest-kernel matrix (quicker, to iterate)
 #   make demo       a jailed program reaching a simulated internet through WireGuard
 #   make install    into $(DESTDIR)$(PREFIX); as root it also applies the file capabilities
 #   make uninstall
@@ -34,7 +35,7 @@ CAPS       := cap_sys_admin+ep
 
 .PHONY: all deps test-deps build test-build test unit-test integration-test \
         install uninstall demo bench bench-steps bench-jail package fuzz clean pause-build check-deps \
-        guest-test
+        guest-test test-host
 
 all: build
 
@@ -76,6 +77,11 @@ guest-test: test-deps build test-build pause-build
 
 test: test-deps build test-build pause-build unit-test
 	Tests/run-suites.sh
+
+# make test without the guest-kernel matrix: the loop to iterate with
+# (the host's suites only; make guest-test runs the matrix alone).
+test-host: test-deps build test-build pause-build unit-test
+	Tests/run-suites.sh --host
 
 install: build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
