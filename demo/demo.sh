@@ -86,7 +86,14 @@ note "Private mount namespace; /etc is an overlay whose changes vanish with the 
 heading "1. A simulated VPN provider and internet"
 topo_build "$TOPO_DIR" || { echo "demo: the topology could not be built" >&2; exit 1; }
 topo_host_resolver "$TOPO_DIR" || { echo "demo: the host's resolver could not be started" >&2; exit 1; }
-topo_natpmp_prepare && topo_natpmp_start "$TOPO_DIR" 51413 ||
+# The provider's ports start at 1024, not at a realistic 51413: the jail's
+# first request is ProtonVPN's (internal port 1, any external port), and
+# miniupnpd answers it by trying every external port from 1 up against its
+# permission rules, logging each refusal. Up to 51413 that took 133 s for
+# one request in a TCG guest (Tests/Guest, kernel 6.1, syslog caught), far
+# past the client's 7.75 s, and the retransmissions queued more scans, so no
+# port was ever mapped there. A real provider answers at once.
+topo_natpmp_prepare && topo_natpmp_start "$TOPO_DIR" 1024 ||
     { echo "demo: the provider's NAT-PMP server (miniupnpd) could not be started" >&2; exit 1; }
 cat <<EOF
   [demo_jail] ==WireGuard== [host] --uplink-- [VPN provider] --NAT-- [internet]
@@ -159,6 +166,10 @@ expect_not "before publishing, the host's 127.0.0.1:8080 does not reach the jail
 echo "publish = 127.0.0.1:8080" >>"$TOPO_JAIL_CONF"
 shown_root "echo 'publish = 127.0.0.1:8080' >>$TOPO_JAIL_CONF" true
 shown_root "netns-jail up $JAIL" jail_cmd up "$JAIL"
+# The supervisor may have started the relay itself a moment before; on a
+# slow machine (a TCG guest under load) its first answer can take longer
+# than curl's 3 s, so it gets a bounded while before the check.
+wait_for 20 on_host curl -sf -m 3 -o /dev/null "http://127.0.0.1:8080/"
 shown_host curl -sS -m 3 "http://127.0.0.1:8080/"
 expect "the published web UI answers on the host's 127.0.0.1:8080" "jailed web UI of $USR" "$LAST"
 shown_jail ip -br link
@@ -187,7 +198,8 @@ note "port-forward = natpmp: the jail's supervisor asked the provider's gateway 
 wait_for 15 test -s "/run/netns-jail/$JAIL.port"
 shown_jail cat "/run/netns-jail/$JAIL.port"
 port=$LAST
-expect "the provider forwards a port to the jail" "514" "$port"
+case $port in 102[4-9]|103[0-3]) forwarded=yes ;; *) forwarded="no port in 1024-1033" ;; esac
+expect "the provider forwards a port to the jail (one of its ports 1024-1033)" "yes" "$forwarded"
 forwarded_line() { jail_cmd status "$JAIL" | grep forwarded; }
 shown_root "netns-jail status $JAIL | grep forwarded" forwarded_line
 listener='import socket, sys
