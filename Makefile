@@ -18,7 +18,7 @@ VERSION    := $(shell cat VERSION)
 
 SWIFT      ?= swift
 # netns-exec, the privileged launcher, is Embedded Swift built by
-# scripts/build-launcher.sh (no Swift runtime, 0.5 MB; docs/BENCHMARKS.md).
+# scripts/build-launcher.sh (no Swift runtime; its size is in docs/BENCHMARKS.md).
 # netns-jail is built by scripts/build-jail.sh (SwiftPM, release flags and
 # why, shared with the SlackBuild). Both read the version from VERSION.
 # Neither script installs packages: only deps, test-deps, test and demo do.
@@ -34,7 +34,7 @@ TEST_BIN   := .build-test/release
 CAPS       := cap_sys_admin+ep
 
 .PHONY: all deps test-deps build test-build test unit-test integration-test \
-        install uninstall demo bench bench-steps bench-jail package fuzz clean pause-build check-deps \
+        install install-man uninstall demo bench bench-steps bench-jail package fuzz clean pause-build check-deps \
         guest-test test-host
 
 all: build
@@ -83,16 +83,12 @@ test: test-deps build test-build pause-build unit-test
 test-host: test-deps build test-build pause-build unit-test
 	Tests/run-suites.sh --host
 
-install: build
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+install: build install-man
+	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(BIN)/netns-exec $(DESTDIR)$(BINDIR)/netns-exec
 	install -m 0755 $(BIN)/netns-jail $(DESTDIR)$(BINDIR)/netns-jail
 	install -d $(DESTDIR)$(LIBEXECDIR)/netns-jail
 	install -m 0755 hooks/qbittorrent-port $(DESTDIR)$(LIBEXECDIR)/netns-jail/qbittorrent-port
-	install -m 0644 man/netns-exec.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 0644 man/netns-exec.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 0644 man/netns-jail.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 0644 man/netns-jail.8 $(DESTDIR)$(MANDIR)/man8/
 	@if [ "$$(id -u)" -eq 0 ]; then \
 	    chown root:root $(DESTDIR)$(BINDIR)/netns-exec && \
 	    setcap $(CAPS) $(DESTDIR)$(BINDIR)/netns-exec && \
@@ -101,6 +97,15 @@ install: build
 	    echo "note: not root, so no capabilities were applied; as root run:"; \
 	    echo "      setcap $(CAPS) $(DESTDIR)$(BINDIR)/netns-exec"; \
 	fi
+
+# The pages hold @VERSION@ where the version goes; VERSION is its one home
+# (Tests/Integration/05-docs.sh installs them and reads the version back).
+install-man:
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	for page in man/*.[1-8]; do \
+	    out=$(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; \
+	    sed 's/@VERSION@/$(VERSION)/g' "$$page" >"$$out" && chmod 0644 "$$out" || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/netns-exec $(DESTDIR)$(BINDIR)/netns-jail

@@ -1,39 +1,45 @@
 // ref-launcher: the "close to the limit" yardstick for `make bench`.
 //
-// A minimal C launcher that makes the same system calls, in the same order,
-// as netns-exec (Sources/netns-exec/main.swift and Sources/NetnsLauncher),
-// so that the difference between the two is the cost of the language and
-// runtime, not of the work. It is a benchmark tool, never installed by
-// `make install`: it has no --list/--help and its messages are terse.
+// A minimal C launcher written by hand to take netns-exec's steps
+// (Sources/netns-exec/main.swift and Sources/NetnsLauncher), so that the
+// difference between the two is mostly the cost of the language and
+// runtime, not of the work. It is a yardstick, not a checked copy: nothing
+// compares its system calls with the launcher's, only the numbered step
+// list below with main.swift's (Tests/Integration/05-docs.sh), so it may
+// lag behind a detail of a step (docs/BENCHMARKS.md says what that means
+// for the numbers). A benchmark tool, never installed by `make install`:
+// it has no --list/--help and its messages are terse.
 //
 //   ref-launcher NAMESPACE COMMAND [ARG...]
 //
-// Steps (SECURITY.md, "The launch, step by step", numbered as main.swift
-// numbers them), with the Swift file each one follows:
-//   1  arguments; not dumpable while privileged (Privileges.stayUndumpable)
-//   2  real uid/gid/groups, the account name and home (Caller.fromKernel);
-//      root and mixed real/effective/saved ids refused
-//      (Caller.requireOrdinaryUser)
-//   3  policy file checked, read and parsed (PolicyFile, PolicyParser);
-//      for a menu launch the caller's network namespace is kept for a
-//      refusal's desktop notice (DesktopNotice)
-//   4  /run/netns/NAME: openat O_NOFOLLOW, nsfs, NS_GET_NSTYPE, owned by
-//      our own user namespace (NamespaceFile); setns; require=IFACE (Tunnel)
-//   5  mount namespace under umask 022 (MountView): slave /, the /etc
-//      overlay (EtcOverlay), a fresh /sys, a fresh /proc with
-//      hidepid=ptraceable, the jail's own read-only /run (RunView), the
-//      jail's own ~/.config, ~/.local/share, ~/.local/state, ~/.cache and
-//      ~/.mozilla unless the policy says state=shared (JailState)
-//   6  capabilities dropped and read back, no_new_privs (Privileges)
-//   7  the environment from /proc/self/environ (CallerEnvironment)
-//   8  under state=shared only: refused when the command's program already
-//      runs outside the jail's network namespace (HandOff), found along the
-//      PATH of that environment
-//   9  process isolation: Landlock or Yama, else refused (ProcessScope,
+// Steps (SECURITY.md, "The launch, step by step"), numbered and named as
+// main.swift marks them, with the Swift file each one follows:
+//   1  Arguments: not dumpable while privileged (Privileges.stayUndumpable)
+//   2  Who is asking: real uid/gid/groups, the account name and home
+//      (Caller.fromKernel); root and mixed real/effective/saved ids
+//      refused (Caller.requireOrdinaryUser)
+//   3  Policy: the file checked, read and parsed (PolicyFile,
+//      PolicyParser); for a menu launch the caller's network namespace is
+//      kept for a refusal's desktop notice (DesktopNotice)
+//   4  Namespace: /run/netns/NAME opened O_NOFOLLOW, nsfs, NS_GET_NSTYPE,
+//      owned by our own user namespace (NamespaceFile); setns;
+//      require=IFACE (Tunnel)
+//   5  Mount view: a mount namespace under umask 022 (MountView): slave /,
+//      the /etc overlay, refused without resolv.conf (EtcOverlay), a fresh
+//      /sys, a fresh /proc with hidepid=ptraceable, the jail's own
+//      read-only /run (RunView), the jail's own ~/.config, ~/.local/share,
+//      ~/.local/state, ~/.cache and ~/.mozilla unless the policy says
+//      state=shared (JailState)
+//   6  Drop: capabilities dropped and read back, no_new_privs (Privileges)
+//   7  Environment: from /proc/self/environ (CallerEnvironment)
+//   8  No hand-off: under state=shared only, refused when the command's
+//      program already runs outside the jail's network namespace
+//      (HandOff), found along the PATH of that environment
+//   9  Process isolation: Landlock or Yama, else refused (ProcessScope,
 //      ProcessIsolation.choose, CLinux.c cl_landlock_confine)
-//   10 the syslog line (AuditLog)
-//   11 seccomp (the userns=allow variant where the policy says so)
-//   12 execvpe; if it fails, a second syslog line says nothing ran
+//   10 Log: the syslog line (AuditLog)
+//   11 Seccomp: the userns=allow variant where the policy says so
+//   12 Exec: execvpe; if it fails, a second syslog line says nothing ran
 // Exit 125 refused, 126 cannot execute, 127 not found.
 //
 // The seccomp filter is the one netns-exec loads: the BPF program that
@@ -413,7 +419,10 @@ static void etc_overlay(const char *ns) {
     require_root_only(dir, 1, path);
     int count;
     struct entry *names = list_directory(dir, path, ETC_FILES_MAX, &count);
-    if (count == 0) { free(names); close(dir); return; }
+    // EtcOverlay: files of its own but no resolv.conf is a refusal.
+    int has_resolv = 0;
+    for (int i = 0; i < count; i++) has_resolv |= !strcmp(names[i].name, "resolv.conf");
+    if (!has_resolv) refuse(path, "no resolv.conf");
 
     // Room for the most that is accepted: 64 files of 64 KiB.
     char size[16];

@@ -6,8 +6,8 @@
 # Why not `swift build`: Embedded Swift compiles the parts of the standard
 # library a program uses into the program itself, with no runtime library,
 # no metadata reflection, no backtracer and no code that reads SWIFT_*
-# environment variables. The launcher is then about 0.4 MB instead of 9 MB
-# with the static stdlib, starts in the time of the C reference launcher
+# environment variables. The launcher is then a small fraction of the 9 MB
+# it was with the static stdlib, starts in the time of the C reference launcher
 # and touches half the memory (docs/BENCHMARKS.md). SwiftPM cannot build
 # one module twice, once embedded for netns-exec and once normally for
 # netns-jail and the tests, so this script compiles the launcher's modules

@@ -1,8 +1,13 @@
 // netns-exec: run a command inside a network namespace (a VPN jail) as the
 // calling user. The binary carries the file capability CAP_SYS_ADMIN and
-// is never setuid. The launch is the twelve steps of SECURITY.md ("The
-// launch, step by step"), numbered below in the order they run; any failure
+// is never setuid. The launch is the numbered steps of SECURITY.md ("The
+// launch, step by step"), marked below in the order they run; any failure
 // prints one line, logs it, and exits 125 without running anything.
+//
+// Each step is marked `// N. Name` (with an optional `: detail`), Name as
+// SECURITY.md, docs/DESIGN.md and bench/ref-launcher.c name it; the docs
+// suite (Tests/Integration/05-docs.sh) compares those lists with these
+// marks, so a step added here fails it until the docs say so too.
 import CLinux
 import NetnsLauncher
 import NetnsPolicy
@@ -42,11 +47,11 @@ func step<T: ~Copyable>(log: AuditLog? = nil, _ body: () throws(Refusal) -> T) -
 }
 
 func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
-    step(Privileges.stayUndumpable)                                               // 1. not dumpable
-    let caller = step(Caller.fromKernel)                                          // 2. who is asking
+    step(Privileges.stayUndumpable)                                               // 1. Arguments: not dumpable
+    let caller = step(Caller.fromKernel)                                          // 2. Who is asking
     let log = AuditLog(caller: caller, namespace: namespace)
     step(log: log, caller.requireOrdinaryUser)
-    let policy = step(log: log, PolicyFile.load)                                  // 3. policy
+    let policy = step(log: log, PolicyFile.load)                                  // 3. Policy
     let entry = step(log: log) { () throws(Refusal) in
         guard let entry = policy.entry(for: namespace),
               entry.admits(isUser: caller.isUser, isInGroup: caller.isInGroup) else {
@@ -55,11 +60,11 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
         return entry
     }
     DesktopNotice.prepare()
-    step(log: log) { () throws(Refusal) in try NamespaceFile.enter(namespace) }    // 4. namespace
+    step(log: log) { () throws(Refusal) in try NamespaceFile.enter(namespace) }    // 4. Namespace
     if let tunnel = entry.requiredInterface {
         step(log: log) { () throws(Refusal) in try Tunnel.requireUp(tunnel, in: namespace) }
     }
-    step(log: log) { () throws(Refusal) in                                       // 5. mount view
+    step(log: log) { () throws(Refusal) in                                       // 5. Mount view
         try MountView.build(for: namespace, caller: caller, sharesState: entry.sharesState)
     }
     #if NETNS_EXEC_PAUSE_WHILE_PRIVILEGED
@@ -67,23 +72,23 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     // that the caller cannot ptrace us now. Never in an installed binary.
     raise(SIGSTOP)
     #endif
-    step(log: log, Privileges.dropAll)                                            // 6. drop privileges
-    var environment = step(log: log) { () throws(Refusal) in                     // 7. environment
+    step(log: log, Privileges.dropAll)                                            // 6. Drop
+    var environment = step(log: log) { () throws(Refusal) in                     // 7. Environment
         try CallerEnvironment(namespace: namespace, sharesState: entry.sharesState)
     }
     let command = String(cString: argv[commandIndex]!)
     let path = entry.sharesState ? environment.value(of: "PATH") : nil
-    step(log: log) { () throws(Refusal) in                                       // 8. no hand-off
+    step(log: log) { () throws(Refusal) in                                       // 8. No hand-off
         try HandOff.refuseCopyOutside(command, in: namespace, sharesState: entry.sharesState, path: path)
     }
-    let isolation = step(log: log) { () throws(Refusal) in                       // 9. process isolation
+    let isolation = step(log: log) { () throws(Refusal) in                       // 9. Process isolation
         try ProcessScope.confine(allowsHostPtrace: entry.allowsHostPtrace)
     }
-    log.launched(command: command, isolation: isolation)                          // 10. log
-    step(log: log) { () throws(Refusal) in                                       // 11. seccomp, last
+    log.launched(command: command, isolation: isolation)                          // 10. Log
+    step(log: log) { () throws(Refusal) in                                       // 11. Seccomp: last
         try SyscallFilter.loadJail(permitsUserNamespaces: entry.permitsUserNamespaces)
     }
-    let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)  // 12. exec
+    let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)  // 12. Exec
     log.notExecuted(command: command, status: status)
     exit(status)
 }
