@@ -111,6 +111,10 @@ check_eq "the shipped netns-jail.conf defines no jail" "" \
 check_eq "directories are 755 root:root" "" \
     "$(find "$ROOT/usr" "$ROOT/etc" -type d ! \( -perm 0755 -user 0 -group 0 \))"
 check "man pages are valid gzip" gzip -t "$ROOT"/usr/man/man*/*.gz
+# The pages say @VERSION@ in the tree (VERSION is its one home); the
+# package must carry the version itself.
+check_eq "every man page names version $VERSION" "" \
+    "$(for p in "$ROOT"/usr/man/man*/*.gz; do zcat "$p" | head -n 1 | grep -q " $VERSION\"" || echo "$p"; done)"
 check_contains "the stripped launcher still runs" "netns-exec" "$("$ROOT/usr/bin/netns-exec" --version 2>&1)"
 check_contains "the stripped netns-jail still runs" "desktop" "$("$ROOT/usr/bin/netns-jail" --help 2>&1)"
 
