@@ -70,11 +70,11 @@
 #include <pwd.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #ifdef RUNTIME_LIBSECCOMP
 #include "libseccomp-rules.h"
 #else
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include "jail-filter.h"
 #endif
 #include <linux/capability.h>
@@ -873,12 +873,13 @@ static void load_filter(int userns) {
 #else
 // 11. The rules of JailFilter.swift built with libseccomp at every start
 // (the escape suite's C copy of them, Tests/Escape/helpers/libseccomp-rules.h).
+// The program is the unknown-call prefix followed by libseccomp's export, so
+// it is loaded with seccomp(2) rather than seccomp_load.
 static void load_filter(int userns) {  // userns: the userns=allow variant
-    scmp_filter_ctx ctx = jail_rules(userns);
-    if (!ctx) refuse("seccomp rules", NULL);
-    int rc = seccomp_load(ctx);
-    if (rc != 0) { errno = -rc; refuse("seccomp_load", NULL); }
-    seccomp_release(ctx);
+    struct sock_fprog program;
+    if (jail_program(userns, &program) != 0) refuse("seccomp rules", NULL);
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0) refuse("seccomp", NULL);
+    free(program.filter);
 }
 #endif
 

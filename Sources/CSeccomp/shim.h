@@ -15,6 +15,7 @@ CS_SYSCALL(clone)
 CS_SYSCALL(clone3)
 CS_SYSCALL(ioctl)
 CS_SYSCALL(socket)
+CS_SYSCALL(socketpair)
 CS_SYSCALL(mount)
 CS_SYSCALL(umount)
 CS_SYSCALL(umount2)
@@ -41,6 +42,15 @@ CS_SYSCALL(sched_setattr)
 CS_SYSCALL(setpriority)
 CS_SYSCALL(ioprio_set)
 #undef CS_SYSCALL
+/// open_tree_attr (Linux 6.15) by name where this libseccomp knows it, else
+/// __NR_SCMP_ERROR: then it lies above the filter's table (UnknownCalls.swift
+/// caps the table at the highest number libseccomp names), and the
+/// unknown-call rule refuses it.
+#ifdef __SNR_open_tree_attr
+static inline int cs_sys_open_tree_attr(void) { return SCMP_SYS(open_tree_attr); }
+#else
+static inline int cs_sys_open_tree_attr(void) { return __NR_SCMP_ERROR; }
+#endif
 
 #include <linux/sched.h>   /* CLONE_NEW*: sched.h hides them behind _GNU_SOURCE */
 #include <sys/ioctl.h>
@@ -50,6 +60,8 @@ static inline uint32_t cs_act_allow(void) { return SCMP_ACT_ALLOW; }
 static inline uint32_t cs_arch_x86(void) { return SCMP_ARCH_X86; }
 static inline uint32_t cs_arch_x32(void) { return SCMP_ARCH_X32; }
 static inline uint32_t cs_arch_arm(void) { return SCMP_ARCH_ARM; }
+static inline uint32_t cs_arch_x86_64(void) { return SCMP_ARCH_X86_64; }
+static inline uint32_t cs_arch_aarch64(void) { return SCMP_ARCH_AARCH64; }
 /// The socket families a jailed program may create; see JailFilter.swift.
 static inline int cs_af_unix(void) { return AF_UNIX; }
 static inline int cs_af_inet(void) { return AF_INET; }

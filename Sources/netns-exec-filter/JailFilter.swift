@@ -7,7 +7,8 @@ import Glibc
 ///
 /// The default is allow: the jail is a network boundary, not a general
 /// sandbox, and a deny-list of the ways *out* keeps ordinary programs
-/// working. Each rule fails the call with an errno instead of killing the
+/// working. The allow covers the calls that were reviewed; a number above
+/// them, a call of a newer kernel, gets ENOSYS (UnknownCalls.swift). Each rule fails the call with an errno instead of killing the
 /// process, so a program sees an ordinary error. Every rule is installed
 /// for every ABI this kernel runs: on x86_64 that is x86_64, i386 and x32,
 /// because a 64-bit process can enter the kernel through `int $0x80` or the
@@ -98,8 +99,13 @@ enum JailFilter {
         // (AF_ALG, AF_BLUETOOTH, ...). So only Unix, IPv4, IPv6 and netlink
         // sockets can be made; everything else fails as if the family were
         // not built into the kernel (EAFNOSUPPORT), which programs that probe
-        // optional families already handle.
-        try denySocketFamilies(ctx, except: allowedFamilies)
+        // optional families already handle. socketpair(2) creates its two
+        // sockets through the family's own create code before asking the
+        // family for a pair (AF_VSOCK's ran, then said EOPNOTSUPP), so its
+        // first argument gets the same list.
+        for (call, name) in [(cs_sys_socket(), "socket"), (cs_sys_socketpair(), "socketpair")] {
+            try denySocketFamilies(ctx, call, name, except: allowedFamilies)
+        }
         // io_uring runs its operations inside the kernel, where no seccomp
         // filter sees them: IORING_OP_SOCKET (Linux 5.19) made an AF_VSOCK
         // socket in the jail although the rule above denies socket(2)
@@ -166,13 +172,18 @@ enum JailFilter {
         // is allowed (userns=allow), and make the errno predictable. chroot
         // is the one left to that variant: Chromium's sandbox chroots its
         // renderers into an empty directory inside their user namespace.
+        // open_tree_attr (Linux 6.15) is above the reviewed table and gets
+        // ENOSYS from UnknownCalls; the rule keeps it refused when the table
+        // grows. A libseccomp that cannot name it gives __NR_SCMP_ERROR, and
+        // then UnknownCalls' table ends below it.
         for (call, name) in [(cs_sys_mount(), "mount"), (cs_sys_umount(), "umount"),
                              (cs_sys_umount2(), "umount2"), (cs_sys_pivot_root(), "pivot_root"),
                              (cs_sys_chroot(), "chroot"), (cs_sys_open_tree(), "open_tree"),
                              (cs_sys_move_mount(), "move_mount"), (cs_sys_fsopen(), "fsopen"),
                              (cs_sys_fsconfig(), "fsconfig"), (cs_sys_fsmount(), "fsmount"),
-                             (cs_sys_fspick(), "fspick"), (cs_sys_mount_setattr(), "mount_setattr")]
-        where !(permitsUserNamespaces && name == "chroot") {
+                             (cs_sys_fspick(), "fspick"), (cs_sys_mount_setattr(), "mount_setattr"),
+                             (cs_sys_open_tree_attr(), "open_tree_attr")]
+        where !(permitsUserNamespaces && name == "chroot") && call != __NR_SCMP_ERROR {
             try rule(ctx, eperm, call, name)
         }
 
@@ -182,22 +193,24 @@ enum JailFilter {
         [UInt64(cs_af_unix()), UInt64(cs_af_inet()), UInt64(cs_af_inet6()), UInt64(cs_af_netlink())]
     }
 
-    /// The kernel reads socket(2)'s domain as a 32-bit int. Each family below
+    /// The kernel reads the domain of socket(2) and socketpair(2) as a
+    /// 32-bit int. Each family below
     /// the highest allowed one that is not allowed gets a rule on the low 32
     /// bits, so no upper-bit pattern can slip past it; everything from the
     /// highest allowed family + 1 up is refused by one comparison on all 64
     /// bits, which also refuses (harmlessly) any allowed family with upper
     /// bits set. libseccomp translates the rules to i386, where `socketcall`
-    /// hides its arguments in memory and is therefore refused for every
-    /// family (SECURITY.md).
-    static func denySocketFamilies(_ ctx: scmp_filter_ctx, except allowed: [UInt64]) throws(FilterError) {
+    /// hides its arguments in memory: SYS_SOCKET and SYS_SOCKETPAIR through
+    /// it are therefore refused for every family (SECURITY.md).
+    static func denySocketFamilies(_ ctx: scmp_filter_ctx, _ call: Int32, _ name: String,
+                                   except allowed: [UInt64]) throws(FilterError) {
         let refuse = cs_act_errno(EAFNOSUPPORT)
         let highest = allowed.max()!
         for family in 0..<highest where !allowed.contains(family) {
-            try rule(ctx, refuse, cs_sys_socket(), "socket family \(family)",
+            try rule(ctx, refuse, call, "\(name) family \(family)",
                      [masked(arg: 0, 0xFFFF_FFFF, equals: family)])
         }
-        try rule(ctx, refuse, cs_sys_socket(), "socket family > \(highest)",
+        try rule(ctx, refuse, call, "\(name) family > \(highest)",
                  [scmp_arg_cmp(arg: 0, op: SCMP_CMP_GE, datum_a: highest + 1, datum_b: 0)])
     }
 

@@ -15,18 +15,21 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
-/// The jail's program, and the userns=allow variant (JailFilter.build).
-func export(permitsUserNamespaces: Bool) -> BPFProgram {
+/// The jail's program, and the userns=allow variant (JailFilter.build):
+/// UnknownCalls' prefix, then what libseccomp makes of the rules.
+func export(permitsUserNamespaces: Bool) -> (BPFProgram, [UnknownCalls.ABI]) {
     do throws(FilterError) {
         let ctx = try JailFilter.build(permitsUserNamespaces: permitsUserNamespaces)
         defer { seccomp_release(ctx) }
-        return try BPFProgram.export(ctx)
-    } catch {
+        let abis = UnknownCalls.abis(in: ctx)
+        return (try BPFProgram.export(ctx).prefixed(by: UnknownCalls.prefix(for: abis)), abis)
+    }
+    catch {
         fail(error.message)
     }
 }
-let programs = [("cl_jail_filter", export(permitsUserNamespaces: false)),
-                ("cl_jail_filter_userns", export(permitsUserNamespaces: true))]
+let (jail, abis) = export(permitsUserNamespaces: false)
+let programs = [("cl_jail_filter", jail), ("cl_jail_filter_userns", export(permitsUserNamespaces: true).0)]
 
 var system = utsname()
 uname(&system)
@@ -35,6 +38,6 @@ guard !machine.isEmpty, machine.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (48
     fail("netns-exec-filter: unexpected machine name '\(machine)'")
 }
 let version = seccomp_version()!.pointee
-let header = FilterHeader.text(programs, machine: machine,
+let header = FilterHeader.text(programs, known: abis.map { ($0.name, UnknownCalls.known($0)) }, machine: machine,
                                libseccomp: "\(version.major).\(version.minor).\(version.micro)")
 _ = header.withCString { write(1, $0, strlen($0)) }
