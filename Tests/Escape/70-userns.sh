@@ -67,6 +67,27 @@ check_eq "mount stays refused inside" refused \
     "$(u "$NX" $ALLOW unshare -rm --propagation unchanged sh -c 'mount -t tmpfs none /tmp 2>/dev/null && echo mounted || echo refused')"
 check_eq "umount of the jail's /etc stays refused" refused \
     "$(u "$NX" $ALLOW unshare -rm --propagation unchanged sh -c 'umount -l /etc 2>/dev/null && echo unmounted || echo refused')"
+# open_tree_attr (Linux 6.15) cloned the mount tree here while open_tree
+# was refused: now every call above the filter's table gets ENOSYS
+# (UnknownCalls.swift), and open_tree_attr is in the mount rules as well.
+# 467: its number on every ABI; 0x1 | 0x8000: OPEN_TREE_CLONE | AT_RECURSIVE.
+clone_tree() {
+    python3 -c 'import ctypes, errno, sys
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.syscall(int(sys.argv[1]), -100, b"/", 0x1 | 0x8000, None, 0)
+print("cloned" if fd >= 0 else errno.errorcode[ctypes.get_errno()])' "$1"
+}
+export -f clone_tree
+check_eq "open_tree_attr(OPEN_TREE_CLONE) inside: ENOSYS" ENOSYS \
+    "$(u "$NX" $ALLOW unshare -rm --propagation unchanged bash -c 'clone_tree 467')"
+check_eq "open_tree(OPEN_TREE_CLONE) inside: EPERM, as before" EPERM \
+    "$(u "$NX" $ALLOW unshare -rm --propagation unchanged bash -c 'clone_tree 428')"
+ota_outside=$(u unshare -rm --propagation unchanged bash -c 'clone_tree 467')
+case $ota_outside in
+    cloned) pass "control: outside the jail open_tree_attr clones the tree (kernel 6.15+)" ;;
+    ENOSYS) echo "  note: this kernel has no open_tree_attr (before 6.15); Escape/10 shows the filter's answer with its probe" ;;
+    *) fail "control: open_tree_attr outside gave $ota_outside" ;;
+esac
 check_eq "the jail's resolv.conf is what the inner namespaces see" "nameserver 192.0.2.53" \
     "$(u "$NX" $ALLOW unshare -rmn --propagation unchanged cat /etc/resolv.conf)"
 check_eq "and the program is still in the jail's network namespace" "$ALLOW_NET" \

@@ -39,6 +39,7 @@ static const struct nxesc_call nxesc_calls[] = {
     {"sched_setscheduler", 144, 156, 144}, {"sched_setparam", 142, 154, 142},
     {"setpriority", 141, 97, 141},     {"getpriority", 140, 96, 140},
     {"ioprio_set", 251, 289, 251},     {"ioprio_get", 252, 290, 252},
+    {"socketpair", 53, 360, 53},       {"open_tree_attr", 467, 467, 467},
 };
 #define NXESC_X32_BIT 0x40000000L
 

@@ -1,20 +1,29 @@
 // try-syscall ABI PROBE [ARG]: makes one call the jail's seccomp filter is
 // meant to stop, through ABI (x64, i386 or x32), and prints "ok" or the
-// errno's name. The arguments are chosen so that the kernel itself would
+// errno's name. `try-syscall ABI past-filters NR` asks instead whether call
+// number NR (without the x32 bit) gets past every seccomp filter already
+// on the process, without running it (see past_filters). The arguments are chosen so that the kernel itself would
 // answer with something other than the filter's errno where possible
 // (EBADF, ENOENT, EINVAL...), so a run outside the jail shows what the
 // filter changes. Test helper only; the suites build it with gcc.
 #include "abi.h"
 
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <linux/tty.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -107,6 +116,55 @@ static long on_stdin(const char *probe) {
     return call("ioctl", 0, (long)(request | hi), (long)low, 0, 0, 0);
 }
 
+// Did call NR get past the filters already installed (the jail's)? The
+// kernel runs every filter and takes the strongest answer, and an errno is
+// stronger than SECCOMP_RET_USER_NOTIF. So this installs one more filter
+// that hands NR (on this ABI only) to a listener thread, then makes the
+// call: if the thread hears of it, no earlier filter refused it ("passed"),
+// and the thread answers EXDEV so that nothing runs; otherwise the earlier
+// filter's errno comes back. This tells the filter's ENOSYS from the
+// kernel's own for a number the kernel does not have, on any kernel.
+static int notify_fd = -1;
+static int notify_pipe[2];
+static volatile int heard;
+
+static void *listen_for_call(void *unused) {
+    (void)unused;
+    if (read(notify_pipe[0], &notify_fd, sizeof notify_fd) != sizeof notify_fd) return NULL;
+    struct seccomp_notif request;
+    memset(&request, 0, sizeof request);
+    if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &request) != 0) return NULL;
+    __atomic_store_n(&heard, 1, __ATOMIC_SEQ_CST);
+    struct seccomp_notif_resp response = {.id = request.id, .error = -EXDEV};
+    ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &response);
+    return NULL;
+}
+
+static const char *past_filters(long nr) {
+    uint32_t arch = abi == ABI_I386 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64;
+    long number = abi == ABI_X32 ? nr | NXESC_X32_BIT : nr;
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)number, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog program = {sizeof code / sizeof code[0], code};
+    pthread_t listener;
+    // The thread exists before the filter, so the filter (no TSYNC) is on
+    // this thread only and the listener's own calls never meet it.
+    if (pipe(notify_pipe) || pthread_create(&listener, NULL, listen_for_call, NULL)) return "setup-failed";
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) return "setup-failed";
+    int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &program);
+    if (fd < 0) return "setup-failed";
+    if (write(notify_pipe[1], &fd, sizeof fd) != sizeof fd) return "setup-failed";
+    long r = nxesc_sys(abi, number, 0, 0, 0, 0, 0, 0);
+    if (__atomic_load_n(&heard, __ATOMIC_SEQ_CST)) return "passed";
+    return nxesc_result(r);
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) {
         fprintf(stderr, "usage: try-syscall x64|i386|x32 PROBE [ARG]\n");
@@ -155,6 +213,25 @@ int main(int argc, char **argv) {
     else if (!strcmp(p, "socket-inet"))   r = call("socket", AF_INET, SOCK_STREAM, 0, 0, 0, 0);
     else if (!strcmp(p, "socket-af"))     r = call("socket", arg, argc > 4 ? strtol(argv[4], NULL, 0) : SOCK_DGRAM, 0, 0, 0, 0);
     else if (!strcmp(p, "socket-af-hi"))  r = call("socket", (long)(arg | HIGH_BIT), argc > 4 ? strtol(argv[4], NULL, 0) : SOCK_DGRAM, 0, 0, 0, 0);
+    else if (!strcmp(p, "socketpair-af") || !strcmp(p, "socketpair-af-hi")) {
+        // The pair lands in low memory, which int $0x80 can address.
+        long family = strstr(p, "-hi") ? (long)(arg | HIGH_BIT) : arg;
+        r = call("socketpair", family, argc > 4 ? strtol(argv[4], NULL, 0) : SOCK_STREAM, 0, (long)low, 0, 0);
+    }
+    else if (!strcmp(p, "socketcall-pair-unix") || !strcmp(p, "socketcall-pair-vsock")) {
+        // i386 socketcall(SYS_SOCKETPAIR, args): family, type, protocol
+        // and the pair's address, in memory.
+        int32_t *args = (int32_t *)low;
+        args[0] = strstr(p, "vsock") ? AF_VSOCK : AF_UNIX; args[1] = SOCK_STREAM; args[2] = 0;
+        args[3] = (int32_t)(long)(low + 64);
+        r = call("socketcall", 8 /* SYS_SOCKETPAIR */, (long)args, 0, 0, 0, 0);
+    }
+    else if (!strcmp(p, "open_tree_attr")) // the kernel alone (6.15+): ENOENT
+        r = call("open_tree_attr", AT_FDCWD, (long)low_string(0, MISSING), 0, 0, 0, 0);
+    else if (!strcmp(p, "number")) {       // call ARG with no arguments
+        r = nxesc_sys(abi, abi == ABI_X32 ? arg | NXESC_X32_BIT : arg, 0, 0, 0, 0, 0, 0);
+    }
+    else if (!strcmp(p, "past-filters")) { puts(past_filters(arg)); return 0; }
     else if (!strcmp(p, "socketcall-vsock") || !strcmp(p, "socketcall-inet")) {
         // i386 socketcall(SYS_SOCKET, args): the arguments sit in memory,
         // where a seccomp filter cannot read them.
