@@ -24,22 +24,29 @@
 //   4  Namespace: /run/netns/NAME opened O_NOFOLLOW, nsfs, NS_GET_NSTYPE,
 //      owned by our own user namespace (NamespaceFile); setns;
 //      require=IFACE (Tunnel)
-//   5  Mount view: a mount namespace under umask 022 (MountView): slave /,
-//      the /etc overlay, refused without resolv.conf (EtcOverlay), a fresh
-//      /sys, a fresh /proc with hidepid=ptraceable, the jail's own
-//      read-only /run (RunView), the jail's own ~/.config, ~/.local/share,
-//      ~/.local/state, ~/.cache and ~/.mozilla unless the policy says
-//      state=shared (JailState)
+//   5  Mount view: the working directory remembered as a path
+//      (WorkingDirectory.remember); a mount namespace under umask 022
+//      (MountView): slave /, /proc/self/mountinfo read for every other
+//      mount of /run, /proc and /sys (MountTable, HostMounts), the /etc
+//      overlay, refused without resolv.conf (EtcOverlay), a fresh /sys, a
+//      fresh /proc with hidepid=ptraceable, the jail's own read-only /run
+//      bound by descriptor, /run/user/UID allow-listed under per-jail
+//      state (RunView, RuntimeDirectory), the jail's view bound over every
+//      other mount of /run, /proc and /sys (HostMounts), the jail's own
+//      ~/.config, ~/.local/share, ~/.local/state, ~/.cache and ~/.mozilla
+//      unless the policy says state=shared (JailState)
 //   6  Drop: capabilities dropped and read back, no_new_privs (Privileges)
-//   7  Environment: from /proc/self/environ (CallerEnvironment)
-//   8  No hand-off: under state=shared only, refused when the command's
+//   7  Working directory: the remembered path entered again in the jail's
+//      view, as the caller; else the home, else / (WorkingDirectory)
+//   8  Environment: from /proc/self/environ (CallerEnvironment)
+//   9  No hand-off: under state=shared only, refused when the command's
 //      program already runs outside the jail's network namespace
 //      (HandOff), found along the PATH of that environment
-//   9  Process isolation: Landlock or Yama, else refused (ProcessScope,
+//   10 Process isolation: Landlock or Yama, else refused (ProcessScope,
 //      ProcessIsolation.choose, CLinux.c cl_landlock_confine)
-//   10 Log: the syslog line (AuditLog)
-//   11 Seccomp: the userns=allow variant where the policy says so
-//   12 Exec: execvpe; if it fails, a second syslog line says nothing ran
+//   11 Log: the syslog line (AuditLog)
+//   12 Seccomp: the userns=allow variant where the policy says so
+//   13 Exec: execvpe; if it fails, a second syslog line says nothing ran
 // Exit 125 refused, 126 cannot execute, 127 not found.
 //
 // The seccomp filter is the one netns-exec loads: the BPF program that
@@ -84,6 +91,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
 #include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -104,7 +117,9 @@
 //   SKIP_SYS      the fresh /sys
 //   SKIP_PROC     the fresh /proc (hidepid=ptraceable)
 //   SKIP_RUN      the jail's own /run (and /var/run where it is a directory)
+//   SKIP_HOST_MOUNTS  the jail's view over other mounts of /run, /proc, /sys
 //   SKIP_STATE    the jail's own state directories in the caller's home
+//   SKIP_CWD      the working directory entered again in the jail's view
 //   SKIP_HANDOFF  the hand-off check (does nothing unless state=shared)
 //   SKIP_LANDLOCK process isolation (the Landlock domain or the Yama check)
 //   SKIP_SYSLOG   the syslog line
@@ -455,106 +470,361 @@ static void etc_overlay(const char *ns) {
 // /run, except the directories whose Unix sockets answer name lookups.
 // A directory on the way to a hidden path (systemd) is rebuilt one level
 // down instead of bound whole. Read-only once filled. Where the jail keeps
-// its own state, the caller's session bus socket (user/UID/bus) is left out
-// too.
-#define RUN_HIDDEN_COUNT 4
+// its own state, the caller's /run/user/UID is rebuilt too and shows only
+// what RuntimeDirectory.swift allows. Each entry is opened once with
+// O_PATH|O_NOFOLLOW, typed with fstat, and bound descriptor to descriptor
+// (open_tree, move_mount); a link is copied as a link.
+#define RUN_RULES_MAX 4
 static int run_binds;  // how many bind mounts the /run view made (REF_COUNT_BINDS prints it)
 
-static void bind_entry(int host, const char *name, const char *target) {
-    char source[PATH_MAX];
-    snprintf(source, sizeof source, "/proc/self/fd/%d/%s", host, name);
-    if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) == 0) { run_binds++; return; }
-    if (errno == ENOENT) return;  // gone since it was listed: the empty stand-in stays
-    refuse(target, NULL);
+// RuntimeDirectory.shown; a trailing '*' matches any rest of the name.
+static const char *const runtime_shown[] = {
+    "wayland-*", "pipewire-0", "dconf", "gdm", ".mutter-Xwaylandauth.*", "xauth_*",
+};
+static int runtime_shows(const char *name) {
+    for (size_t i = 0; i < sizeof runtime_shown / sizeof runtime_shown[0]; i++) {
+        size_t n = strlen(runtime_shown[i]);
+        if (runtime_shown[i][n - 1] == '*' ? strncmp(name, runtime_shown[i], n - 1) == 0
+                                           : strcmp(name, runtime_shown[i]) == 0)
+            return 1;
+    }
+    return 0;
 }
 
-static void fill_run(int jail, const char *path, int host, const char *const *hiding, size_t nhiding) {
+static void bind_fd(int source, int jail, const char *name, const char *target) {
+    int stand_in = openat(jail, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (stand_in < 0) refuse(target, NULL);
+    int tree = (int)syscall(SYS_open_tree, source, "",
+                            OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+    if (tree >= 0 && syscall(SYS_move_mount, tree, "", stand_in, "",
+                             MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0)
+        run_binds++;
+    else if (errno != ENOENT)  // gone since it was opened: the empty stand-in stays
+        refuse(target, NULL);
+    if (tree >= 0) close(tree);
+    close(stand_in);
+}
+
+struct run_rules {
+    const char *hidden[RUN_RULES_MAX];
+    size_t nhidden;
+    const char *filtered[RUN_RULES_MAX];  // rebuilt showing only runtime_shows()
+    size_t nfiltered;
+};
+
+static void fill_run(int jail, const char *path, int host, const struct run_rules *rules, int filtered) {
     int count;
     struct entry *entries = list_directory(host, path, RUN_ENTRIES_MAX, &count);
     for (int i = 0; i < count; i++) {
         const char *name = entries[i].name;
         size_t len = strlen(name);
-        const char *below[RUN_HIDDEN_COUNT];
-        size_t nbelow = 0;
-        int hidden = 0;
-        for (size_t h = 0; h < nhiding; h++) {
-            if (strcmp(hiding[h], name) == 0) hidden = 1;
-            else if (strncmp(hiding[h], name, len) == 0 && hiding[h][len] == '/') below[nbelow++] = hiding[h] + len + 1;
+        if (filtered && !runtime_shows(name)) continue;
+        struct run_rules below = {.nhidden = 0};
+        int hidden = 0, filter_inside = 0;
+        for (size_t h = 0; h < rules->nhidden; h++) {
+            if (strcmp(rules->hidden[h], name) == 0) hidden = 1;
+            else if (strncmp(rules->hidden[h], name, len) == 0 && rules->hidden[h][len] == '/')
+                below.hidden[below.nhidden++] = rules->hidden[h] + len + 1;
+        }
+        for (size_t h = 0; h < rules->nfiltered; h++) {
+            if (strcmp(rules->filtered[h], name) == 0) filter_inside = 1;
+            else if (strncmp(rules->filtered[h], name, len) == 0 && rules->filtered[h][len] == '/')
+                below.filtered[below.nfiltered++] = rules->filtered[h] + len + 1;
         }
         if (hidden) continue;
         char target[PATH_MAX];
         snprintf(target, sizeof target, "%s/%s", path, name);
-        if (nbelow > 0) {
+        int source = openat(host, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (source < 0 && errno == ENOENT) continue;
+        if (source < 0) refuse(target, NULL);
+        struct stat st;
+        if (fstat(source, &st) != 0) refuse(target, NULL);
+        if (below.nhidden > 0 || below.nfiltered > 0 || filter_inside) {
             // Only a real directory is rebuilt; a link here is left out.
-            if (entries[i].kind != K_DIR) continue;
-            int sub = openat(host, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            // Gone, or not listable by the caller: left out whole.
-            if (sub < 0 && (errno == ENOENT || errno == EACCES)) continue;
-            if (sub < 0) refuse(target, NULL);
-            if (mkdirat(jail, name, 0755) != 0) refuse(target, NULL);
-            int inner = openat(jail, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (inner < 0) refuse(target, NULL);
-            fill_run(inner, target, sub, below, nbelow);
-            close(inner);
-            close(sub);
+            if (S_ISDIR(st.st_mode)) {
+                int sub = openat(source, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (sub < 0 && errno != ENOENT && errno != EACCES) refuse(target, NULL);
+                if (sub >= 0) {  // not listable by the caller: left out whole
+                    if (mkdirat(jail, name, 0755) != 0) refuse(target, NULL);
+                    int inner = openat(jail, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                    if (inner < 0) refuse(target, NULL);
+                    fill_run(inner, target, sub, &below, filter_inside);
+                    if (fchmod(inner, (st.st_mode & 0777) | 0500) != 0) refuse(target, NULL);
+                    close(inner);
+                    close(sub);
+                }
+            }
+            close(source);
             continue;
         }
-        switch (entries[i].kind) {
-        case K_LINK: {
+        if (S_ISLNK(st.st_mode)) {
             char link[PATH_MAX + 1];
-            ssize_t n = readlinkat(host, name, link, sizeof link - 1);
-            if (n < 0 && errno == ENOENT) break;
+            ssize_t n = readlinkat(source, "", link, sizeof link - 1);
             if (n < 0) refuse(target, NULL);
             link[n] = '\0';
             if (symlinkat(link, jail, name) != 0) refuse(target, NULL);
-            break;
-        }
-        case K_DIR:
+        } else if (S_ISDIR(st.st_mode)) {
             if (mkdirat(jail, name, 0755) != 0) refuse(target, NULL);
-            bind_entry(host, name, target);
-            break;
-        case K_OTHER: {
+            bind_fd(source, jail, name, target);
+        } else {
             int mark = openat(jail, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
             if (mark < 0) refuse(target, NULL);
             close(mark);
-            bind_entry(host, name, target);
-            break;
+            bind_fd(source, jail, name, target);
         }
-        }
+        close(source);
     }
     free(entries);
 }
 
-static void run_view(int shares_state) {
+// RunView.rootsToRebuild: /run, and /var/run only where it is a directory
+// of its own (a link to /run, or /run bound there, is /run).
+static const char *run_roots[2];
+static int nrun_roots;
+static void run_roots_to_rebuild(void) {
     static const char *const roots[] = {"/run", "/var/run"};
-    char bus[32];
-    snprintf(bus, sizeof bus, "user/%u/bus", (unsigned)getuid());
-    const char *hidden[RUN_HIDDEN_COUNT] = {"nscd", "systemd/resolve", "avahi-daemon", bus};
-    size_t nhidden = shares_state ? 3 : 4;
     struct stat seen[2];
-    int nseen = 0;
+    for (int r = 0; r < 2; r++) {
+        struct stat st;
+        if (lstat(roots[r], &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+        int dup = 0;
+        for (int j = 0; j < nrun_roots; j++) dup |= seen[j].st_dev == st.st_dev && seen[j].st_ino == st.st_ino;
+        if (dup) continue;
+        seen[nrun_roots] = st;
+        run_roots[nrun_roots++] = roots[r];
+    }
+}
+
+static void run_view(int shares_state) {
+    char user[32];
+    snprintf(user, sizeof user, "user/%u", (unsigned)getuid());
+    struct run_rules rules = {
+        .hidden = {"nscd", "systemd/resolve", "avahi-daemon"}, .nhidden = 3,
+        .filtered = {user}, .nfiltered = shares_state ? 0 : 1,
+    };
     const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
     char options[96];
     snprintf(options, sizeof options, "mode=1777,uid=0,gid=0,size=64k,nr_inodes=%d", 2 * RUN_ENTRIES_MAX + 16);
-    for (int r = 0; r < 2; r++) {
-        struct stat st;
-        // lstat: a /var/run that links to /run is /run, done already.
-        if (lstat(roots[r], &st) != 0 || !S_ISDIR(st.st_mode)) continue;
-        int dup = 0;
-        for (int j = 0; j < nseen; j++) dup |= seen[j].st_dev == st.st_dev && seen[j].st_ino == st.st_ino;
-        if (dup) continue;
-        seen[nseen++] = st;
-
+    for (int r = 0; r < nrun_roots; r++) {
+        const char *const *roots = run_roots;
         int host = open(roots[r], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (host < 0) refuse(roots[r], NULL);
         if (mount("tmpfs", roots[r], "tmpfs", flags, options) != 0) refuse("mount tmpfs on /run", NULL);
         int jail = open(roots[r], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (jail < 0) refuse(roots[r], NULL);
-        fill_run(jail, roots[r], host, hidden, nhidden);
+        fill_run(jail, roots[r], host, &rules, 0);
         if (mount(NULL, roots[r], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL) != 0)
             refuse("remount /run read-only", NULL);
         close(jail);
         close(host);
+    }
+}
+
+// 5. HostMounts.swift: every other mount of the host's /run (by device
+// and root, from /proc/self/mountinfo), and every proc and sysfs mount,
+// outside /run, /proc and /sys, gets the jail's view of the same directory
+// once the view is built (an empty read-only tmpfs where the jail hides
+// it). Found before the view is built; places inside one covered are
+// covered with it.
+struct mnt { long long id; char dev[32], type[32]; char *root, *point; };
+static struct mnt *mounts;
+static int nmounts;
+
+static int unescape(char *s) {  // \ooo, in place; 0 when malformed
+    char *out = s;
+    for (char *in = s; *in;) {
+        if (*in != '\\') { *out++ = *in++; continue; }
+        if (!(in[1] >= '0' && in[1] <= '7' && in[2] >= '0' && in[2] <= '7' && in[3] >= '0' && in[3] <= '7')) return 0;
+        *out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
+        in += 4;
+    }
+    *out = '\0';
+    return 1;
+}
+
+static void read_mountinfo(void) {
+    int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) refuse("/proc/self/mountinfo", NULL);
+    size_t room = 65536, used = 0;
+    char *text = malloc(room + 1);
+    for (ssize_t n; text && (n = read(fd, text + used, room - used)) != 0;) {
+        if (n < 0) { if (errno == EINTR) continue; refuse("read mountinfo", NULL); }
+        used += (size_t)n;
+        if (used == room) {
+            if (room >= NX_MOUNTINFO_MAX_BYTES) refuse("/proc/self/mountinfo", "too large");
+            text = realloc(text, (room *= 2) + 1);
+        }
+    }
+    if (!text) refuse("mountinfo", "no memory");
+    close(fd);
+    text[used] = '\0';
+    int room_m = 64;
+    mounts = malloc(sizeof *mounts * (size_t)room_m);
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *f[64];
+        int nf = 0;
+        for (char *s2 = NULL, *t = strtok_r(line, " ", &s2); t && nf < 64; t = strtok_r(NULL, " ", &s2)) f[nf++] = t;
+        int dash = -1;
+        for (int i = 6; i < nf; i++) if (!strcmp(f[i], "-")) { dash = i; break; }
+        if (nf < 8 || dash < 0 || dash + 1 >= nf || !unescape(f[3]) || !unescape(f[4])) refuse("mountinfo", "unreadable line");
+        if (nmounts == room_m) mounts = realloc(mounts, sizeof *mounts * (size_t)(room_m *= 2));
+        struct mnt *m = &mounts[nmounts++];
+        m->id = strtoll(f[0], NULL, 10);
+        snprintf(m->dev, sizeof m->dev, "%s", f[2]);
+        snprintf(m->type, sizeof m->type, "%s", f[dash + 1]);
+        m->root = f[3];
+        m->point = f[4];
+    }
+}
+
+static int within(const char *a, const char *b) {  // a is b or beneath it
+    size_t n = strlen(b);
+    if (!strcmp(b, "/")) return a[0] == '/';
+    return !strncmp(a, b, n) && (a[n] == '\0' || a[n] == '/');
+}
+static const char *rel(const char *a, const char *b) {  // part of a below b, no leading slash
+    if (!strcmp(a, b)) return "";
+    return a + (!strcmp(b, "/") ? 1 : strlen(b) + 1);
+}
+static char *join(const char *base, const char *rest) {
+    char *out;
+    if (!*rest) out = strdup(base);
+    else if (asprintf(&out, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", rest) < 0) out = NULL;
+    if (!out) refuse("join", "no memory");
+    return out;
+}
+
+static long long mount_id(int fd) {
+    struct statx stx;
+    if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) != 0 ||
+        !(stx.stx_mask & STATX_MNT_ID))
+        return -1;
+    return (long long)stx.stx_mnt_id;
+}
+
+struct identity { const char *dev; char *root; const char *jail; };
+struct cover { char *target, *source; long long expected[8]; int nexpected; };
+static struct cover covers[256];
+static int ncovers;
+
+static void add_cover(char *target, char *source, const struct mnt *m) {
+    if (ncovers == 256) refuse("mountinfo", "too many mounts to cover");
+    struct cover *c = &covers[ncovers++];
+    c->target = target; c->source = source; c->nexpected = 0;
+    for (int i = 0; i < nmounts && c->nexpected < 7; i++)
+        if (!strcmp(mounts[i].point, target)) c->expected[c->nexpected++] = mounts[i].id;
+    c->expected[c->nexpected++] = m->id;
+}
+
+static int by_length(const void *a, const void *b) {
+    return (int)strlen(((const struct cover *)a)->target) - (int)strlen(((const struct cover *)b)->target);
+}
+
+static void host_mounts_find(const char *const *run_roots, int nroots) {
+    read_mountinfo();
+    const char *replaced[4] = {"/proc", "/sys"};
+    int nreplaced = 2;
+    struct identity ids[256];
+    int nids = 0;
+    for (int r = 0; r < nroots; r++) {
+        replaced[nreplaced++] = run_roots[r];
+        int fd = open(run_roots[r], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) refuse(run_roots[r], NULL);
+        long long id = mount_id(fd);
+        close(fd);
+        const struct mnt *m = NULL;
+        for (int i = 0; i < nmounts; i++) if (mounts[i].id == id) m = &mounts[i];
+        if (!m || !within(run_roots[r], m->point)) refuse(run_roots[r], "not in mountinfo");
+        ids[nids++] = (struct identity){m->dev, join(m->root, rel(run_roots[r], m->point)), run_roots[r]};
+        for (int i = 0; i < nmounts && nids < 256; i++)
+            if (within(mounts[i].point, run_roots[r]) && strcmp(mounts[i].point, run_roots[r]))
+                ids[nids++] = (struct identity){mounts[i].dev, mounts[i].root, mounts[i].point};
+    }
+    for (int i = 0; i < nmounts; i++) {
+        const struct mnt *m = &mounts[i];
+        int skip = 0;
+        for (int r = 0; r < nreplaced; r++) skip |= within(m->point, replaced[r]);
+        if (skip) continue;
+        if (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs")) {
+            add_cover(m->point, join(!strcmp(m->type, "proc") ? "/proc" : "/sys", rel(m->root, "/")), m);
+            continue;
+        }
+        const struct identity *best = NULL;
+        for (int k = 0; k < nids; k++)
+            if (!strcmp(ids[k].dev, m->dev) && within(m->root, ids[k].root) &&
+                (!best || strlen(ids[k].root) > strlen(best->root)))
+                best = &ids[k];
+        if (best) { add_cover(m->point, join(best->jail, rel(m->root, best->root)), m); continue; }
+        for (int k = 0; k < nids; k++) {
+            if (strcmp(ids[k].dev, m->dev) || !within(ids[k].root, m->root)) continue;
+            char *target = join(m->point, rel(ids[k].root, m->root));
+            int covered = 0;
+            for (int r = 0; r < nreplaced; r++) covered |= within(target, replaced[r]);
+            for (int j = 0; j < nmounts; j++) covered |= !strcmp(mounts[j].point, target);
+            if (!covered) add_cover(target, (char *)ids[k].jail, m);
+        }
+    }
+    qsort(covers, (size_t)ncovers, sizeof covers[0], by_length);
+    int kept = 0;
+    for (int i = 0; i < ncovers; i++) {
+        int inside = 0;
+        for (int j = 0; j < kept; j++) inside |= within(covers[i].target, covers[j].target);
+        if (!inside) covers[kept++] = covers[i];
+    }
+    ncovers = kept;
+}
+
+static int open_path(const char *path) {  // component by component, no links
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    int cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    for (char *save = NULL, *c = strtok_r(buf, "/", &save); c && cur >= 0; c = strtok_r(NULL, "/", &save)) {
+        int next = openat(cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        int e = errno;
+        close(cur);
+        cur = next;
+        errno = e;
+    }
+    struct stat st;
+    if (cur >= 0 && (fstat(cur, &st) != 0 || S_ISLNK(st.st_mode))) { close(cur); errno = ELOOP; return -1; }
+    return cur;
+}
+
+static void host_mounts_apply(void) {
+    for (int i = 0; i < ncovers; i++) {
+        struct cover *c = &covers[i];
+        int target = open_path(c->target);
+        if (target < 0 && errno == EACCES) continue;  // the caller cannot reach it at all
+        if (target < 0) refuse(c->target, NULL);
+        long long id = mount_id(target);
+        int ok = 0;
+        for (int k = 0; k < c->nexpected; k++) ok |= c->expected[k] == id;
+        if (!ok) refuse(c->target, "changed while the view was built");
+        struct stat ts, ss;
+        if (fstat(target, &ts) != 0) refuse(c->target, NULL);
+        int source = open_path(c->source);
+        if (source < 0) {
+            if (!S_ISDIR(ts.st_mode)) refuse(c->target, "a hidden file mounted elsewhere");
+            int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC), mnt = -1;
+            if (fs >= 0 && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "4k", 0) == 0 &&
+                syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0555", 0) == 0 &&
+                syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+                mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+                                   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+            if (mnt < 0 || syscall(SYS_move_mount, mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+                refuse(c->target, "empty tmpfs");
+            close(mnt);
+            close(fs);
+        } else {
+            if (fstat(source, &ss) != 0 || S_ISDIR(ss.st_mode) != S_ISDIR(ts.st_mode)) refuse(c->target, "kinds differ");
+            int tree = (int)syscall(SYS_open_tree, source, "",
+                                    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+            if (tree < 0 || syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+                refuse(c->target, NULL);
+            close(tree);
+            close(source);
+        }
+        close(target);
     }
 }
 
@@ -563,7 +833,7 @@ static void run_view(int shares_state) {
 // programs keep state, so a jailed program cannot hand its work to a copy
 // of itself outside. Every path is the user's to change, so each is walked
 // one component at a time with O_NOFOLLOW (created 0700 if missing), must
-// be owned by the caller, and is mounted through its descriptor.
+// be owned by the caller, and is bound descriptor to descriptor.
 static void require_owned(int fd, const char *path) {
     struct stat st;
     if (fstat(fd, &st) != 0) refuse(path, NULL);
@@ -602,12 +872,13 @@ static void jail_state(const char *ns) {
     }
     require_owned(home, caller_home);
     for (size_t i = 0; i < sizeof covered / sizeof covered[0]; i++) {
-        char store[PATH_MAX], source[32], target[32];
+        char store[PATH_MAX];
         snprintf(store, sizeof store, ".netns-exec/%s/%s", ns, covered[i][1]);
         int s = walk(store, home), t = walk(covered[i][0], home);
-        snprintf(source, sizeof source, "/proc/self/fd/%d", s);
-        snprintf(target, sizeof target, "/proc/self/fd/%d", t);
-        if (mount(source, target, NULL, MS_BIND, NULL) != 0) refuse(covered[i][0], NULL);
+        int tree = (int)syscall(SYS_open_tree, s, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (tree < 0 || syscall(SYS_move_mount, tree, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+            refuse(covered[i][0], NULL);
+        close(tree);
         close(t);
         close(s);
     }
@@ -618,6 +889,10 @@ static void mount_view(const char *ns, int shares_state) {
     if (unshare(CLONE_NEWNS) != 0) refuse("unshare", NULL);
     // Slave: host mounts still arrive, nothing done here goes out.
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) refuse("mount / slave", NULL);
+    run_roots_to_rebuild();
+#ifndef SKIP_HOST_MOUNTS
+    host_mounts_find(run_roots, nrun_roots);
+#endif
     // Everything made here gets the mode it asks for, whatever the
     // caller's umask; the command gets the caller's umask back.
     mode_t caller_umask = umask(022);
@@ -638,6 +913,9 @@ static void mount_view(const char *ns, int shares_state) {
 #endif
 #ifndef SKIP_RUN
     run_view(shares_state);
+#endif
+#ifndef SKIP_HOST_MOUNTS
+    host_mounts_apply();
 #endif
 #ifndef SKIP_STATE
     if (!shares_state) jail_state(ns);
@@ -667,7 +945,7 @@ static void drop_privileges(void) {
     if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) refuse("no_new_privs", "not set");
 }
 
-// 9. Process isolation (ProcessScope.swift, ProcessIsolation.choose,
+// 10. Process isolation (ProcessScope.swift, ProcessIsolation.choose,
 // CLinux.c cl_landlock_confine). Landlock ABI 6 and later: a ruleset with
 // the signal and abstract-socket scopes and no filesystem right. ABI 2-5:
 // a ruleset handling only LANDLOCK_ACCESS_FS_REFER, granted beneath "/",
@@ -713,7 +991,7 @@ static void landlock_confine(int scoped) {
     close(fd);
 }
 
-// 8. No hand-off (HandOff.swift): under state=shared, refuse when the
+// 9. No hand-off (HandOff.swift): under state=shared, refuse when the
 // command's program already runs, readable by us, in another network
 // namespace, holding a socket. The same executable by device and inode of /proc/PID/exe; a
 // "#!" script by process name (comm, 15 bytes). Advisory; as the caller.
@@ -819,7 +1097,7 @@ static const char *process_isolation(int allows_host_ptrace) {
     return summary;
 }
 
-// 7. The caller's environment from /proc/self/environ, minus NETNS_EXEC=,
+// 8. The caller's environment from /proc/self/environ, minus NETNS_EXEC=,
 // plus ours. Where the jail keeps its own state, without XDG_*_HOME and
 // the session bus address, and with the bus disabled.
 static int dropped(const char *entry, int shares_state) {
@@ -861,7 +1139,7 @@ static char **caller_environment(const char *ns, int shares_state) {
 }
 
 #ifndef RUNTIME_LIBSECCOMP
-// 11. The jail's filter as netns-exec loads it (SyscallFilter.swift), or its
+// 12. The jail's filter as netns-exec loads it (SyscallFilter.swift), or its
 // userns=allow variant.
 static void load_filter(int userns) {
     struct sock_fprog program = {(unsigned short)(sizeof cl_jail_filter / sizeof cl_jail_filter[0]),
@@ -871,7 +1149,7 @@ static void load_filter(int userns) {
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, userns ? &variant : &program) != 0) refuse("seccomp", NULL);
 }
 #else
-// 11. The rules of JailFilter.swift built with libseccomp at every start
+// 12. The rules of JailFilter.swift built with libseccomp at every start
 // (the escape suite's C copy of them, Tests/Escape/helpers/libseccomp-rules.h).
 // The program is the unknown-call prefix followed by libseccomp's export, so
 // it is loaded with seccomp(2) rather than seccomp_load.
@@ -912,6 +1190,9 @@ int main(int argc, char **argv) {
     if (setns(nsfd, CLONE_NEWNET) != 0) refuse("setns", NULL);
     close(nsfd);
     if (entry.require[0]) require_up(entry.require);
+    // WorkingDirectory.remember: the caller's directory as a path, before the view.
+    char cwd[PATH_MAX + 1];
+    int has_cwd = getcwd(cwd, sizeof cwd) != NULL && cwd[0] == '/';
 #ifndef SKIP_MOUNTNS
     mount_view(ns_name, entry.shares_state);                                               // 5
 #endif
@@ -920,24 +1201,35 @@ int main(int argc, char **argv) {
     dprintf(2, "ref-launcher: /run view: %d bind mounts\n", run_binds);
 #endif
     drop_privileges();                                                                     // 6
-    char **envp = caller_environment(ns_name, entry.shares_state);                        // 7
+#ifndef SKIP_CWD
+    // 7. WorkingDirectory.enter: the same path in the jail's view, as the
+    // caller; else the home directory (else /), with one line.
+    if (!has_cwd || chdir(cwd) != 0) {
+        const char *to = caller_home && chdir(caller_home) == 0 ? caller_home : "/";
+        if (to[1] == '\0' && chdir("/") != 0) refuse("chdir /", NULL);
+        dprintf(2, "ref-launcher: %s is not in the jail's view; starting in %s\n", has_cwd ? cwd : "?", to);
+    }
+#else
+    (void)has_cwd;
+#endif
+    char **envp = caller_environment(ns_name, entry.shares_state);                        // 8
 #ifndef SKIP_HANDOFF
-    hand_off_check(command[0], entry.shares_state, envp);                                  // 8
+    hand_off_check(command[0], entry.shares_state, envp);                                  // 9
 #endif
 #ifndef SKIP_LANDLOCK
-    const char *isolation = process_isolation(entry.allows_host_ptrace);                  // 9
+    const char *isolation = process_isolation(entry.allows_host_ptrace);                  // 10
 #else
     const char *isolation = "skipped";
 #endif
 #ifndef SKIP_SYSLOG
-    log_line(LOG_INFO, "entered %s: '%s'; isolation: %s", ns_name, command[0], isolation);  // 10
+    log_line(LOG_INFO, "entered %s: '%s'; isolation: %s", ns_name, command[0], isolation);  // 11
 #else
     (void)isolation;
 #endif
 #ifndef SKIP_FILTER
-    load_filter(entry.permits_userns);                                                     // 11
+    load_filter(entry.permits_userns);                                                     // 12
 #endif
-    execvpe(command[0], command, envp);                                                    // 12
+    execvpe(command[0], command, envp);                                                    // 13
     int e = errno, status = (e == ENOENT || e == ENOTDIR) ? 127 : 126;
     dprintf(2, "ref-launcher: %s: %s\n", command[0], strerror(e));
     // The "entered" line went out before execve; this one says nothing ran.

@@ -11,6 +11,7 @@
 #include <linux/seccomp.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -27,6 +28,7 @@
 
 
 int cl_errno(void) { return errno; }
+void cl_set_errno(int value) { errno = value; }
 int cl_open(const char *path, int flags) { return open(path, flags); }
 int cl_getresuid(uid_t *r, uid_t *e, uid_t *s) { return getresuid(r, e, s); }
 int cl_getresgid(gid_t *r, gid_t *e, gid_t *s) { return getresgid(r, e, s); }
@@ -147,6 +149,59 @@ int cl_dup2(int from, int to) { return dup2(from, to); }
 int cl_attach_mount(int mount_fd, int directory_fd) {
     return (int)syscall(SYS_move_mount, mount_fd, "", directory_fd, "",
                         MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+int cl_bind_descriptor(int source_fd, int target_fd, int recursive) {
+    int tree = (int)syscall(SYS_open_tree, source_fd, "",
+                            OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                (recursive ? AT_RECURSIVE : 0));
+    if (tree < 0) return -1;
+    int rc = (int)syscall(SYS_move_mount, tree, "", target_fd, "",
+                          MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+    int saved = errno;
+    close(tree);
+    errno = saved;
+    return rc;
+}
+
+int cl_empty_readonly_tmpfs(void) {
+    int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+    if (fs < 0) return -1;
+    int mnt = -1;
+    if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "4k", 0) == 0 &&
+        syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0555", 0) == 0 &&
+        syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0) {
+        mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+                           MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    }
+    int saved = errno;
+    close(fs);
+    errno = saved;
+    return mnt;
+}
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
+long long cl_mount_id(int fd) {
+    struct statx stx;
+    if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) == 0 &&
+        (stx.stx_mask & STATX_MNT_ID))
+        return (long long)stx.stx_mnt_id;
+    // Before 5.8: the "mnt_id:" line of /proc/self/fdinfo/FD (3.15).
+    char path[40], text[512];
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+    int info = open(path, O_RDONLY | O_CLOEXEC);
+    if (info < 0) return -1;
+    ssize_t n = read(info, text, sizeof text - 1);
+    close(info);
+    if (n <= 0) return -1;
+    text[n] = '\0';
+    const char *line = strstr(text, "mnt_id:");
+    return line ? strtoll(line + 7, NULL, 10) : -1;
 }
 
 int cl_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }

@@ -19,8 +19,8 @@ import NetnsPolicy
 /// Every path here is the user's to change, and we hold CAP_SYS_ADMIN. So
 /// each is walked one component at a time with O_NOFOLLOW from the home
 /// directory the password database names, must be a directory the caller
-/// owns, and is mounted through its descriptor: no link can aim a bind
-/// anywhere else.
+/// owns, and is mounted from descriptor to descriptor (cl_bind_descriptor):
+/// no link can aim a bind anywhere else.
 enum JailState {
     /// Relative to the home directory; the store's name for each follows.
     static let covered: [(path: String, store: String)] = [
@@ -43,7 +43,7 @@ enum JailState {
             defer { close(source) }
             let target = try walk(path, from: homeFD, home: home, uid: uid)
             defer { close(target) }
-            guard cl_mount("/proc/self/fd/\(source)", "/proc/self/fd/\(target)", nil, cl_MS_BIND, nil) == 0 else {
+            guard cl_bind_descriptor(source, target, 0) == 0 else {
                 throw .system(call: "mount", path: "bind over \(home)/\(path)", errno: cl_errno())
             }
         }

@@ -19,7 +19,9 @@ import NetnsPolicy
 ///     avahi's mDNS) resolve in the host's network namespace, so /run is
 ///     rebuilt without their directories and the C library falls back to
 ///     the jail's own DNS. See RunView.
-///  5. The program's own state, unless the policy says state=shared:
+///  5. Wherever else the host's /run, /proc or /sys are mounted (/var/run
+///     as a bind of /run), the jail's view goes over them. See HostMounts.
+///  6. The program's own state, unless the policy says state=shared:
 ///     see JailState.
 public enum MountView {
     public static func build(for namespace: NamespaceName, caller: Caller, sharesState: Bool) throws(Refusal) {
@@ -31,6 +33,10 @@ public enum MountView {
         guard cl_mount(nil, "/", nil, cl_MS_SLAVE | cl_MS_REC, nil) == 0 else {
             throw .system(call: "mount", path: "/ (MS_SLAVE|MS_REC)", errno: cl_errno())
         }
+        // Where else the host's /run, /proc and /sys show, found before
+        // anything here changes them (HostMounts).
+        let runRoots = RunView.rootsToRebuild()
+        let elsewhere = try HostMounts.find(in: try MountTable.read(), runRoots: runRoots)
         // Everything made here gets the mode it asks for. The caller's umask
         // applies to our mkdir and open(O_CREAT) too: with umask 0777 the
         // jail's /etc copies were mode 0000, unreadable, and the host's
@@ -40,10 +46,12 @@ public enum MountView {
         try EtcOverlay.mount(for: namespace)
         try remountSys()
         try mountProc()
-        // Per-jail state also hides the session bus's usual socket, the
-        // other way a program reaches a copy of itself outside (JailState,
-        // CallerEnvironment).
-        try RunView.build(alsoHiding: sharesState ? [] : ["user/\(caller.uid)/bus"])
+        // Per-jail state also keeps the user's daemons out of reach: the
+        // session bus (the other way a program reaches a copy of itself
+        // outside), the user manager, and every other socket in
+        // /run/user/UID but the few RuntimeDirectory allows.
+        try RunView.build(runRoots, runtimeDirectoryOf: sharesState ? nil : caller.uid)
+        try elsewhere.apply()
         if !sharesState, let home = caller.home {
             try JailState.separate(for: namespace, uid: caller.uid, home: home)
         }

@@ -1,5 +1,6 @@
 import CLinux
 import NetnsLimits
+import NetnsPolicy
 
 /// The jail's /run: a read-only tmpfs of our own holding, bound from the
 /// host's /run, every entry that was there at launch except the
@@ -15,11 +16,21 @@ import NetnsLimits
 /// covered at all. Here the hidden names are simply absent from a directory
 /// only this mount namespace has, whatever the host later does with them.
 ///
-/// Every other entry is the host's own, bound recursively (so /run/user/UID
-/// brings the user's session bus, and the binds are slaves of the host's
-/// mounts, so mounts the host makes inside them later still arrive).
-/// The cost: an entry the host creates at the top of /run after the launch
-/// does not appear in the jail; relaunch to see it.
+/// Every other entry is the host's own, bound recursively (so mounts the
+/// host makes inside them later still arrive). Where the jail keeps its own
+/// state, /run/user/UID is rebuilt the same way and shows only what
+/// RuntimeDirectory allows. The cost: an entry the host creates at the top
+/// of /run after the launch does not appear in the jail; relaunch to see it.
+///
+/// We hold CAP_SYS_ADMIN here, and some of these entries are the caller's
+/// (all of /run/user/UID): a name looked up at mount time could be a link
+/// the caller put there a moment after the listing, and the bind would
+/// follow it (a racing caller got the host's nscd directory bound into
+/// the jail). So each entry is opened once with O_PATH|O_NOFOLLOW, its
+/// type is read from that descriptor, and the bind is made from that
+/// descriptor onto a descriptor of its stand-in (cl_bind_descriptor): no
+/// path is looked up after the check. A link is copied as a link, never
+/// followed. Names are bytes throughout.
 enum RunView {
     /// Relative to /run (and to /var/run where that is a directory of its
     /// own rather than the usual link to /run).
@@ -33,22 +44,58 @@ enum RunView {
     /// in part (it is a few dozen on a desktop).
     static let maximumEntries = Int(NX_RUN_ENTRIES_MAX)
 
-    /// `extra`: further paths to hide, relative to /run like `hidden`.
-    static func build(alsoHiding extra: [String] = []) throws(Refusal) {
+    /// What a directory of the jail's /run leaves out, as paths relative
+    /// to that directory, in bytes.
+    struct Rules {
+        /// Left out.
+        var hidden: [[UInt8]]
+        /// Rebuilt with only the entries RuntimeDirectory shows.
+        var filtered: [[UInt8]]
+
+        /// The rules for the entry `name`, relative to it.
+        func below(_ name: [UInt8]) -> Rules {
+            Rules(hidden: Rules.under(name, hidden), filtered: Rules.under(name, filtered))
+        }
+
+        var isEmpty: Bool { hidden.isEmpty && filtered.isEmpty }
+
+        static func under(_ name: [UInt8], _ paths: [[UInt8]]) -> [[UInt8]] {
+            let prefix = name + [UInt8(ascii: "/")]
+            return paths.compactMap { $0.starts(with: prefix) ? Array($0.dropFirst(prefix.count)) : nil }
+        }
+    }
+
+    /// `runtimeDirectoryOf`: the caller's uid where the jail keeps its own
+    /// state, whose /run/user/UID then shows only what RuntimeDirectory
+    /// allows; nil under state=shared (the user's whole directory).
+    static func build(_ roots: [String], runtimeDirectoryOf uid: uid_t?) throws(Refusal) {
+        let rules = Rules(hidden: hidden.map { Array($0.utf8) },
+                          filtered: uid.map { [Array("user/\($0)".utf8)] } ?? [])
+        for root in roots {
+            try rebuild(root, rules: rules)
+        }
+    }
+
+    /// The directories to rebuild: /run, and /var/run only where it is a
+    /// directory of its own. A /var/run that links to /run is /run; one
+    /// that is /run bound there is the same directory (and HostMounts puts
+    /// the jail's /run over it).
+    static func rootsToRebuild() -> [String] {
         var seen: [(dev_t, ino_t)] = []
+        var found: [String] = []
         for root in roots {
             var st = stat()
-            // lstat: a /var/run that links to /run is /run, done already.
             guard lstat(root, &st) == 0, st.st_mode & cl_S_IFMT == cl_S_IFDIR else { continue }
             if seen.contains(where: { $0 == (st.st_dev, st.st_ino) }) { continue }
             seen.append((st.st_dev, st.st_ino))
-            try rebuild(root, hiding: hidden + extra)
+            found.append(root)
         }
+        return found
     }
 
     /// Mounts the tmpfs over `root` and fills it. The host's directory stays
     /// reachable underneath through `host`, a descriptor opened before.
-    static func rebuild(_ root: String, hiding: [String]) throws(Refusal) {
+    static func rebuild(_ root: String, rules: Rules) throws(Refusal) {
         let host = cl_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard host >= 0 else { throw .system(call: "open", path: root, errno: cl_errno()) }
         defer { close(host) }
@@ -65,7 +112,7 @@ enum RunView {
         let jail = cl_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard jail >= 0 else { throw .system(call: "open", path: root, errno: cl_errno()) }
         defer { close(jail) }
-        try fill(jail, path: root, from: host, hiding: hiding)
+        try fill(jail, path: Array(root.utf8), from: host, rules: rules, filtered: false)
         // Read-only from here on: nothing can be added beside the binds.
         guard cl_mount(nil, root, nil, cl_MS_REMOUNT | cl_MS_BIND | cl_MS_RDONLY | flags, nil) == 0 else {
             throw .system(call: "mount", path: "\(root) (read-only)", errno: cl_errno())
@@ -73,74 +120,100 @@ enum RunView {
     }
 
     /// Recreates the entries of `host` in `jail` (whose path is `path`),
-    /// leaving out `hiding`. A directory on the way to a hidden path is
-    /// rebuilt the same way, one level down, instead of bound whole.
-    static func fill(_ jail: Int32, path: String, from host: Int32, hiding: [String]) throws(Refusal) {
-        for entry in try Directory.entries(host, path: path, limit: maximumEntries) {
-            let name = entry.name
-            if hiding.contains(name) { continue }
-            let below = hiding.compactMap { hidden -> String? in
-                hidden.hasPrefix(name + "/") ? String(hidden.dropFirst(name.utf8.count + 1)) : nil
-            }
-            let target = path + "/" + name
-            if !below.isEmpty {
+    /// leaving out what `rules` hide, and, when `filtered`, whatever
+    /// RuntimeDirectory does not show. A directory on the way to a hidden
+    /// path, or filtered itself, is rebuilt the same way one level down
+    /// instead of bound whole.
+    static func fill(_ jail: Int32, path: [UInt8], from host: Int32, rules: Rules, filtered: Bool) throws(Refusal) {
+        for entry in try Directory.entries(host, path: Quoted.bytes(path), limit: maximumEntries) {
+            let name = entry.bytes
+            if filtered && !RuntimeDirectory.shows(name) { continue }
+            if rules.hidden.contains(name) { continue }
+            let target = path + [UInt8(ascii: "/")] + name
+            // What the name holds now, opened once without following a
+            // link; everything below acts on this descriptor.
+            let source = withName(name) { cl_openat(host, $0, cl_O_PATH | O_NOFOLLOW | O_CLOEXEC, 0) }
+            if source < 0 && cl_errno() == ENOENT { continue }    // gone since the listing
+            guard source >= 0 else { throw .system(call: "open", path: Quoted.bytes(target), errno: cl_errno()) }
+            defer { close(source) }
+            var st = stat()
+            guard fstat(source, &st) == 0 else { throw .system(call: "fstat", path: Quoted.bytes(target), errno: cl_errno()) }
+            let type = st.st_mode & cl_S_IFMT
+            let inner = rules.below(name)
+            let filterInside = rules.filtered.contains(name)
+            if !inner.isEmpty || filterInside {
                 // Only a real directory can be rebuilt; a link here could
                 // lead to the hidden path by another name, so it is left out.
-                guard entry.type == .directory else { continue }
-                let sub = cl_openat(host, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
-                // Gone, or not listable by the caller: left out whole, which
-                // hides the path below it as well.
-                if sub < 0 && (cl_errno() == ENOENT || cl_errno() == EACCES) { continue }
-                guard sub >= 0 else { throw .system(call: "open", path: target, errno: cl_errno()) }
-                defer { close(sub) }
-                var original = stat()
-                guard fstat(sub, &original) == 0 else { throw .system(call: "fstat", path: target, errno: cl_errno()) }
-                guard mkdirat(jail, name, 0o755) == 0 else { throw .system(call: "mkdir", path: target, errno: cl_errno()) }
-                let inner = cl_openat(jail, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
-                guard inner >= 0 else { throw .system(call: "open", path: target, errno: cl_errno()) }
-                defer { close(inner) }
-                try fill(inner, path: target, from: sub, hiding: below)
-                // The stand-in keeps the host directory's permission bits
-                // (no set-id or sticky bit): /run/user/UID, rebuilt to leave
-                // the session bus out, must stay 0700, or Qt programs refuse
-                // it as their runtime directory and fall back to one in
-                // /tmp. It is the caller's (built as them), and the caller,
-                // who could list the original, keeps read and search.
-                guard fchmod(inner, original.st_mode & 0o777 | 0o500) == 0 else {
-                    throw .system(call: "chmod", path: target, errno: cl_errno())
-                }
+                guard type == cl_S_IFDIR else { continue }
+                try rebuildDirectory(source, mode: st.st_mode, named: name, in: jail, path: target,
+                                     rules: inner, filtered: filterInside)
                 continue
             }
-            switch entry.type {
-            case .symlink:
-                try copyLink(name, from: host, into: jail, path: target)
-            case .directory:
-                guard mkdirat(jail, name, 0o755) == 0 else { throw .system(call: "mkdir", path: target, errno: cl_errno()) }
-                try bind(name, from: host, onto: target)
-            case .other:
-                let mark = cl_openat(jail, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o444)
-                guard mark >= 0 else { throw .system(call: "open", path: target, errno: cl_errno()) }
-                close(mark)
-                try bind(name, from: host, onto: target)
+            if type == cl_S_IFLNK {
+                try copyLink(source, named: name, into: jail, path: target)
+                continue
             }
+            // A stand-in of the same kind, in our own tmpfs, to bind onto.
+            let made = withName(name) { name in
+                type == cl_S_IFDIR
+                    ? mkdirat(jail, name, 0o755)
+                    : cl_openat(jail, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o444)
+            }
+            guard made >= 0 else { throw .system(call: "mkdir", path: Quoted.bytes(target), errno: cl_errno()) }
+            if type != cl_S_IFDIR { close(made) }
+            try bind(source, onto: name, in: jail, path: target)
         }
     }
 
-    /// Binds the host's entry over its stand-in. An entry the host removed
-    /// since it was listed is left as the empty stand-in: nothing to reach.
-    static func bind(_ name: String, from host: Int32, onto target: String) throws(Refusal) {
-        let source = "/proc/self/fd/\(host)/\(name)"
-        if cl_mount(source, target, nil, cl_MS_BIND | cl_MS_REC, nil) == 0 { return }
-        if cl_errno() == ENOENT { return }
-        throw .system(call: "mount", path: "bind of \(target)", errno: cl_errno())
+    /// A directory of our own in place of the host's `source`, filled by
+    /// `fill` from it, with the host directory's permission bits.
+    static func rebuildDirectory(_ source: Int32, mode: mode_t, named name: [UInt8], in jail: Int32,
+                                 path target: [UInt8], rules: Rules, filtered: Bool) throws(Refusal) {
+        // Listing needs a readable descriptor of the same directory.
+        let sub = cl_openat(source, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+        // Not listable by the caller: left out whole, which hides the path
+        // below it as well.
+        if sub < 0 && (cl_errno() == ENOENT || cl_errno() == EACCES) { return }
+        guard sub >= 0 else { throw .system(call: "open", path: Quoted.bytes(target), errno: cl_errno()) }
+        defer { close(sub) }
+        guard withName(name, { mkdirat(jail, $0, 0o755) }) == 0 else {
+            throw .system(call: "mkdir", path: Quoted.bytes(target), errno: cl_errno())
+        }
+        let inner = withName(name) { cl_openat(jail, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0) }
+        guard inner >= 0 else { throw .system(call: "open", path: Quoted.bytes(target), errno: cl_errno()) }
+        defer { close(inner) }
+        try fill(inner, path: target, from: sub, rules: rules, filtered: filtered)
+        // The stand-in keeps the host directory's permission bits (no
+        // set-id or sticky bit): /run/user/UID must stay 0700, or Qt
+        // programs refuse it as their runtime directory and fall back to
+        // one in /tmp. It is the caller's (built as them), and the caller,
+        // who could list the original, keeps read and search.
+        guard fchmod(inner, mode & 0o777 | 0o500) == 0 else {
+            throw .system(call: "chmod", path: Quoted.bytes(target), errno: cl_errno())
+        }
     }
 
-    static func copyLink(_ name: String, from host: Int32, into jail: Int32, path: String) throws(Refusal) {
+    /// Binds the host's entry, open as `source`, over its stand-in `name`
+    /// in `jail`, descriptor to descriptor.
+    static func bind(_ source: Int32, onto name: [UInt8], in jail: Int32, path target: [UInt8]) throws(Refusal) {
+        let standIn = withName(name) { cl_openat(jail, $0, cl_O_PATH | O_NOFOLLOW | O_CLOEXEC, 0) }
+        guard standIn >= 0 else { throw .system(call: "open", path: Quoted.bytes(target), errno: cl_errno()) }
+        defer { close(standIn) }
+        if cl_bind_descriptor(source, standIn, 1) == 0 { return }
+        // Removed by the host since we opened it: the empty stand-in stays.
+        if cl_errno() == ENOENT { return }
+        throw .system(call: "mount", path: "bind of \(Quoted.bytes(target))", errno: cl_errno())
+    }
+
+    /// Copies the link open as `source` (O_PATH|O_NOFOLLOW), as a link: in
+    /// the jail it leads wherever its text leads in the jail's view.
+    static func copyLink(_ source: Int32, named name: [UInt8], into jail: Int32, path: [UInt8]) throws(Refusal) {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = buffer.withUnsafeMutableBufferPointer { readlinkat(host, name, $0.baseAddress!, $0.count - 1) }
-        if n < 0 && cl_errno() == ENOENT { return }
-        guard n >= 0 else { throw .system(call: "readlink", path: path, errno: cl_errno()) }
+        let n = buffer.withUnsafeMutableBufferPointer { readlinkat(source, "", $0.baseAddress!, $0.count - 1) }
+        guard n >= 0 else { throw .system(call: "readlink", path: Quoted.bytes(path), errno: cl_errno()) }
         buffer[n] = 0
-        guard symlinkat(buffer, jail, name) == 0 else { throw .system(call: "symlink", path: path, errno: cl_errno()) }
+        guard withName(name, { symlinkat(buffer, jail, $0) }) == 0 else {
+            throw .system(call: "symlink", path: Quoted.bytes(path), errno: cl_errno())
+        }
     }
 }

@@ -24,6 +24,10 @@
 // /run view binds.
 #define NX_RUN_ENTRIES_MAX 1024
 
+// The launcher's /proc/self/mountinfo, read to find every other place the
+// host's /run, /proc and /sys are mounted: 1 MiB (about 8,000 mounts).
+#define NX_MOUNTINFO_MAX_BYTES 1048576
+
 // The caller's environment as /proc/self/environ gives it: 4 MiB.
 #define NX_ENVIRON_MAX_BYTES 4194304
 

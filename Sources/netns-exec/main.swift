@@ -64,6 +64,9 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     if let tunnel = entry.requiredInterface {
         step(log: log) { () throws(Refusal) in try Tunnel.requireUp(tunnel, in: namespace) }
     }
+    // The caller's directory as a path, before the view changes what it
+    // names (step 7 looks it up again in the jail's view).
+    let directory = WorkingDirectory.remember()
     step(log: log) { () throws(Refusal) in                                       // 5. Mount view
         try MountView.build(for: namespace, caller: caller, sharesState: entry.sharesState)
     }
@@ -73,22 +76,25 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     raise(SIGSTOP)
     #endif
     step(log: log, Privileges.dropAll)                                            // 6. Drop
-    var environment = step(log: log) { () throws(Refusal) in                     // 7. Environment
+    step(log: log) { () throws(Refusal) in                                       // 7. Working directory
+        try directory.enter(home: caller.home, jail: namespace)
+    }
+    var environment = step(log: log) { () throws(Refusal) in                     // 8. Environment
         try CallerEnvironment(namespace: namespace, sharesState: entry.sharesState)
     }
     let command = String(cString: argv[commandIndex]!)
     let path = entry.sharesState ? environment.value(of: "PATH") : nil
-    step(log: log) { () throws(Refusal) in                                       // 8. No hand-off
+    step(log: log) { () throws(Refusal) in                                       // 9. No hand-off
         try HandOff.refuseCopyOutside(command, in: namespace, sharesState: entry.sharesState, path: path)
     }
-    let isolation = step(log: log) { () throws(Refusal) in                       // 9. Process isolation
+    let isolation = step(log: log) { () throws(Refusal) in                       // 10. Process isolation
         try ProcessScope.confine(allowsHostPtrace: entry.allowsHostPtrace)
     }
-    log.launched(command: command, isolation: isolation)                          // 10. Log
-    step(log: log) { () throws(Refusal) in                                       // 11. Seccomp: last
+    log.launched(command: command, isolation: isolation)                          // 11. Log
+    step(log: log) { () throws(Refusal) in                                       // 12. Seccomp: last
         try SyscallFilter.loadJail(permitsUserNamespaces: entry.permitsUserNamespaces)
     }
-    let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)  // 12. Exec
+    let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)  // 13. Exec
     log.notExecuted(command: command, status: status)
     exit(status)
 }

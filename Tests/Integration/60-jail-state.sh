@@ -79,6 +79,89 @@ check_eq "jail: nor through \$XDG_RUNTIME_DIR/bus" hidden \
 check_eq "jail: the bus socket is not there at all" absent \
     "$(u "$NX" $NS sh -c "test -e $RUNDIR/bus && echo present || echo absent")"
 
+# --- the rest of /run/user/UID: an allow-list (RuntimeDirectory.swift) -----
+# Every daemon of the user's that listens there acts outside the jail:
+# systemd --user's private socket runs commands (systemd-run --user), a
+# sound server loads a tunnel module that connects where the client says,
+# dirmngr fetches keys. Under per-jail state only the display, PipeWire and
+# dconf are shown; socat listeners stand in for the daemons.
+install -d -m 0700 -o $USR "$RUNDIR/systemd" "$RUNDIR/pulse" "$RUNDIR/gnupg" "$RUNDIR/dconf"
+: >"$RUNDIR/dconf/user"; chown $USR "$RUNDIR/dconf/user"
+: >"$SCRATCH/private.log"; chmod 0666 "$SCRATCH/private.log"
+for sock in systemd/private pulse/native gnupg/S.dirmngr wayland-0 pipewire-0; do
+    bg_as_user L $USR timeout 60 socat -u UNIX-LISTEN:"$RUNDIR/$sock",fork OPEN:"$SCRATCH/private.log",append
+done
+wait_for 5 test -S "$RUNDIR/pipewire-0" -a -S "$RUNDIR/systemd/private" || fail "the stand-in daemons did not start"
+reach() { printf '%s\n' "$2" | socat -u - UNIX-CONNECT:"$1" 2>/dev/null && echo reached || echo hidden; }
+check_eq "per-jail: /run/user/UID shows only what a desktop program needs" "dconf pipewire-0 wayland-0" \
+    "$(u "$NX" $NS sh -c "ls -A '$RUNDIR' | sort | tr '\n' ' ' | sed 's/ \$//'")"
+check_eq "control (state=shared): systemd --user's private socket is reached from the jail" reached \
+    "$(u "$NX" $SHARED sh -c "$(declare -f reach); reach '$RUNDIR/systemd/private' shared-private")"
+check_eq "per-jail: systemd --user's private socket is not" hidden \
+    "$(u "$NX" $NS sh -c "$(declare -f reach); reach '$RUNDIR/systemd/private' jailed-private")"
+check_eq "per-jail: nor the sound server's pulse/native" hidden \
+    "$(u "$NX" $NS sh -c "$(declare -f reach); reach '$RUNDIR/pulse/native' jailed-pulse")"
+check_eq "per-jail: the display socket is reached" reached \
+    "$(u "$NX" $NS sh -c "$(declare -f reach); reach '$RUNDIR/wayland-0' jailed-wayland")"
+check_eq "per-jail: dconf's flag file is there" present \
+    "$(u "$NX" $NS sh -c "test -f '$RUNDIR/dconf/user' && echo present")"
+wait_for 3 grep -q jailed-wayland "$SCRATCH/private.log"
+check_not_contains "no jailed message reached a hidden daemon" jailed-p "$(cat "$SCRATCH/private.log")"
+check_contains "the shared one did (the listeners work)" shared-private "$(cat "$SCRATCH/private.log")"
+
+# --- names are bytes ---------------------------------------------------------
+# Two names that differ only in bytes that are not UTF-8 were one name to
+# the launcher (U+FFFD), and every per-jail launch failed with "mkdir(...):
+# File exists". Shown here under a name the allow-list keeps.
+u sh -c "echo fe >'$RUNDIR/wayland-'\$(printf '\\376') && echo fd >'$RUNDIR/wayland-'\$(printf '\\375') && : >'$RUNDIR/'\$(printf '\\376') && : >'$RUNDIR/'\$(printf '\\375')"
+check "control: outside, the two names are two entries" test -f "$RUNDIR"/wayland-$'\xfe' -a -f "$RUNDIR"/wayland-$'\xfd' -a "$(cat "$RUNDIR"/wayland-$'\xfe')" = fe
+check_eq "per-jail: the launch works, and each keeps its own name and content" "fd fe" \
+    "$(u "$NX" $NS sh -c "cat '$RUNDIR/wayland-'\$(printf '\\375') '$RUNDIR/wayland-'\$(printf '\\376') | tr '\n' ' ' | sed 's/ \$//'")"
+rm -f "$RUNDIR"/wayland-$'\xfe' "$RUNDIR"/wayland-$'\xfd' "$RUNDIR"/$'\xfe' "$RUNDIR"/$'\xfd'
+
+# --- binds by descriptor: a racing link is never followed ------------------
+# The caller swaps dconf between its real directory and a link to a decoy
+# directory (renameat2 RENAME_EXCHANGE, as fast as it can, bounded to 25 s)
+# while launching. The launcher opens each entry once with O_PATH|O_NOFOLLOW
+# and binds that descriptor, so the jail's dconf is the real directory or a
+# copy of the link, never the decoy bound as a directory.
+DECOY=$SCRATCH/decoy
+install -d -m 0755 "$DECOY" && : >"$DECOY/decoy"
+u sh -c "echo real >'$RUNDIR/dconf/real' && ln -sfn '$DECOY' '$RUNDIR/dconf.swap'"
+SWAPPER=$SCRATCH/swap.py
+cat >"$SWAPPER" <<'PY'
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+a, b = (os.fsencode(p) for p in sys.argv[1:3])
+end = time.monotonic() + 25
+while time.monotonic() < end and not os.path.exists(sys.argv[3]):
+    for _ in range(1000):
+        libc.syscall(316, -100, a, -100, b, 2)   # renameat2(..., RENAME_EXCHANGE)
+PY
+STOP=$SCRATCH/swap.stop
+bg_as_user SWAP $USR python3 "$SWAPPER" "$RUNDIR/dconf" "$RUNDIR/dconf.swap" "$STOP"
+dirs=0 links=0 decoys=0 failed=0
+for i in $(seq 1 60); do
+    seen=$(u "$NX" $NS sh -c "if [ -L '$RUNDIR/dconf' ]; then echo link; elif [ -e '$RUNDIR/dconf/decoy' ]; then echo decoy; elif [ -e '$RUNDIR/dconf/real' ]; then echo dir; else echo other; fi" 2>/dev/null) || failed=$((failed + 1))
+    case $seen in dir) dirs=$((dirs + 1)) ;; link) links=$((links + 1)) ;; decoy) decoys=$((decoys + 1)) ;; esac
+done
+# The control: the same swap against a bind by name (mount(8) in a mount
+# namespace of its own, as the old launcher bound /proc/self/fd/N/NAME).
+install -d -m 0755 "$SCRATCH/byname"
+byname=0
+for i in $(seq 1 60); do
+    r=$(unshare -m sh -c "mount --bind '$RUNDIR/dconf' '$SCRATCH/byname' 2>/dev/null && ls '$SCRATCH/byname'")
+    [ "$r" = decoy ] && byname=$((byname + 1))
+done
+touch "$STOP"; kill_pid "$SWAP"
+u sh -c "[ -L '$RUNDIR/dconf' ] && mv -T '$RUNDIR/dconf.swap' '$RUNDIR/dconf.tmp' && mv -T '$RUNDIR/dconf' '$RUNDIR/dconf.swap' && mv -T '$RUNDIR/dconf.tmp' '$RUNDIR/dconf'; rm -f '$RUNDIR/dconf.swap'"
+echo "       60 racing launches: $dirs saw the directory, $links the link, $decoys the decoy bound, $failed failed; binds by name: $byname of 60 bound the decoy"
+check_eq "60 racing launches: the decoy is never bound into the jail" 0 "$decoys"
+check_eq "and every launch ran" 0 "$failed"
+check "the race was run: some launches caught the link (copied as a link)" test "$links" -gt 0
+check "control: a bind by name during the same race binds the decoy" test "$byname" -gt 0
+rm -rf "$RUNDIR/systemd" "$RUNDIR/pulse" "$RUNDIR/gnupg" "$RUNDIR/wayland-0" "$RUNDIR/pipewire-0"
+
 # --- no silent hand-off under state=shared (HandOff.swift) -----------------
 # The program is a copy of socat under a name of its own, so nothing else on
 # the machine runs it; outside, it listens on a socket as qBittorrent does

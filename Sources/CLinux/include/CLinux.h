@@ -28,6 +28,7 @@
 // --- the C library, where Swift cannot call it directly -------------------
 /// errno is a macro around a thread-local; Swift cannot read it directly.
 int cl_errno(void);
+void cl_set_errno(int value);
 /// open(2) and openat(2) are variadic in the headers; these are not.
 int cl_open(const char *path, int flags);
 /// getresuid(2) and getresgid(2), which Swift's Glibc module hides behind
@@ -84,6 +85,21 @@ int cl_detached_tmpfs(const char *size_option);
 /// `directory_fd`: attaches it in the caller's mount namespace, on the very
 /// directory that descriptor names (no path is looked up). 0 or -1.
 int cl_attach_mount(int mount_fd, int directory_fd);
+/// A bind mount from descriptor to descriptor (Linux 5.2): open_tree(2)
+/// clones the mount of what `source_fd` names (with the mounts below it
+/// when `recursive`), and move_mount(2) attaches the clone on what
+/// `target_fd` names. Neither call looks up a path, so no link planted
+/// between a check and the mount can redirect it. Both descriptors may be
+/// O_PATH. 0 or -1.
+int cl_bind_descriptor(int source_fd, int target_fd, int recursive);
+/// An empty, read-only tmpfs (mode 0555) that no path reaches yet, to put
+/// over a place the jail must not see into: a mount fd (O_CLOEXEC) for
+/// cl_attach_mount, or -1.
+int cl_empty_readonly_tmpfs(void);
+/// The id of the mount that `fd` is on, as /proc/self/mountinfo numbers
+/// mounts (statx STATX_MNT_ID, Linux 5.8; before that the descriptor's
+/// fdinfo), or -1.
+long long cl_mount_id(int fd);
 
 // --- privileges -----------------------------------------------------------
 int cl_set_no_new_privs(void);
