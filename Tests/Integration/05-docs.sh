@@ -61,14 +61,14 @@ check_eq "no doc counts the launch steps other than $count" "" \
 
 sed 's/^6\. \*\*Drop\*\*/6. **Drop privileges**/' "$R/SECURITY.md" >"$S/SECURITY.md"
 differs "a renamed step in SECURITY.md is seen" "$code_steps" "$DOC steps-security '$S/SECURITY.md'"
-sed 's|^\( *step(log: log, Privileges.dropAll) *// 6. Drop\)$|    cl_chdir_again()  // 7. Working directory\n\1|' \
+sed 's|^\( *step(log: log, Privileges.dropAll) *// 6. Drop\)$|    cl_chdir_again()  // 7. Change directory\n\1|' \
     "$R/Sources/netns-exec/main.swift" >"$S/main.swift"
 check "control: a step added in main.swift is refused when out of order" \
     bash -c "! $DOC steps-code '$S/main.swift' 2>/dev/null"
-sed 's|// 12\. Exec$|// 12. Exec\n// 13. Working directory|' "$R/Sources/netns-exec/main.swift" >"$S/main.swift"
+sed 's|// 13\. Exec$|// 13. Exec\n// 14. Clean up|' "$R/Sources/netns-exec/main.swift" >"$S/main.swift"
 differs "a step added at the end of main.swift is missing from the docs" \
     "$DOC steps-code '$S/main.swift'" "$DOC steps-design '$R/docs/DESIGN.md'"
-sed 's/^| 8\. No hand-off |/| 8. Environment |/' "$R/docs/DESIGN.md" >"$S/DESIGN.md"
+sed 's/^| 9\. No hand-off |/| 9. Environment |/' "$R/docs/DESIGN.md" >"$S/DESIGN.md"
 differs "a shifted row in DESIGN.md's table is seen" "$code_steps" "$DOC steps-design '$S/DESIGN.md'"
 printf 'the eleven steps of the launch\n' >"$S/count.md"
 check_contains "control: a wrong count of steps in words is found" "eleven steps" \
