@@ -17,8 +17,9 @@ ROUNDS=${BENCH_ROUNDS:-400}
 
 # The SKIP_* switches of bench/ref-launcher.c (its header says what each
 # leaves out); MOUNTNS leaves out the whole mount namespace, OVERLAY, SYS,
-# PROC, RUN and STATE one part of it each.
-steps="IDS NSS USERNS MOUNTNS OVERLAY SYS PROC RUN STATE LANDLOCK SYSLOG FILTER"
+# PROC, RUN, HOST_MOUNTS and STATE one part of it each; CWD the working
+# directory step.
+steps="IDS NSS USERNS MOUNTNS OVERLAY SYS PROC RUN HOST_MOUNTS STATE CWD LANDLOCK SYSLOG FILTER"
 args=("/bin/true" "/bin/true" "full" "$REF $NS /bin/true")
 for step in $steps EXEC_ONLY; do
     flag=-DSKIP_$step
