@@ -13,6 +13,7 @@
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
 topo_suite_begin "EndToEnd/30 jail lifecycle" nxe2c "$0" "$@"
+require_cmd perl
 
 JAIL=nxe2c_jail IFC=nxe2c0
 
@@ -104,8 +105,48 @@ out=$(jail_cmd verify "$JAIL" 2>&1)
 check "verify fails after a veth is added to the jail" test $? -ne 0
 check_contains "verify names the veth" "nxe2c_va" "$out"
 
+# --- text from a jail reaches root's terminal quoted (issue 21, item 5) ---------
+# Jailed programs choose their command lines and names: one sets argv[0] to
+# a window title (OSC 0), an erased line and a forged "is down" line after
+# a CR, a clipboard write (OSC 52) and a C1 CSI; another empties its argv
+# (perl's $0) and names itself (comm) with an OSC 0. An interface named with OSC 52 is
+# in the jail too. up's refusal, status (text and --json), verify and down
+# must print none of those bytes raw, only quoted.
+evil=$'\e]0;pwned\a\e[2K\r\e]52;c;cHduZWQ=\a\x9b2K'"netns-jail: $JAIL is down"$'\n'
+raw_controls() { LC_ALL=C grep -caP '[\x00-\x08\x0b-\x1f\x7f\x9b]'; }
+nsenter --net="/run/netns/$JAIL" -- bash -c 'exec -a "$1" sleep 300' evil "$evil" &
+argv_pid=$!
+on_exit "kill_pid $argv_pid"
+nsenter --net="/run/netns/$JAIL" -- perl -e '$0 = ""; open(my $c, ">", "/proc/self/comm") or die; print $c "\e]0;comm\a"; close $c; sleep 300' &
+comm_pid=$!
+on_exit "kill_pid $comm_pid"
+wait_for 5 sh -c 'LC_ALL=C grep -qaP "\x1b" "/proc/$1/comm"' sh "$comm_pid"
+ip -n "$JAIL" link add $'\e]52;c;YQ==\a' type veth peer name nxe2c_vq
+wait_for 5 sh -c 'LC_ALL=C grep -qaP "\x1b\]52" "/proc/$1/cmdline"' sh "$argv_pid"
+check "control: the jailed program's cmdline holds the raw controls" sh -c 'LC_ALL=C grep -qaP "\x1b\]0;pwned\x07\x1b\[2K\r" "/proc/$1/cmdline"' sh "$argv_pid"
+check "control: its comm holds an ESC" sh -c 'LC_ALL=C grep -qaP "\x1b\]0;comm" "/proc/$1/comm"' sh "$comm_pid"
+check "control: the check finds raw controls where they are" test "$(printf '%s' "$evil" | raw_controls)" -gt 0
+out=$(jail_cmd up "$JAIL" --no-supervisor 2>&1)
+check_contains "up refuses the jail and names the program" "PID $argv_pid '\x1b]0;pwned\x07\x1b[2K\x0d" "$out"
+check_contains "up names the renamed program by its quoted comm" "PID $comm_pid ['\x1b]0;comm\x07']" "$out"
+check_eq "up's refusal holds no raw control byte" 0 "$(printf '%s' "$out" | raw_controls)"
+out=$(jail_cmd status "$JAIL" 2>&1)
+check_contains "status names the interface quoted" "unexpected interface '\x1b]52;c;YQ==\x07'" "$out"
+check_eq "status holds no raw control byte" 0 "$(printf '%s' "$out" | raw_controls)"
+out=$(jail_cmd status "$JAIL" --json 2>&1)
+check_eq "status --json holds no raw control byte" 0 "$(printf '%s' "$out" | raw_controls)"
+check "status --json is still valid JSON" sh -c 'printf "%s" "$1" | python3 -m json.tool >/dev/null' sh "$out"
+out=$(jail_cmd verify "$JAIL" 2>&1)
+check_contains "verify names the interface quoted" "'\x1b]52;c;YQ==\x07'" "$out"
+check_eq "verify holds no raw control byte" 0 "$(printf '%s' "$out" | raw_controls)"
+out=$(jail_cmd down "$JAIL" 2>&1); rc=$?
+check "down succeeds" test "$rc" -eq 0
+check_contains "down lists the program still inside, quoted" "still inside $JAIL: PID $argv_pid '\x1b]0;pwned" "$out"
+check_eq "down holds no raw control byte" 0 "$(printf '%s' "$out" | raw_controls)"
+check_contains "down says the programs remain" "$JAIL is down; 2 process(es) remain" "$out"
+kill_pid "$argv_pid"; kill_pid "$comm_pid"
+
 # --- 5. down twice --------------------------------------------------------------
-check "down succeeds" quiet jail_cmd down "$JAIL"
 check "down again succeeds" quiet jail_cmd down "$JAIL"
 check_eq "down leaves nothing behind" "" "$(leftovers "$JAIL" "$IFC")"
 

@@ -51,4 +51,18 @@ struct QuotedTests {
         #expect(Quoted.text("it's") == "'it\\x27s'")
         #expect(Quoted.text(String(repeating: "y", count: 100)).hasSuffix("...'"))
     }
+
+    @Test func aLongerLimitShowsMore() {
+        let long = String(repeating: "y", count: 100)
+        #expect(Quoted.text(long, limit: 200) == "'\(long)'")
+    }
+
+    /// The console's and syslog's last defence: text is kept, terminal
+    /// controls (C0 but newline and tab, DEL, C1) are shown as \xNN.
+    @Test func terminalSafeEscapesOnlyControls() {
+        #expect(Quoted.terminalSafe("netns-jail: é ok\n\tx", keepLines: true) == "netns-jail: é ok\n\tx")
+        #expect(Quoted.terminalSafe("a\u{1b}]0;t\u{07}\rb\u{7f}", keepLines: true) == "a\\x1b]0;t\\x07\\x0db\\x7f")
+        #expect(Quoted.terminalSafe("\u{9b}2K", keepLines: true) == "\\xc2\\x9b2K")
+        #expect(Quoted.terminalSafe("a\nb", keepLines: false) == "a\\x0ab")
+    }
 }

@@ -116,7 +116,24 @@ public struct JailInspection: Sendable {
 
     private static func decode<T: Decodable>(_ type: T.Type, _ result: ToolResult) -> T? {
         guard result.succeeded else { return nil }
-        return try? JSONDecoder().decode(type, from: Data(result.output.utf8))
+        return try? JSONDecoder().decode(type, from: Data(escapingControls(result.output)))
+    }
+
+    /// `ip -j` writes control bytes in names raw, which JSON forbids: an
+    /// interface named with an ESC made the whole listing undecodable, and
+    /// the jail looked empty. Names cannot hold white space, so every
+    /// other byte below 0x20 is inside a string and becomes `\u00XX`.
+    static func escapingControls(_ text: String) -> [UInt8] {
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in text.utf8 {
+            if b < 0x20 && b != 0x0A && b != 0x0D && b != 0x09 {
+                out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+            } else {
+                out.append(b)
+            }
+        }
+        return out
     }
 }
 

@@ -1,3 +1,5 @@
+import NetnsPolicy
+
 /// The invariants of a healthy jail. Each broken one is a breach with a
 /// sentence naming it; `verify` prints them all and exits 1, `status` calls
 /// the jail unhealthy, and `up` repairs the ones marked repairable.
@@ -23,8 +25,11 @@ public enum JailVerification {
         }
         var found: [Breach] = []
         func add(_ text: String, repairable: Bool = true) { found.append(Breach(text: text, repairable: repairable)) }
+        // Interface names are any bytes but '/', ':' and white space, so
+        // they are quoted (an ESC in one would reach root's terminal).
         for link in state.links where link.name != "lo" && link.name != iface {
-            add("unexpected interface \(link.name) in the jail; only lo and \(iface) may exist; remove it: ip -n \(paths.name) link del \(link.name)", repairable: false)
+            let shown = Quoted.text(link.name)
+            add("unexpected interface \(shown) in the jail; only lo and \(iface) may exist; remove it: ip -n \(paths.name) link del \(shown)", repairable: false)
         }
         if let tunnel = state.tunnel {
             if !tunnel.isUp { add("tunnel \(iface) is down") }
@@ -49,7 +54,7 @@ public enum JailVerification {
                 add("no \(label) default route via \(iface)")
             }
             for device in devices where device != iface {
-                add("\(label) default route via \(device), not the tunnel", repairable: false)
+                add("\(label) default route via \(Quoted.text(device)), not the tunnel", repairable: false)
             }
         }
         if state.tunnel != nil {

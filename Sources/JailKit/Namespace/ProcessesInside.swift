@@ -1,8 +1,10 @@
 import Glibc
+import NetnsPolicy
 
 /// A process whose network namespace is the jail's.
 public struct JailedProcess: Sendable, Codable, Equatable {
     public let pid: Int32
+    /// Quoted (ProcessesInside.commandLine): safe to print.
     public let command: String
 }
 
@@ -31,15 +33,19 @@ public enum ProcessesInside {
         return found.sorted { $0.pid < $1.pid }
     }
 
-    /// The command line, NULs shown as spaces, cut to 200 characters.
+    /// The command line as it may be printed: NULs shown as spaces, then
+    /// quoted (NetnsPolicy's Quoted, at most 200 bytes), or the quoted
+    /// command name in brackets when the command line is empty. A jailed
+    /// program chooses both (its argv, prctl(PR_SET_NAME)), so raw they
+    /// could put terminal controls on root's console: a changed window
+    /// title, an erased line, a forged "is down" line, the clipboard.
     public static func commandLine(of pid: Int32) -> String {
-        let bytes = readSmallFile("/proc/\(pid)/cmdline", limit: 4096)
-        var text = String(decoding: bytes.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-        while text.hasSuffix(" ") { text.removeLast() }
-        if text.isEmpty {
-            text = "[" + String(decoding: readSmallFile("/proc/\(pid)/comm", limit: 64).filter { $0 != 0x0A }, as: UTF8.self) + "]"
+        var bytes = readSmallFile("/proc/\(pid)/cmdline", limit: 4096).map { $0 == 0 ? 0x20 : $0 }
+        while bytes.last == 0x20 { bytes.removeLast() }
+        if bytes.isEmpty {
+            return "[" + Quoted.bytes(readSmallFile("/proc/\(pid)/comm", limit: 64).filter { $0 != 0x0A }) + "]"
         }
-        return text.count > 200 ? String(text.prefix(200)) + "..." : text
+        return Quoted.bytes(bytes, limit: 200)
     }
 
     /// The argument vector of a process, for checking a recorded PID is still ours.

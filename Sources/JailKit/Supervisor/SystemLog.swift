@@ -1,4 +1,5 @@
 import Glibc
+import NetnsPolicy
 
 /// The supervisor has no terminal: what it does goes to syslog (daemon
 /// facility, tag netns-jail, with its PID), one line per event.
@@ -10,7 +11,9 @@ public enum SystemLog {
 
     private static func write(_ priority: Int32, _ message: String) {
         // syslog(3) is variadic, which Swift cannot call; vsyslog is not.
-        message.withCString { text in
+        // One line per event, and no terminal control for whoever reads
+        // the log on a terminal (journald and syslogd pass most through).
+        Quoted.terminalSafe(message, keepLines: false).withCString { text in
             withVaList([text]) { vsyslog(priority, "%s", $0) }
         }
     }

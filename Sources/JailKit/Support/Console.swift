@@ -1,4 +1,5 @@
 import Glibc
+import NetnsPolicy
 
 /// Where netns-jail talks. Messages for the administrator go to stderr with
 /// the `netns-jail: ` prefix; reports (status, list) go to stdout.
@@ -24,7 +25,12 @@ public enum Console {
     /// Tools we start get the default back (ChildProcess).
     public static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
 
+    /// Every byte netns-jail prints passes here. Text from a jail is quoted
+    /// where it is read (ProcessesInside.commandLine, JailVerification);
+    /// Quoted.terminalSafe then keeps any terminal control a caller missed
+    /// (an interface name, a tool's complaint) from reaching root's
+    /// terminal: `rc.netns-jail stop` prints on the console.
     static func emit(_ fd: Int32, _ text: String) {
-        _ = Descriptor.writeAll(fd, Array(text.utf8))
+        _ = Descriptor.writeAll(fd, Array(Quoted.terminalSafe(text, keepLines: true).utf8))
     }
 }
