@@ -63,10 +63,10 @@ enum UnknownCalls {
         candidates.filter { seccomp_arch_exist(ctx, $0.token) == 0 }
     }
 
-    /// The last number of the ABI's table: the reviewed number, or lower
-    /// where the libseccomp this is built with names no call that high
-    /// (2.5.4 stops at 456, futex_requeue). A call libseccomp cannot name
-    /// cannot be given a rule, so it is not let in unreviewed either.
+    /// The last number of the ABI's table: the reviewed number, or lower,
+    /// the highest number the libseccomp this is built with names (2.5.4
+    /// stops at 456, futex_requeue). A call libseccomp cannot name cannot
+    /// be given a rule, so the table stops below it and the call is refused.
     static func lastKnown(_ abi: ABI) -> UInt32 {
         var number = reviewedThrough
         while number > 0 {
