@@ -157,7 +157,7 @@ def main():
     # the machine falls on every launcher alike.
     if all(k in inter for k in ("shared-C-reference", "shared-C-no-check", "shared-netns-exec")):
         c, c0, n = inter["shared-C-reference"], inter["shared-C-no-check"], inter["shared-netns-exec"]
-        out.append("The hand-off check (step 8, made only under `state=shared`; here with nothing of the "
+        out.append("The hand-off check (step 9, made only under `state=shared`; here with nothing of the "
                    "kind running), from the same interleaved rounds: C reference with it / without it, "
                    f"median wall {c[0]:.3f} / {c0[0]:.3f} ms (ratio {c[0] / c0[0]:.2f}), CPU time "
                    f"{c[2]:.3f} / {c0[2]:.3f} ms (ratio {c[2] / c0[2]:.2f}); netns-exec under "
