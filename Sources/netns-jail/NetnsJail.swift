@@ -35,6 +35,9 @@ struct NetnsJail: ParsableCommand {
     /// EX_USAGE.
     static func main() {
         Console.ignoreBrokenPipes()
+        // The supervisor and the relay are started from /proc/self/exe
+        // (SupervisorProcess.ownImage), which the kernel would name "exe".
+        Console.nameProcess("netns-jail")
         do {
             var command = try parseAsRoot()
             try command.run()

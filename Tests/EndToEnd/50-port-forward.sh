@@ -26,7 +26,15 @@
 #     to qBittorrent through the provider's public address; the provider
 #     then hands out another port, and qBittorrent follows. Control:
 #     before the hook ran the same connection fails;
-#  7. control: after `down` nothing renews, and the mapping expires.
+#  7. control: after `down` nothing renews, and the mapping expires;
+#  8. (run before 7) a root-owned hook below a directory the test user
+#     owns: `up` refuses it with one line naming the directory, and the
+#     running supervisor refuses to run it for a new port while the user
+#     swaps a script of their own in and out under its name (renameat2
+#     RENAME_EXCHANGE); neither script runs. Controls: with the directory
+#     root's the same hook runs, and the user's loop does swap the names.
+#     Section 1 also shows that what runs is the checked descriptor ($0
+#     is /proc/self/fd/3).
 # miniupnpd runs in the provider's namespace with a config file of its own,
 # and its nftables tables (natpmp_filter, natpmp_nat, made by
 # topo_natpmp_prepare) are in that namespace only; the host's ruleset is
@@ -117,7 +125,7 @@ cat >"$work/record-hook" <<EOF
 #!/bin/sh
 # The test's hook: records what it got and where it ran.
 { echo "arg=\$1 env=\$NETNS_JAIL_PORT jail=\$NETNS_JAIL uid=\$(id -u) net=\$(readlink /proc/self/ns/net)" \
-  "nscd=\$(test -e /run/nscd/socket && echo visible || echo hidden)"; } >>$work/hook/calls
+  "nscd=\$(test -e /run/nscd/socket && echo visible || echo hidden) zero=\$0 hook=\$NETNS_JAIL_HOOK"; } >>$work/hook/calls
 EOF
 chmod 0755 "$work/record-hook"
 jail_conf "port-forward = natpmp" "port-forward-lifetime = $LEASE" \
@@ -144,6 +152,8 @@ check_contains "the hook ran as port-forward-user, not root" "uid=$(id -u "$HOOK
 jail_ns=$(ip netns exec "$JAIL" readlink /proc/self/ns/net)
 check_contains "the hook's namespace is the jail's" "net=$jail_ns " "$calls"
 check_contains "the hook does not see the host's nscd socket" "nscd=hidden" "$calls"
+check_contains "what ran is the checked descriptor (\$0 /proc/self/fd/3), its path in NETNS_JAIL_HOOK" \
+    "zero=/proc/self/fd/3 hook=$work/record-hook" "$calls"
 check "control: ip netns exec alone does see it" ip netns exec "$JAIL" test -e /run/nscd/socket
 listen "$P1" "jail-$tag" || fail "listener on $P1"
 check_eq "a peer reaches the jail's TCP listener through the provider's port $P1" "jail-$tag" "$(peer_tcp "$P1")"
@@ -282,6 +292,46 @@ check "a peer connects to qBittorrent through the provider's new port $P3" wait_
     in_ns "$TOPO_NET" python3 -c 'import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).close()' \
     "$TOPO_VPN_PUBLIC" "$P3"
 kill_pid "$QPID"
+
+# --- 8. a hook below a directory another user can write -------------------------------------
+# The hook file is root's; the directory above it becomes the test user's,
+# who then swaps a script of their own in and out under the hook's name
+# (renameat2 RENAME_EXCHANGE in a loop), as the reported attack did.
+odir=$work/open
+install -d -m 0755 -o root -g root "$odir"
+printf '#!/bin/sh\necho "root-hook arg=$1" >>%s/hook/calls\n' "$work" >"$odir/hook"
+chmod 0755 "$odir/hook"
+jail_conf "port-forward = natpmp" "port-forward-lifetime = $LEASE" "port-forward-hook = $odir/hook" \
+    "port-forward-user = $HOOKUSR"
+restart_supervisor
+check "control: with every directory root's, the hook runs" wait_for 20 grep -q "root-hook arg=$P3" "$work/hook/calls"
+chown "$USR" "$odir"
+as_user "$USR" sh -c "printf '#!/bin/sh\necho \"EVIL uid=\$(id -u)\" >>%s/hook/calls\n' '$work' >'$odir/evil' && chmod 0755 '$odir/evil'"
+check_refusal netns-jail 2 "up refuses the hook" "directory $odir is owned by uid $(id -u "$USR")" jail_cmd up "$JAIL"
+bg_as_user SWAPPER "$USR" python3 -c '
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+d, n, end = sys.argv[1], 0, time.time() + 60
+while time.time() < end and not os.path.exists(d + "/stop"):
+    if libc.renameat2(-100, (d + "/hook").encode(), -100, (d + "/evil").encode(), 2) == 0: n += 1
+    if n % 1000 == 0:
+        with open(d + "/swaps", "w") as f: f.write(str(n))
+with open(d + "/swaps", "w") as f: f.write(str(n))
+' "$odir"
+# A new port makes the running supervisor (started while the directory
+# was root's) run the hook again: it walks the path and refuses.
+stop_miniupnpd
+start_miniupnpd 4096 || fail "miniupnpd restart"
+check "the supervisor gets a new port" wait_for 40 sh -c "p=\$(cat /run/netns-jail/$JAIL.port 2>/dev/null); [ \"\${p:-0}\" -ge 4096 ]"
+check "the supervisor refuses to run it, and the hook's log says why" wait_for 20 \
+    grep -q "not run: directory $odir is owned by uid" "/run/netns-jail/$JAIL.port-forward-hook.log"
+sleep 3
+as_user "$USR" touch "$odir/stop"
+wait_for 10 sh -c "! kill -0 $SWAPPER"
+swaps=$(cat "$odir/swaps" 2>/dev/null)
+check "control: the user's loop did exchange the hook's name (${swaps:-0} times)" test "${swaps:-0}" -gt 100
+check_not_contains "the user's script never ran" "EVIL" "$(cat "$work/hook/calls")"
+check_not_contains "nor did the hook, for the new port" "root-hook arg=$(port_now)" "$(cat "$work/hook/calls")"
 
 # --- 7. control: after down nothing renews ------------------------------------------------
 jail_cmd down "$JAIL" --kill --wait 10 >/dev/null 2>&1

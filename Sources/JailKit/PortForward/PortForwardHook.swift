@@ -13,8 +13,11 @@ import Glibc
 ///    resolved outside the tunnel; a mount that fails stops it (exit 125);
 ///  - setpriv drops to the user's uid, gid and groups with no capabilities,
 ///    no bounding set and no_new_privs before the hook itself is executed.
-/// The hook file must be root-controlled: it is configured by root and
-/// runs in every jail that names it.
+/// The hook file must be root-controlled, and so must every directory
+/// above it (TrustedExecutable): it is configured by root and runs as
+/// another user in every jail that names it. It is opened once per run and
+/// that descriptor is what runs; its configured path is in NETNS_JAIL_HOOK
+/// (a script's $0 is /proc/self/fd/3).
 ///
 /// It cannot wedge the supervisor: the supervisor never waits for it. It
 /// runs in a session of its own; the supervisor looks at it each round and
@@ -41,6 +44,11 @@ public struct PortForwardHook {
         self.user = user
     }
 
+    /// The hook's checked descriptor in the child, open across every exec
+    /// (ip, sh, setpriv) so that setpriv executes `/proc/self/fd/3`, the
+    /// checked file, and a `#!` interpreter can open it under that name.
+    static let hookFD: Int32 = 3
+
     /// Hides the host's socket resolvers, drops to $1:$2, runs the rest.
     static let script = """
         for d in /run/nscd /run/systemd/resolve /run/avahi-daemon; do
@@ -49,6 +57,16 @@ public struct PortForwardHook {
         uid=$1 gid=$2; shift 2
         exec setpriv --reuid="$uid" --regid="$gid" --init-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- "$@"
         """
+
+    /// `up`'s check of the configured hook, so that a hook the supervisor
+    /// would refuse to run stops `up` with one line instead of a syslog
+    /// line later. The supervisor checks again before every run.
+    public static func check(_ settings: PortForwardSettings?) throws(JailError) {
+        guard let path = settings?.hook.first else { return }
+        do { _ = try TrustedExecutable.open(path) } catch {
+            throw .config("port-forward-hook: \(error.message)")
+        }
+    }
 
     /// One supervisor round: start, kill or retry as needed for `port`.
     public mutating func tick(port: UInt16?, now: Double) {
@@ -85,10 +103,17 @@ public struct PortForwardHook {
     private mutating func start(port: UInt16, now: Double) {
         func refuse(_ text: String) {
             SystemLog.warning("\(jail): port-forward hook not run: \(text)")
+            // Also where the hook's own output would be, for whoever looks there.
+            let log = open(paths.portForwardHookLog, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if log >= 0 { _ = Descriptor.writeAll(log, Array("netns-jail: port-forward hook not run: \(text)\n".utf8)); close(log) }
             failures += 1
             retryAt = now + 60
         }
-        if let problem = FileSafety.rootControlled(command[0]) { return refuse("\(command[0]) \(problem)") }
+        // Walked from / and opened once; what setpriv executes is this
+        // descriptor (inherited as HookFD), so a directory or file swapped
+        // after the check changes nothing.
+        let hook: TrustedExecutable
+        do { hook = try TrustedExecutable.open(command[0]) } catch { return refuse(error.message) }
         guard let entry = getpwnam(user) else { return refuse("no user \(user); fix port-forward-user") }
         let uid = entry.pointee.pw_uid, gid = entry.pointee.pw_gid
         guard uid != 0 else { return refuse("port-forward-user \(user) is root; name an unprivileged user") }
@@ -97,12 +122,13 @@ public struct PortForwardHook {
         guard log >= 0 else { return refuse("cannot open \(paths.portForwardHookLog): \(String(cString: strerror(errno)))") }
         defer { close(log) }
         let arguments = ExternalTool.netnsExec(jail, ["/bin/sh", "-c", PortForwardHook.script, "hook", "\(uid)", "\(gid)"]
-            + command + ["\(port)"])
+            + ["/proc/self/fd/\(PortForwardHook.hookFD)"] + command.dropFirst() + ["\(port)"])
         let environment = ExternalTool.environment.merging(
-            ["NETNS_JAIL": jail, "NETNS_JAIL_PORT": "\(port)", "HOME": "/"]) { $1 }
+            ["NETNS_JAIL": jail, "NETNS_JAIL_PORT": "\(port)", "NETNS_JAIL_HOOK": command[0], "HOME": "/"]) { $1 }
         do {
             let child = try ChildProcess.spawn(ip, arguments, environment: environment, input: nil,
-                                               output: .file(log), newSession: true)
+                                               output: .file(log), newSession: true,
+                                               inherit: (hook.descriptor, PortForwardHook.hookFD))
             running = (child.pid, port, now + timeout)
             SystemLog.info("\(jail): port-forward hook started for port \(port) as \(user) (PID \(child.pid))")
         } catch {

@@ -59,8 +59,9 @@ struct RelayChild {
         let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
         defer { close(devNull) }
         do {
-            pid = try ChildProcess.spawn(executable, ["relay", "--config", configPath, jail.name.value],
-                                         environment: ExternalTool.environment, input: nil, output: .file(devNull)).pid
+            pid = try ChildProcess.spawn(SupervisorProcess.ownImage, ["relay", "--config", configPath, jail.name.value],
+                                         environment: ExternalTool.environment, input: nil, output: .file(devNull),
+                                         argv0: executable).pid
         } catch {
             failures += 1
             notBefore = monotonicSeconds() + 5

@@ -22,9 +22,9 @@ public enum SupervisorProcess {
         defer { close(devNull) }
         let pid: pid_t
         do {
-            pid = try ChildProcess.spawn(executable, ["supervise", "--config", configPath, paths.name.value],
+            pid = try ChildProcess.spawn(ownImage, ["supervise", "--config", configPath, paths.name.value],
                                          environment: ExternalTool.environment, input: nil,
-                                         output: .file(devNull), newSession: true).pid
+                                         output: .file(devNull), newSession: true, argv0: executable).pid
         } catch {
             switch error { case .spawn(let code): throw .failure("cannot start the supervisor (\(executable)): \(String(cString: strerror(code)))") }
         }
@@ -38,13 +38,23 @@ public enum SupervisorProcess {
         close(fd)
     }
 
-    /// This netns-jail, to start it again as the supervisor or the relay.
+    /// What the supervisor and the relay are started from: the very file
+    /// this process runs, through the kernel's reference to it, never its
+    /// path again. Root chose to run this file; a path looked up a second
+    /// time could meanwhile name another one (a directory a user can write
+    /// above it), which would then run as root. After a package upgrade
+    /// replaced it, a supervisor's relay is still its own version; `up`,
+    /// the new file, starts the new supervisor.
+    static let ownImage = "/proc/self/exe"
+
+    /// This netns-jail's path, for the child's argv[0] (its command line is
+    /// how its PID record is recognised).
     static func ownExecutable() throws(JailError) -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard n > 0 else { throw .failure("readlink(/proc/self/exe): \(String(cString: strerror(errno)))") }
         var executable = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // Replaced by a package upgrade while we ran: start the new one.
+        // Replaced by a package upgrade while we ran: the name it had.
         if executable.hasSuffix(" (deleted)") { executable.removeLast(10) }
         return executable
     }

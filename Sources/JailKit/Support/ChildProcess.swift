@@ -31,9 +31,14 @@ enum ChildProcess {
 
     /// Starts `path` with `arguments` and `environment` (nothing inherited),
     /// stdin from `input` or /dev/null. `newSession`: a daemon that must not
-    /// get the terminal's signals aimed at us.
+    /// get the terminal's signals aimed at us. `argv0`: the name the child
+    /// gets when `path` is a descriptor's name (`/proc/self/exe`).
+    /// `inherit`: one descriptor the child keeps, at a fixed number, open
+    /// across its exec (a checked hook, TrustedExecutable); every other
+    /// descriptor of ours is close-on-exec.
     static func spawn(_ path: String, _ arguments: [String], environment: [String: String],
-                      input: [UInt8]?, output: Output, newSession: Bool = false)
+                      input: [UInt8]?, output: Output, newSession: Bool = false,
+                      argv0: String? = nil, inherit: (from: Int32, to: Int32)? = nil)
         throws(Failure) -> (pid: pid_t, stdin: Int32, stdout: Int32, stderr: Int32)
     {
         var actions = posix_spawn_file_actions_t()
@@ -74,7 +79,22 @@ enum ChildProcess {
             posix_spawn_file_actions_adddup2(&actions, fd, 2)
         }
 
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        // dup2 onto another number clears close-on-exec on the copy; onto
+        // the same number it would not, so such a descriptor is first
+        // copied elsewhere (close-on-exec, closed once the child exists).
+        var copy: Int32 = -1
+        defer { if copy >= 0 { close(copy) } }
+        if let inherit {
+            var from = inherit.from
+            if from == inherit.to {
+                copy = fcntl(from, F_DUPFD_CLOEXEC, inherit.to + 1)
+                guard copy >= 0 else { let e = errno; closeAll(); throw .spawn(e) }
+                from = copy
+            }
+            posix_spawn_file_actions_adddup2(&actions, from, inherit.to)
+        }
+
+        let argv = ([argv0 ?? path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for p in argv + envp { free(p) } }
         var pid: pid_t = 0

@@ -25,6 +25,15 @@ public enum Console {
     /// Tools we start get the default back (ChildProcess).
     public static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
 
+    /// Sets the process's name (/proc/self/comm, what ps and syslog show);
+    /// best effort, a name changes nothing it does.
+    public static func nameProcess(_ name: String) {
+        let fd = open("/proc/self/comm", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = Descriptor.writeAll(fd, Array(name.utf8))
+        close(fd)
+    }
+
     /// Every byte netns-jail prints passes here. Text from a jail is quoted
     /// where it is read (ProcessesInside.commandLine, JailVerification);
     /// Quoted.terminalSafe then keeps any terminal control a caller missed
