@@ -89,6 +89,16 @@ install: build install-man
 	install -m 0755 $(BIN)/netns-jail $(DESTDIR)$(BINDIR)/netns-jail
 	install -d $(DESTDIR)$(LIBEXECDIR)/netns-jail
 	install -m 0755 hooks/qbittorrent-port $(DESTDIR)$(LIBEXECDIR)/netns-jail/qbittorrent-port
+	@# The relay's own user (SECURITY.md, "Where the relay runs"): created on
+	@# this machine when installing into it as root; a DESTDIR install is a
+	@# package's, whose install script creates it.
+	@if [ "$$(id -u)" -eq 0 ] && [ -z "$(DESTDIR)" ] && ! getent passwd netns-relay >/dev/null; then \
+	    { getent group netns-relay >/dev/null || groupadd -r netns-relay; } && \
+	    useradd -r -g netns-relay -d / -s /bin/false -c "netns-jail relay" netns-relay && \
+	    echo "created the system user netns-relay (the relay of publish and host-service lines runs as it)"; \
+	elif [ -n "$(DESTDIR)" ] || [ "$$(id -u)" -ne 0 ]; then \
+	    getent passwd netns-relay >/dev/null || echo "note: publish and host-service lines need the system user netns-relay; as root run: groupadd -r netns-relay && useradd -r -g netns-relay -d / -s /bin/false netns-relay"; \
+	fi
 	@if [ "$$(id -u)" -eq 0 ]; then \
 	    chown root:root $(DESTDIR)$(BINDIR)/netns-exec && \
 	    setcap $(CAPS) $(DESTDIR)$(BINDIR)/netns-exec && \

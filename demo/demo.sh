@@ -163,6 +163,13 @@ note "$USR runs a web server in the jail on 127.0.0.1:8080 (netns-exec $JAIL pyt
 wait_for 10 in_jail curl -sf -m 1 -o /dev/null "http://127.0.0.1:8080/"
 shown_host curl -sS -m 3 "http://127.0.0.1:8080/"
 expect_not "before publishing, the host's 127.0.0.1:8080 does not reach the jail" "jailed web UI" "$LAST"
+# The relay runs as a user of its own, which the package and make install
+# create; a scratch demo creates it here when missing, and removes it after.
+if ! getent passwd netns-relay >/dev/null; then
+    shown_root "groupadd -r netns-relay && useradd -r -g netns-relay -d / -s /bin/false netns-relay" \
+        sh -c 'groupadd -r netns-relay && useradd -r -g netns-relay -d / -s /bin/false netns-relay'
+    on_exit "userdel -f netns-relay; groupdel netns-relay"
+fi
 echo "publish = 127.0.0.1:8080" >>"$TOPO_JAIL_CONF"
 shown_root "echo 'publish = 127.0.0.1:8080' >>$TOPO_JAIL_CONF" true
 shown_root "netns-jail up $JAIL" jail_cmd up "$JAIL"
@@ -174,7 +181,7 @@ shown_host curl -sS -m 3 "http://127.0.0.1:8080/"
 expect "the published web UI answers on the host's 127.0.0.1:8080" "jailed web UI of $USR" "$LAST"
 shown_jail ip -br link
 expect_not "the jail still has no interface but lo and the tunnel" "veth" "$LAST"
-note "The supervisor's relay (running as nobody) listens on the host's 127.0.0.1:8080 and connects into the jail's loopback; the jail gets no new interface. Any local user can reach a 127.0.0.1 port: on a shared machine publish a Unix socket with an owner instead (netns-jail.conf(5))."
+note "The supervisor's relay (running as its own user, netns-relay) listens on the host's 127.0.0.1:8080 and connects into the jail's loopback; the jail gets no new interface. Any local user can reach a 127.0.0.1 port: on a shared machine publish a Unix socket with an owner instead (netns-jail.conf(5))."
 
 heading "7. The tunnel dies"
 client='i=0; while [ $i -lt 12 ]; do i=$((i+1)); printf "%2d  " $i; curl -sS -m 1 "http://$1/" 2>&1 || true; sleep 1; done'

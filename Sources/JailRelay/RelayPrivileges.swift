@@ -1,15 +1,25 @@
 import CRelay
+import JailKit
 import Glibc
 
 /// The relay gives up root before it reads a single byte from a peer: it
-/// becomes `nobody` with no supplementary groups (glibc applies setgroups,
-/// setresgid and setresuid to every thread, the jail's socket thread
-/// included), so a bug in the loop can reach nothing root can. Then no
-/// exec can regain privilege, no other `nobody` process can ptrace it, and
-/// it dies with the supervisor that started it.
+/// becomes `netns-relay` (RelayUser: a uid no other process has, so no
+/// other process can signal it or change its limits) with no supplementary
+/// groups (glibc applies setgroups, setresgid and setresuid to every
+/// thread, the jail's socket thread included), so a bug in the loop can
+/// reach nothing root can. Then no exec can regain privilege, nothing of
+/// the same uid can ptrace it, and it dies with the supervisor that
+/// started it.
 enum RelayPrivileges {
-    static func drop(parent: pid_t) throws(RelayFailure) {
-        let (uid, gid) = nobody()
+    /// The relay's uid and gid, looked up while still root, before any
+    /// listener is bound: a missing user stops the relay with the line
+    /// that says how to create it.
+    static func account() throws(RelayFailure) -> (uid_t, gid_t) {
+        do throws(JailError) { return try RelayUser.lookup() } catch { throw RelayFailure(message: error.message) }
+    }
+
+    static func drop(to account: (uid: uid_t, gid: gid_t), parent: pid_t) throws(RelayFailure) {
+        let (uid, gid) = account
         let changed = nj_relay_become(uid, gid)
         guard changed == 0 else { throw RelayFailure("dropping root for \(uid):\(gid)", -changed) }
         // Checked, not assumed: a partial drop would leave root behind.
@@ -22,14 +32,5 @@ enum RelayPrivileges {
         }
         // The supervisor died before PDEATHSIG was set: nobody would stop us.
         guard getppid() == parent else { exit(0) }
-    }
-
-    /// `nobody` from the password database (99 on Slackware, 65534
-    /// elsewhere), 65534 when there is none; never root.
-    static func nobody() -> (uid_t, gid_t) {
-        if let entry = getpwnam("nobody"), entry.pointee.pw_uid != 0, entry.pointee.pw_gid != 0 {
-            return (entry.pointee.pw_uid, entry.pointee.pw_gid)
-        }
-        return (65534, 65534)
     }
 }

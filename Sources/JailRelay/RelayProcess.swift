@@ -23,11 +23,12 @@ public enum RelayProcess {
         let parent = getppid()
         var loop: RelayLoop
         do throws(RelayFailure) {
+            let account = try RelayPrivileges.account()
             loop = try prepare(jail, paths)
             guard RelayState.write(paths, serving: jail.relays.map(\.description)) else {
                 throw RelayFailure("writing \(paths.relayStateFile)")
             }
-            try RelayPrivileges.drop(parent: parent)
+            try RelayPrivileges.drop(to: account, parent: parent)
         } catch {
             _ = RelayState.write(paths, serving: [], failure: error.description)
             SystemLog.warning("\(jail.name): relay: \(error)")

@@ -41,6 +41,8 @@ struct UpCommand: ParsableCommand {
         for jail in try global.select(selection.names, all: selection.all) {
             do throws(JailError) {
                 let wireguard = try ConfigLoader.wireguard(for: jail)
+                try PortForwardHook.check(jail.portForward)
+                if !jail.relays.isEmpty { _ = try RelayUser.lookup() }
                 let held = try JailLock.acquire(jail.name.value, command: "up", wait: lock.wait)
                 defer { withExtendedLifetime(held) {} }
                 var builder = JailBuilder(jail: jail, config: wireguard)

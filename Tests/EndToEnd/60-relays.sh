@@ -7,8 +7,11 @@
 #     server's page, and nothing else of the jail is reachable (control: an
 #     unpublished jailed server answers inside the jail but not from the
 #     host); the jail still has only lo and the tunnel; status and
-#     status --json list the relays; the relay runs as nobody with no
-#     capabilities; qbittorrent-nox's web UI, run in the jail, answers on
+#     status --json list the relays; the relay runs as its own user
+#     netns-relay with no capabilities, and a process of the shared uid
+#     nobody cannot signal it or lower its limits (control: it can do both
+#     to another nobody process); without that user `up` refuses with one
+#     line and builds nothing; qbittorrent-nox's web UI, run in the jail, answers on
 #     the host's 127.0.0.1;
 #  2. the Unix-socket form has the configured owner and mode: its owner
 #     reaches the jailed page, another user is refused;
@@ -75,6 +78,25 @@ on_exit "kill_pid $!"
 nsenter --net="/run/netns/$TOPO_HOST" -- "$PY" -m http.server --bind 127.0.0.1 --directory "$work/host" "$H_UNLISTED" >"$work/hunl.log" 2>&1 &
 on_exit "kill_pid $!"
 
+# The relay's own user: the suite removes it (restored at exit when the
+# machine had it), shows `up` refusing without it, then creates it.
+RELAY_USER=netns-relay
+old_relay=$(getent passwd "$RELAY_USER" | cut -d: -f3,4)
+add_relay_user() { # [UID GID]
+    groupadd -r ${2:+-g "$2"} "$RELAY_USER" && useradd -r ${1:+-u "$1"} -g "$RELAY_USER" -d / -s /bin/false "$RELAY_USER"
+    nscd -i passwd 2>/dev/null; nscd -i group 2>/dev/null; true
+}
+userdel -f "$RELAY_USER" >/dev/null 2>&1; groupdel "$RELAY_USER" >/dev/null 2>&1; nscd -i passwd 2>/dev/null
+if [ -n "$old_relay" ]; then
+    on_exit "userdel -f $RELAY_USER; groupdel $RELAY_USER; add_relay_user ${old_relay%:*} ${old_relay#*:}"
+else
+    on_exit "userdel -f $RELAY_USER; groupdel $RELAY_USER; nscd -i passwd"
+fi
+check_refusal netns-jail 2 "without its user, up refuses publish lines" \
+    "the relay's user netns-relay does not exist; create it" jail_cmd up "$JAIL"
+check "... and builds nothing" test ! -e "/run/netns/$JAIL"
+add_relay_user || fail "creating the relay's user"
+
 topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1
 check "netns-jail up builds the jail with its relays" test $? -eq 0 -a -e "/run/netns/$JAIL"
 [ -e "/run/netns/$JAIL" ] || { cat "$TOPO_DIR/up.out"; topo_suite_end; }
@@ -108,12 +130,27 @@ check_contains "status lists the host service" "relay:       host-service jail 1
 js=$(jail_cmd status --json "$JAIL")
 check_contains "status --json lists the relays" "\"publish unix:$SOCK (owner $USR, mode 0600) -> jail 127.0.0.1:$J_WEB\"" "$js"
 check_contains "status --json has the relay's PID" "\"relayPID\" : $rp" "$js"
-nobody_uid=$(getent passwd nobody | cut -d: -f3)
-check_eq "the relay runs as nobody" "$nobody_uid $nobody_uid $nobody_uid $nobody_uid" \
+relay_uid=$(id -u "$RELAY_USER")
+check_eq "the relay runs as its own user, netns-relay" "$relay_uid $relay_uid $relay_uid $relay_uid" \
     "$(awk '/^Uid:/{print $2, $3, $4, $5}' "/proc/$rp/status")"
+check_eq "... with netns-relay's group" "$(id -g "$RELAY_USER")" "$(awk '/^Gid:/{print $2}' "/proc/$rp/status")"
 check_eq "the relay has no capabilities and no supplementary groups" "0000000000000000 0000000000000000 " \
     "$(awk '/^CapEff:/{e=$2} /^CapPrm:/{p=$2} /^Groups:/{g=$2} END{print e, p, g}' "/proc/$rp/status")"
 check_eq "the relay has NoNewPrivs set" 1 "$(awk '/^NoNewPrivs:/{print $2}' "/proc/$rp/status")"
+# Another process of the shared uid `nobody` (which the relay used to run
+# as) can neither signal the relay nor lower its limits.
+as_nobody() { setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups "$@"; }
+nofile=$(awk '/^Max open files/{print $4, $5}' "/proc/$rp/limits")
+check "a nobody process cannot signal the relay" test "$(as_nobody kill -0 "$rp" 2>/dev/null; echo $?)" -ne 0
+check "... nor stop it" test "$(as_nobody kill -STOP "$rp" 2>/dev/null; echo $?)" -ne 0
+check "... nor lower its descriptor limit" test "$(as_nobody prlimit --pid "$rp" --nofile=4:4 2>/dev/null; echo $?)" -ne 0
+check_eq "its descriptor limit is unchanged" "$nofile" "$(awk '/^Max open files/{print $4, $5}' "/proc/$rp/limits")"
+as_nobody sleep 60 &
+victim=$!
+on_exit "kill_pid $victim"
+check "control: a nobody process can signal another nobody process" as_nobody kill -0 "$victim"
+check "control: ... and lower its descriptor limit" as_nobody prlimit --pid "$victim" --nofile=4:4
+check_eq "control: ... which then has that limit" "4 4" "$(awk '/^Max open files/{print $4, $5}' "/proc/$victim/limits")"
 
 # qbittorrent-nox's own web UI, run by the test user in the jail, listening
 # on the jail's loopback only (WebUI\Address), published on the host.

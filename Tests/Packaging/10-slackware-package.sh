@@ -81,13 +81,22 @@ check_contains "the first line names the package" "netns-exec: netns-exec (" "$(
 
 # --- first install ------------------------------------------------------------
 ROOT=$S/root
-mkdir -m 0755 "$ROOT"
+mkdir -m 0755 "$ROOT" "$ROOT/etc"
+# A password database of the target root's own, for the relay's user.
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$ROOT/etc/passwd"
+printf 'root:x:0:\n' >"$ROOT/etc/group"
+host_passwd=$(md5sum </etc/passwd)
 install_pkg() {   # install_pkg sh|bash: installpkg, doinst.sh run by that shell
     pkg_install "$ROOT" "$PKG" "$1"
 }
 out=$(install_pkg sh)
 check "doinst.sh (dash) runs cleanly" test $? -eq 0
 check_eq "doinst.sh prints no warning on a normal install" "" "$out"
+check_contains "doinst.sh creates the relay's system user in the target root" \
+    "netns-relay:" "$(grep '^netns-relay:' "$ROOT/etc/passwd")"
+check "... with a system uid and a group of its own" awk -F: '$1 == "netns-relay" { exit !($3 > 0 && $3 < 1000) }' "$ROOT/etc/passwd"
+check_contains "... whose group exists" "netns-relay:" "$(grep '^netns-relay:' "$ROOT/etc/group")"
+check_eq "... and not in the running system's /etc/passwd" "$host_passwd" "$(md5sum </etc/passwd)"
 
 mode_owner() { stat -c '%a %u:%g' "$ROOT/$1"; }
 check_eq "usr/bin/netns-exec is 755 root:root" "755 0:0" "$(mode_owner usr/bin/netns-exec)"

@@ -38,6 +38,21 @@ preserve_perms() {
   config "$NEW"
 }
 
+# The relay of publish and host-service lines drops root to a system user
+# of its own, netns-relay, which no other process runs as (SECURITY.md,
+# "Where the relay runs"). Created here when the target root's password
+# database lacks it: on the running system directly, in another root with
+# useradd's --root. A root without etc/passwd (not a system) is left alone.
+if [ -f etc/passwd ] && ! grep -q '^netns-relay:' etc/passwd; then
+  if [ "$(pwd -P)" = / ]; then RELAY_ROOT=""; else RELAY_ROOT="--root $(pwd -P)"; fi
+  if ! grep -q '^netns-relay:' etc/group 2>/dev/null; then
+    groupadd -r $RELAY_ROOT netns-relay 2>/dev/null
+  fi
+  if ! useradd -r $RELAY_ROOT -g netns-relay -d / -s /bin/false -c "netns-jail relay" netns-relay 2>/dev/null; then
+    echo "WARNING: netns-exec: could not create the system user netns-relay; publish and host-service lines need it: groupadd -r netns-relay && useradd -r -g netns-relay -d / -s /bin/false netns-relay"
+  fi
+fi
+
 config etc/netns-exec.conf.new
 config etc/netns-jail.conf.new
 preserve_perms etc/rc.d/rc.netns-jail.new
