@@ -45,7 +45,7 @@ public enum RelayProcess {
             case .tcp(let endpoint):
                 listeners.append(.init(fd: try RelaySocket.listenTCP(endpoint), relay: relay))
             case .unix(let socket):
-                let (uid, gid) = try owner(socket.owner)
+                let (uid, gid) = try owner(socket)
                 listeners.append(.init(fd: try RelaySocket.listenUnix(socket, uid: uid, gid: gid), relay: relay))
             }
         }
@@ -63,10 +63,15 @@ public enum RelayProcess {
         }
     }
 
-    /// owner= as a user name or UID; the socket's group is that user's.
-    private static func owner(_ text: String) throws(RelayFailure) -> (uid_t, gid_t) {
-        let entry = UInt32(text).flatMap { getpwuid($0) } ?? getpwnam(text)
-        guard let entry else { throw RelayFailure(message: "owner=\(text): no such user") }
-        return (entry.pointee.pw_uid, entry.pointee.pw_gid)
+    /// owner= as a user name or UID; group= as a group name or GID, else
+    /// root's group (RelaySpec refuses group bits without group=), never
+    /// the owner's primary group, which may be every user's.
+    private static func owner(_ socket: UnixSocketEndpoint) throws(RelayFailure) -> (uid_t, gid_t) {
+        let entry = UInt32(socket.owner).flatMap { getpwuid($0) } ?? getpwnam(socket.owner)
+        guard let entry else { throw RelayFailure(message: "owner=\(socket.owner): no such user") }
+        guard let name = socket.group else { return (entry.pointee.pw_uid, 0) }
+        let group = UInt32(name).flatMap { getgrgid($0) } ?? getgrnam(name)
+        guard let group else { throw RelayFailure(message: "group=\(name): no such group") }
+        return (entry.pointee.pw_uid, group.pointee.gr_gid)
     }
 }

@@ -6,7 +6,8 @@ import NetnsPolicy
 
 /// `netns-jail desktop`: writes a jailed copy of an application's .desktop
 /// file for the calling user. It needs no privilege; it only reads one file
-/// and writes one file the caller could write anyway.
+/// and writes one file the caller could write anyway. Run as root, it
+/// becomes the user whose directory it writes into (UserIdentity).
 struct DesktopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "desktop",
@@ -82,6 +83,14 @@ struct DesktopCommand: ParsableCommand {
         let name = NamespaceName(namespace)!
         let rewrite = DesktopJailRewrite(namespace: name, launcher: launcher, nameSuffix: suffix,
                                          permitsUserNamespaces: permitsUserNamespaces(name))
+        // Run as root (sudo -E keeps the user's HOME), it would write as root
+        // through whatever the user's directories are: a link from
+        // ~/.local/share/applications or ~/.config to a root-owned
+        // directory would have root write there. So root acts as the owner
+        // of the directory it writes into, from here on, and the kernel
+        // decides what that user may write (the policy, read above, is
+        // root's and may be root-only).
+        if geteuid() == 0 { try UserIdentity.becomeOwner(of: output ?? homeDirectory()) }
         guard let fileID = rewrite.fileID(for: URL(fileURLWithPath: source).lastPathComponent) else {
             throw JailError.config("\(source) is not a .desktop file name")
         }
@@ -177,6 +186,14 @@ struct DesktopCommand: ParsableCommand {
         if result.status != 0 {
             Console.warn("update-desktop-database \(directory) failed (\(result.reason)); install desktop-file-utils and run it, or menus may not offer the jailed launcher for links")
         }
+    }
+
+    /// $HOME, which must be absolute.
+    func homeDirectory() throws(JailError) -> String {
+        guard let home = ProcessInfo.processInfo.environment["HOME"], home.hasPrefix("/") else {
+            throw .config("HOME is not set; pass --output DIR")
+        }
+        return home
     }
 
     /// $XDG_CONFIG_HOME when it is absolute, else ~/.config.

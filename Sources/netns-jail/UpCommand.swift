@@ -40,9 +40,10 @@ struct UpCommand: ParsableCommand {
         var failed = false
         for jail in try global.select(selection.names, all: selection.all) {
             do throws(JailError) {
-                let wireguard = try ConfigLoader.wireguard(for: jail)
+                // What the supervisor would refuse later, refused now.
                 try PortForwardHook.check(jail.portForward)
                 if !jail.relays.isEmpty { _ = try RelayUser.lookup() }
+                let wireguard = try ConfigLoader.wireguard(for: jail)
                 let held = try JailLock.acquire(jail.name.value, command: "up", wait: lock.wait)
                 defer { withExtendedLifetime(held) {} }
                 var builder = JailBuilder(jail: jail, config: wireguard)

@@ -14,7 +14,11 @@
 #     line and builds nothing; qbittorrent-nox's web UI, run in the jail, answers on
 #     the host's 127.0.0.1;
 #  2. the Unix-socket form has the configured owner and mode: its owner
-#     reaches the jailed page, another user is refused;
+#     reaches the jailed page, another user is refused; without group= its
+#     group is root's and group bits are refused; with group= a member gets
+#     through and a user outside it is refused (control: the owner's
+#     primary group, shared by every test user as `users` is on Slackware,
+#     would have let that user in);
 #  3. a listed host service answers inside the jail, an unlisted one does
 #     not (control: it answers on the host);
 #  4. half-close and more than a buffer of data cross the relay; jailed and
@@ -48,6 +52,10 @@ topo_build "$TOPO_DIR" || { fail "topology could not be built"; suite_end; }
 topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
 make_test_user "$USR" || { fail "test user"; suite_end; }
 make_test_user "$OTHER" || { fail "second test user"; suite_end; }
+THIRD=nxe2r_third GRP=nxe2r_grp
+make_test_user "$THIRD" || { fail "third test user"; suite_end; }
+make_test_group "$GRP" && usermod -a -G "$GRP" "$OTHER" || { fail "test group"; suite_end; }
+GSOCK=/run/netns-jail/$JAIL/group.sock
 nscd -i passwd 2>/dev/null
 launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; suite_end; }
 write_test_policy "$JAIL $USR require=$IFC"
@@ -63,6 +71,7 @@ write_config() { # extra lines after the base section
 }
 relays=("publish = 127.0.0.1:$P_WEB:$J_WEB"
         "publish = unix:$SOCK:$J_WEB owner=$USR mode=0600"
+        "publish = unix:$GSOCK:$J_WEB owner=$USR group=$GRP mode=0660"
         "publish = 127.0.0.1:$P_COUNT:$J_COUNT"
         "publish = 127.0.0.1:$P_QBT"
         "host-service = 127.0.0.1:$H_SVC")
@@ -145,7 +154,9 @@ check "a nobody process cannot signal the relay" test "$(as_nobody kill -0 "$rp"
 check "... nor stop it" test "$(as_nobody kill -STOP "$rp" 2>/dev/null; echo $?)" -ne 0
 check "... nor lower its descriptor limit" test "$(as_nobody prlimit --pid "$rp" --nofile=4:4 2>/dev/null; echo $?)" -ne 0
 check_eq "its descriptor limit is unchanged" "$nofile" "$(awk '/^Max open files/{print $4, $5}' "/proc/$rp/limits")"
-as_nobody sleep 60 &
+# (setpriv itself in the background, so that $! is the process that
+# becomes nobody, not a subshell that stays root.)
+setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups sleep 60 &
 victim=$!
 on_exit "kill_pid $victim"
 check "control: a nobody process can signal another nobody process" as_nobody kill -0 "$victim"
@@ -174,6 +185,21 @@ check_contains "another user is refused by the socket's mode (EACCES)" "Permissi
     "$(host_run "$OTHER" "$PY" -c 'import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$SOCK" 2>&1)"
 check_eq "... and gets nothing through curl either" "" \
     "$(host_run "$OTHER" curl -s -m 3 --unix-socket "$SOCK" "http://jail/" 2>/dev/null)"
+check_eq "without group=, the socket's group is root's, not the owner's primary group" "root" "$(stat -c %G "$SOCK")"
+check_eq "with group=, the socket has that group and mode" "$USR $GRP 660" "$(stat -c '%U %G %a' "$GSOCK")"
+check_eq "a member of the group reaches the jailed page through it" "jailed-web-$tag" \
+    "$(host_run "$OTHER" curl -sS -m 3 --unix-socket "$GSOCK" "http://jail/" 2>&1)"
+check_contains "a user outside the group who shares the owner's primary group is refused" "Permission denied" \
+    "$(host_run "$THIRD" "$PY" -c 'import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$GSOCK" 2>&1)"
+# Control: the test users all have the primary group nogroup, as Slackware's
+# have `users`: a 0660 socket of the owner's primary group admits them all.
+chgrp "$(id -gn "$USR")" "$GSOCK"
+check_eq "control: with the owner's primary group, that same user gets through" "jailed-web-$tag" \
+    "$(host_run "$THIRD" curl -sS -m 3 --unix-socket "$GSOCK" "http://jail/" 2>&1)"
+chgrp "$GRP" "$GSOCK"
+(umask 077; { cat "$TOPO_JAIL_CONF"; echo "publish = unix:/run/netns-jail/$JAIL/bad.sock:$J_WEB owner=$USR mode=0660"; } >"$work/bad.conf")
+check_refusal netns-jail 2 "mode=0660 without group= is refused" "add group=GROUP" \
+    in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$work/bad.conf" status "$JAIL"
 
 # --- 3. host-service ----------------------------------------------------------------
 check_eq "a listed host service answers inside the jail" "host-service-$tag" \

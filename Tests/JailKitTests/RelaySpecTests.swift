@@ -23,8 +23,15 @@ import NetnsPolicy
     }
 
     @Test func unixForm() {
+        #expect(parse(.publish, "unix:/run/netns-jail/vpn/webui.sock:8080 owner=alice group=vpnweb mode=0660")
+            == "publish unix:/run/netns-jail/vpn/webui.sock (owner alice, group vpnweb, mode 0660) -> jail 127.0.0.1:8080")
+        #expect(parse(.publish, "unix:/run/netns-jail/vpn/webui.sock:8080 owner=alice group=1234")
+            == "publish unix:/run/netns-jail/vpn/webui.sock (owner alice, group 1234, mode 0600) -> jail 127.0.0.1:8080")
+        // Group bits without a named group: the owner's primary group may be everyone's.
         #expect(parse(.publish, "unix:/run/netns-jail/vpn/webui.sock:8080 owner=alice mode=0660")
-            == "publish unix:/run/netns-jail/vpn/webui.sock (owner alice, mode 0660) -> jail 127.0.0.1:8080")
+            .hasPrefix("refused: mode=0660 gives a group access, so name it: add group=GROUP"))
+        #expect(parse(.publish, "unix:/run/netns-jail/vpn/webui.sock:8080 owner=alice mode=0620").hasPrefix("refused: mode=0620 gives a group access"))
+        #expect(parse(.publish, "unix:/run/netns-jail/vpn/webui.sock:8080 owner=alice group=a:b").hasPrefix("refused: group= takes a group name or GID"))
         #expect(parse(.publish, "unix:/run/netns-jail/vpn/webui.sock:8080 owner=1000")
             == "publish unix:/run/netns-jail/vpn/webui.sock (owner 1000, mode 0600) -> jail 127.0.0.1:8080")
     }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # netns-jail desktop: jailed copies of real .desktop files, written by an
-# unprivileged user. Every output must pass desktop-file-validate, every
+# unprivileged user (and once by root for a user, whose symlinked
+# directories must not lead root's writes elsewhere). Every output must pass desktop-file-validate, every
 # Exec= line is compared exactly, and GLib's own launcher (gio launch) must
 # hand the jailed command exactly the arguments the original would get.
 . "$(dirname "$0")/../lib/testlib.sh"
@@ -252,5 +253,27 @@ err=$(desk "$S/in/browser.desktop" --namespace vpn_jail --output /etc/nxdesk-den
 check_eq "an unwritable output directory exits 1" 1 "$rc"
 check_contains "with the path" "cannot write /etc/nxdesk-denied/" "$err"
 check "and nothing appears there" test ! -e /etc/nxdesk-denied
+
+# Run as root for a user (sudo -E keeps the user's HOME): the user's
+# ~/.local/share/applications and ~/.config are links to directories only
+# root may write. Nothing may be written there.
+R=$S/rootrun
+install -d -m 0755 "$R" "$R/target-apps" "$R/target-config"
+install -d -m 0700 -o nxdesk_user "$R/home"
+install -d -m 0755 -o nxdesk_user "$R/home/.local" "$R/home/.local/share"
+ln -s "$R/target-apps" "$R/home/.local/share/applications"
+ln -s "$R/target-config" "$R/home/.config"
+chown -h nxdesk_user "$R/home/.local/share/applications" "$R/home/.config"
+check "control: root writing through the user's link lands in root's directory" \
+    sh -c "touch '$R/home/.local/share/applications/probe' && test -e '$R/target-apps/probe' && rm '$R/target-apps/probe'"
+err=$(env -i HOME="$R/home" PATH=/usr/bin:/bin "$JAIL" desktop "$S/in/org.qbittorrent.qBittorrent.desktop" --namespace vpn_jail 2>&1); rc=$?
+check_eq "as root through symlinked directories: exit 1" 1 "$rc"
+check_contains "... saying which file it could not write" "netns-jail: cannot write $R/home/.local/share/applications/" "$err"
+check_eq "... and nothing is written in root's directories" "" "$(ls -A "$R/target-apps" "$R/target-config" | grep -v ':$' | grep -v '^$')"
+rm "$R/home/.local/share/applications" "$R/home/.config"
+env -i HOME="$R/home" PATH=/usr/bin:/bin "$JAIL" desktop "$S/in/org.qbittorrent.qBittorrent.desktop" --namespace vpn_jail >/dev/null 2>&1
+check_eq "control: without the links, root's run writes the user's launcher, owned by the user" "nxdesk_user" \
+    "$(stat -c %U "$R/home/.local/share/applications/"*netns-vpn_jail.desktop 2>&1)"
+check_eq "... and the user's mimeapps.list, owned by the user" "nxdesk_user" "$(stat -c %U "$R/home/.config/mimeapps.list" 2>&1)"
 
 suite_end

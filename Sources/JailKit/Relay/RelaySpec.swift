@@ -25,9 +25,17 @@ public struct UnixSocketEndpoint: Hashable, Sendable, CustomStringConvertible {
     public let path: String
     /// A user name or a numeric UID, looked up when the relay starts.
     public let owner: String
+    /// `group=`: a group name or GID whose members the group bits of `mode`
+    /// admit. Without it the socket's group is root's and `mode` may give
+    /// the group nothing: the owner's primary group would be `users` on
+    /// Slackware, every user's, and a "group" mode would open the socket to
+    /// all of them.
+    public var group: String? = nil
     public let mode: UInt32
 
-    public var description: String { "unix:\(path) (owner \(owner), mode \(octal(mode)))" }
+    public var description: String {
+        "unix:\(path) (owner \(owner)\(group.map { ", group \($0)" } ?? ""), mode \(octal(mode)))"
+    }
 }
 
 /// One relay of a jail, from a `publish` or `host-service` line.
@@ -35,7 +43,7 @@ public struct UnixSocketEndpoint: Hashable, Sendable, CustomStringConvertible {
 ///     publish = 127.0.0.1:8080            host 127.0.0.1:8080 -> jail 127.0.0.1:8080
 ///     publish = 127.0.0.1:18080:8080      host 127.0.0.1:18080 -> jail 127.0.0.1:8080
 ///     publish = [::1]:8080
-///     publish = unix:/run/netns-jail/NAME/webui.sock:8080 owner=alice mode=0660
+///     publish = unix:/run/netns-jail/NAME/webui.sock:8080 owner=alice group=vpnweb mode=0660
 ///     host-service = 127.0.0.1:631        jail 127.0.0.1:631 -> host 127.0.0.1:631
 ///     host-service = 127.0.0.1:3128 allow-leak   (a proxy: refused without it)
 public struct RelaySpec: Hashable, Sendable, CustomStringConvertible {
@@ -132,7 +140,7 @@ public struct RelaySpec: Hashable, Sendable, CustomStringConvertible {
         return (LoopbackEndpoint(address: address, port: listenPort), targetPort)
     }
 
-    /// PATH:PORT owner=USER [mode=0600], PATH directly in /run/netns-jail/NAME/.
+    /// PATH:PORT owner=USER [group=GROUP] [mode=0600], PATH directly in /run/netns-jail/NAME/.
     private static func unixForm(_ text: String, options: [String: String], flags: Set<String>, jail: NamespaceName) throws(Invalid) -> RelaySpec {
         let directory = "\(JailPaths.stateDirectory)/\(jail)/"
         guard let colon = text.lastIndex(of: ":") else { throw Invalid(message: example(.publish)) }
@@ -149,6 +157,12 @@ public struct RelaySpec: Hashable, Sendable, CustomStringConvertible {
               owner.utf8.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) else {
             throw Invalid(message: "a published Unix socket needs owner=USER (a user name or UID): the user who may connect")
         }
+        let group = options["group"]
+        if let group {
+            guard !group.isEmpty, group.utf8.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) else {
+                throw Invalid(message: "group= takes a group name or GID: the group whose members may connect")
+            }
+        }
         var mode: UInt32 = 0o600
         if let text = options["mode"] {
             guard let value = UInt32(text, radix: 8), text.utf8.count <= 4, value & ~0o777 == 0, value & 0o200 != 0 else {
@@ -156,10 +170,15 @@ public struct RelaySpec: Hashable, Sendable, CustomStringConvertible {
             }
             mode = value
         }
-        if let extra = flags.first ?? options.keys.first(where: { $0 != "owner" && $0 != "mode" }) {
+        // The owner's primary group is no group to give access to: on
+        // Slackware it is `users`, everyone's. Group bits need a named group.
+        if group == nil && mode & 0o070 != 0 {
+            throw Invalid(message: "mode=\(octal(mode)) gives a group access, so name it: add group=GROUP (the group whose members may connect), or use mode=0600")
+        }
+        if let extra = flags.first ?? options.keys.first(where: { $0 != "owner" && $0 != "group" && $0 != "mode" }) {
             throw Invalid(message: "unexpected \(Quoted.text(extra)); \(example(.publish))")
         }
-        return RelaySpec(direction: .publish, listener: .unix(UnixSocketEndpoint(path: path, owner: owner, mode: mode)),
+        return RelaySpec(direction: .publish, listener: .unix(UnixSocketEndpoint(path: path, owner: owner, group: group, mode: mode)),
                          target: LoopbackEndpoint(address: IPAddress("127.0.0.1")!, port: target))
     }
 
@@ -172,7 +191,7 @@ public struct RelaySpec: Hashable, Sendable, CustomStringConvertible {
 
     private static func example(_ direction: Direction) -> String {
         switch direction {
-        case .publish: return "publish takes ADDRESS:PORT[:JAILPORT] such as 127.0.0.1:8080, or unix:/run/netns-jail/NAME/FILE.sock:JAILPORT owner=USER [mode=0600]"
+        case .publish: return "publish takes ADDRESS:PORT[:JAILPORT] such as 127.0.0.1:8080, or unix:/run/netns-jail/NAME/FILE.sock:JAILPORT owner=USER [group=GROUP] [mode=0600]"
         case .hostService: return "host-service takes ADDRESS:PORT[:HOSTPORT] such as 127.0.0.1:631"
         }
     }
