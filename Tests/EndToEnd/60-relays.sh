@@ -102,7 +102,7 @@ else
     on_exit "userdel -f $RELAY_USER; groupdel $RELAY_USER; nscd -i passwd"
 fi
 check_refusal netns-jail 2 "without its user, up refuses publish lines" \
-    "the relay's user netns-relay does not exist; create it" jail_cmd up "$JAIL"
+    "the relay's user netns-relay does not exist, so publish and host-service lines cannot be served; create it" jail_cmd up "$JAIL"
 check "... and builds nothing" test ! -e "/run/netns/$JAIL"
 add_relay_user || fail "creating the relay's user"
 
@@ -159,6 +159,7 @@ check_eq "its descriptor limit is unchanged" "$nofile" "$(awk '/^Max open files/
 setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups sleep 60 &
 victim=$!
 on_exit "kill_pid $victim"
+wait_for 5 sh -c "awk '/^Uid:/{print \$3}' /proc/$victim/status | grep -qx $(id -u nobody)" || fail "the nobody process did not start"
 check "control: a nobody process can signal another nobody process" as_nobody kill -0 "$victim"
 check "control: ... and lower its descriptor limit" as_nobody prlimit --pid "$victim" --nofile=4:4
 check_eq "control: ... which then has that limit" "4 4" "$(awk '/^Max open files/{print $4, $5}' "/proc/$victim/limits")"
