@@ -110,10 +110,11 @@ public struct PortForwardHook {
             retryAt = now + 60
         }
         // Walked from / and opened once; what setpriv executes is this
-        // descriptor (inherited as HookFD), so a directory or file swapped
-        // after the check changes nothing.
+        // descriptor (inherited as hookFD), so a directory or file swapped
+        // after the check changes nothing. Held open until the child has it.
         let hook: TrustedExecutable
         do { hook = try TrustedExecutable.open(command[0]) } catch { return refuse(error.message) }
+        defer { withExtendedLifetime(hook) {} }
         guard let entry = getpwnam(user) else { return refuse("no user \(user); fix port-forward-user") }
         let uid = entry.pointee.pw_uid, gid = entry.pointee.pw_gid
         guard uid != 0 else { return refuse("port-forward-user \(user) is root; name an unprivileged user") }
