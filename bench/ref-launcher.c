@@ -1,14 +1,15 @@
 // ref-launcher: the "close to the limit" yardstick for `make bench`.
 //
-// A minimal C launcher written by hand to take netns-exec's steps
-// (Sources/netns-exec/main.swift and Sources/NetnsLauncher), so that the
-// difference between the two is mostly the cost of the language and
-// runtime, not of the work. It is a yardstick, not a checked copy: nothing
-// compares its system calls with the launcher's, only the numbered step
-// list below with main.swift's (Tests/Integration/05-docs.sh), so it may
-// lag behind a detail of a step (docs/BENCHMARKS.md says what that means
-// for the numbers). A benchmark tool, never installed by `make install`:
-// it has no --list/--help and its messages are terse.
+// A minimal C launcher that makes the same system calls, in the same order,
+// as netns-exec (Sources/netns-exec/main.swift and Sources/NetnsLauncher),
+// so that the difference between the two is the cost of the language and
+// runtime, not of the work. Checked, not trusted:
+// Tests/Integration/70-reference-calls.sh runs both under strace on the
+// same launches and compares every call that opens, mounts, enters, drops,
+// confines or execs, with its arguments (Tests/lib/launch-calls.py); the
+// step list below is compared with main.swift's marks by
+// Tests/Integration/05-docs.sh. A benchmark tool, never installed by
+// `make install`: it has no --list/--help and its messages are terse.
 //
 //   ref-launcher NAMESPACE COMMAND [ARG...]
 //
@@ -426,14 +427,19 @@ static void copy_file(int dir, const char *name, int layer) {
 static void etc_overlay(const char *ns) {
     char path[128];
     snprintf(path, sizeof path, "/etc/netns/%s", ns);
-    int dir = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    // RootOnlyDirectory: held as O_PATH, listed through a descriptor of
+    // its own ("."), its files opened beneath it.
+    int dir = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dir < 0) {
         if (errno == ENOENT) return;  // no per-jail files: the host's /etc
         refuse(path, NULL);
     }
     require_root_only(dir, 1, path);
+    int listing = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (listing < 0) refuse(path, NULL);
     int count;
-    struct entry *names = list_directory(dir, path, ETC_FILES_MAX, &count);
+    struct entry *names = list_directory(listing, path, ETC_FILES_MAX, &count);
+    close(listing);
     // EtcOverlay: files of its own but no resolv.conf is a refusal.
     int has_resolv = 0;
     for (int i = 0; i < count; i++) has_resolv |= !strcmp(names[i].name, "resolv.conf");
