@@ -4,7 +4,8 @@
 #
 #  - the launch steps main.swift marks (`// N. Name`) against SECURITY.md's
 #    "The launch, step by step", docs/DESIGN.md's step table and
-#    bench/ref-launcher.c's header: numbers and names; and no doc counts the
+#    bench/ref-launcher.c's header: numbers and names; a "(step N,
+#    `Type.swift`)" in a doc is step N's code; and no doc counts the
 #    steps in words other than their number ("the eleven steps" once did);
 #  - `netns-jail status --json`'s keys, from the Codable structs it encodes
 #    (JailStatus and the structs of its properties), against netns-jail(8);
@@ -70,6 +71,11 @@ differs "a step added at the end of main.swift is missing from the docs" \
     "$DOC steps-code '$S/main.swift'" "$DOC steps-design '$R/docs/DESIGN.md'"
 sed 's/^| 9\. No hand-off |/| 9. Environment |/' "$R/docs/DESIGN.md" >"$S/DESIGN.md"
 differs "a shifted row in DESIGN.md's table is seen" "$code_steps" "$DOC steps-design '$S/DESIGN.md'"
+check_eq "each \"(step N, \`Type.swift\`)\" in the docs is that step of main.swift" "" \
+    "$(cd "$R" && $DOC step-refs Sources/netns-exec/main.swift $docs)"
+printf 'the check (step 2, `HandOff.swift`)\n' >"$S/ref.md"
+check_contains "control: a step reference to the wrong step is found" "step 2 is not HandOff" \
+    "$($DOC step-refs "$R/Sources/netns-exec/main.swift" "$S/ref.md")"
 printf 'the eleven steps of the launch\n' >"$S/count.md"
 check_contains "control: a wrong count of steps in words is found" "eleven steps" \
     "$($DOC step-counts "$count" "$S/count.md")"

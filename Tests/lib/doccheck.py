@@ -11,6 +11,8 @@ equal to another empty list.
   steps-design DESIGN.md        the step table's first column: `N. Name`
   steps-ref ref-launcher.c      the header's `//   N  Name: ...` lines
   step-counts N FILE...         any "<number word> steps" that is not N
+  step-refs main.swift FILE...  any "(step N, `Type.swift`)" whose step in
+                                main.swift does not call Type
   json-keys-code DIR STRUCT     STRUCT's Codable keys, and its members'
   json-keys-man netns-jail.8    the keys the --json paragraph lists
   man-versions PAGE...          each page's .TH version field
@@ -140,6 +142,27 @@ def swift_structs(directory):
     return structs
 
 
+def step_refs(main, paths):
+    # "(step 9, `HandOff.swift`)": the code of step 9 in main.swift (from
+    # its mark to the next one) must name the type the file is named for.
+    lines = read(main).splitlines()
+    marks = [(i, int(m.group(1))) for i, line in enumerate(lines)
+             for m in [re.search(r"//\s*(\d+)\.\s+[A-Za-z]", line)] if m]
+    code = {}
+    for k, (i, number) in enumerate(marks):
+        end = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
+        # A mark closes the line it is on; the step's code runs from that
+        # line to the line before the next mark.
+        code[number] = code.get(number, "") + "\n".join(lines[i:end])
+    for path in paths:
+        text = read(path)
+        for m in re.finditer(r"\bstep (\d+),\s+`(\w+)\.swift`", text):
+            number, type_ = int(m.group(1)), m.group(2)
+            if not re.search(r"\b" + type_ + r"\b", code.get(number, "")):
+                line_number = text.count("\n", 0, m.start()) + 1
+                print(f"{path}:{line_number}: step {number} is not {type_}")
+
+
 def json_keys_code(args):
     # The synthesized Codable conformance encodes every stored property
     # under its own name, and a property whose type is another struct of
@@ -251,6 +274,7 @@ COMMANDS = {
     "steps-design": lambda a: steps_design(a[0]),
     "steps-ref": lambda a: steps_ref(a[0]),
     "step-counts": lambda a: step_counts(a[0], a[1:]),
+    "step-refs": lambda a: step_refs(a[0], a[1:]),
     "json-keys-code": json_keys_code,
     "json-keys-man": lambda a: json_keys_man(a[0]),
     "man-versions": man_versions,
