@@ -38,11 +38,13 @@ ref_build() {
 ref_build ref-launcher || { fail "build bench/ref-launcher.c"; suite_end; }
 ref_build ref-nolandlock -DSKIP_LANDLOCK -Wno-unused-function || { fail "build bench/ref-launcher.c -DSKIP_LANDLOCK"; suite_end; }
 
-make_test_user $U
+# $U has a home of its own, so the per-jail state directories are made
+# and bound; each launch starts from an empty one, so both programs make
+# them.
+userdel -f $U >/dev/null 2>&1 || true
+useradd -M -N -g nogroup -s /bin/sh -d "$S/home" $U || { fail "create $U"; suite_end; }
+on_exit "userdel -f $U"
 make_test_user $OTHER
-# A home of its own, so the per-jail state directories are made and bound;
-# each launch starts from an empty one, so both programs make them.
-usermod -d "$S/home" $U
 fresh_home() { rm -rf "$S/home" && install -d -m 0700 -o $U "$S/home"; }
 make_netns $NS
 make_netns $SHARED
@@ -66,6 +68,7 @@ calls() {
     $CALLS "$trace"
 }
 
+check_eq "$U's home is the scratch one" "$S/home" "$(getent passwd $U | cut -d: -f6)"
 for launch in "$U $NS per-jail state" "$U $SHARED state=shared" "$OTHER $NS refused"; do
     read -r user ns what <<<"$launch"
     swift=$(calls netns-exec "$user" "$ns"); swift_status=$(cat "$S/status")
