@@ -4,7 +4,7 @@
 // as netns-exec (Sources/netns-exec/main.swift and Sources/NetnsLauncher),
 // so that the difference between the two is the cost of the language and
 // runtime, not of the work. Checked, not trusted:
-// Tests/Integration/70-reference-calls.sh runs both under strace on the
+// Tests/Integration/80-reference-calls.sh runs both under strace on the
 // same launches and compares every call that opens, mounts, enters, drops,
 // confines or execs, with its arguments (Tests/lib/launch-calls.py); the
 // step list below is compared with main.swift's marks by

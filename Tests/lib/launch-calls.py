@@ -2,7 +2,7 @@
 """launch-calls.py TRACE: the system calls of one launch that decide what
 it does, from `strace -f -o TRACE`, one a line, in a form in which
 netns-exec and bench/ref-launcher.c can be compared
-(Tests/Integration/70-reference-calls.sh).
+(Tests/Integration/80-reference-calls.sh).
 
 From the end of glibc's start-up (rseq) to the exec of the command (or
 the end of a refused launch). Kept: every call that opens, mounts,
