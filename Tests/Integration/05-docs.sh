@@ -15,6 +15,8 @@
 #    it, and each named check's description is in that suite;
 #  - every suite folder under Tests/ is in SECURITY.md's "What the tests
 #    prove";
+#  - every repository path the docs name exists (a file that moves or a
+#    suite renumbered leaves no pointer to nothing);
 #  - the launcher's size, stated once (docs/BENCHMARKS.md), is within 10%
 #    of the built binary's.
 #
@@ -122,6 +124,13 @@ check "SECURITY.md's \"What the tests prove\" names every suite folder ($(grep -
 grep -v '^ok' <<<"$covered" | sed 's/^/       /'
 sed 's/^- `Tests\/Desktop`:/- The desktop suites:/' "$R/SECURITY.md" >"$S/SECURITY.md"
 check_contains "control: a folder left out is seen" "MISSING Tests/Desktop" "$($DOC suites-covered "$S/SECURITY.md" "$R/Tests")"
+
+# --- paths the docs name ----------------------------------------------------
+pages=$(cd "$R" && ls README.md SECURITY.md docs/*.md Tests/README.md Tests/*/README.md Tests/Escape/SECURITY-NOTES.md man/*.[1-8])
+check_eq "every repository path the docs name is there" "" "$(cd "$R" && $DOC missing-paths . $pages)"
+printf 'the rules (Tests/Escape/helpers/libseccomp-rule.h, Tests/Desktop/20)\n' >"$S/paths.md"
+check_eq "control: a path that moved is found, a suite by its number is not" \
+    "$S/paths.md:1: Tests/Escape/helpers/libseccomp-rule.h" "$($DOC missing-paths "$R" "$S/paths.md")"
 
 # --- the launcher's size ---------------------------------------------------
 stated=$($DOC stated-size "$R/docs/BENCHMARKS.md") || stated=

@@ -20,6 +20,8 @@ equal to another empty list.
   suites-covered SECURITY DIR   each Tests/ folder, and whether "What the
                                 tests prove" names it
   stated-size BENCHMARKS.md     the launcher's size in bytes as stated
+  missing-paths ROOT FILE...    repository paths a doc names that are not
+                                there (a file that moved, a suite renamed)
 """
 import os
 import re
@@ -268,6 +270,27 @@ def stated_size(path):
     print(m.group(1).replace(",", ""))
 
 
+def missing_paths(root, paths):
+    # Sources/..., Tests/..., scripts/... as a doc writes them; a suite may
+    # be named by its number alone (Tests/Desktop/20), and NN-name and Dir
+    # are the placeholders Tests/README.md uses.
+    pattern = re.compile(r"(?<![\w/.-])((?:Sources|Tests|scripts|bench|packaging|man|hooks|docs|fuzz|demo)"
+                         r"/[\w./+-]*[\w/])")
+    for path in paths:
+        text = read(path).replace("\\-", "-")
+        for m in pattern.finditer(text):
+            named = m.group(1).rstrip(".")
+            if os.path.exists(os.path.join(root, named)) or "NN-name" in named or "/Dir/" in named:
+                continue
+            number = re.fullmatch(r"(.*)/(\d\d)", named)
+            if number and any(f.startswith(number.group(2) + "-")
+                              for f in os.listdir(os.path.join(root, number.group(1)))
+                              if os.path.isdir(os.path.join(root, number.group(1)))):
+                continue
+            line_number = text.count("\n", 0, m.start()) + 1
+            print(f"{path}:{line_number}: {named}")
+
+
 COMMANDS = {
     "steps-code": lambda a: steps_code(a[0]),
     "steps-security": lambda a: steps_security(a[0]),
@@ -281,6 +304,7 @@ COMMANDS = {
     "escape-rows": lambda a: escape_rows(a[0], a[1]),
     "suites-covered": lambda a: suites_covered(a[0], a[1]),
     "stated-size": lambda a: stated_size(a[0]),
+    "missing-paths": lambda a: missing_paths(a[0], a[1:]),
 }
 
 if __name__ == "__main__":
