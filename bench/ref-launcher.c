@@ -293,11 +293,12 @@ struct admission {
     int shares_state;             // state=shared (-1 while not given: per-jail)
     char require[IFNAMSIZ];       // require=IFACE, or ""
     int permits_userns;           // userns=allow
+    int host_resolver;            // resolver=host (-1 while not given: jail)
 };
 
 static struct admission policy_admits(const char *ns) {
     static char text[POLICY_MAX + 1];
-    struct admission out = {0, 0, 0, "", 0};
+    struct admission out = {0, 0, 0, "", 0, 0};
     int dir = open(POLICY_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) refuse("open " POLICY_DIR, NULL);
     require_root_only(dir, 1, POLICY_DIR);
@@ -330,7 +331,7 @@ static struct admission policy_admits(const char *ns) {
         if (!tok) continue;
         if (!valid_name(tok, NX_NAMESPACE_NAME_MAX)) refuse("policy", "bad namespace name");
         int ours = strcmp(tok, ns) == 0;
-        struct admission line_result = {0, 0, -1, "", 0};
+        struct admission line_result = {0, 0, -1, "", 0, -1};
         while ((tok = strtok_r(NULL, " \t\r", &s2))) {
             char *eq = strchr(tok, '=');
             if (eq) {
@@ -346,6 +347,11 @@ static struct admission policy_admits(const char *ns) {
                     if (strcmp(eq + 1, "shared") == 0) line_result.shares_state = 1;
                     else if (strcmp(eq + 1, "per-jail") == 0) line_result.shares_state = 0;
                     else refuse("policy", "state= takes per-jail or shared");
+                } else if (strcmp(tok, "resolver") == 0) {
+                    if (line_result.host_resolver >= 0) refuse("policy", "resolver= given twice");
+                    if (strcmp(eq + 1, "host") == 0) line_result.host_resolver = 1;
+                    else if (strcmp(eq + 1, "jail") == 0) line_result.host_resolver = 0;
+                    else refuse("policy", "resolver= takes jail or host");
                 } else if (strcmp(tok, "require") == 0) {
                     if (line_result.require[0]) refuse("policy", "require= given twice");
                     if (!valid_name(eq + 1, IFNAMSIZ - 1)) refuse("policy", "bad interface");
@@ -358,6 +364,7 @@ static struct admission policy_admits(const char *ns) {
             }
         }
         if (line_result.shares_state < 0) line_result.shares_state = 0;
+        if (line_result.host_resolver < 0) line_result.host_resolver = 0;
         if (ours) out = line_result;
     }
     return out;
@@ -400,11 +407,44 @@ static void require_up(const char *ifname) {
     if (!(ifr.ifr_flags & IFF_UP)) refuse("tunnel", "down");
 }
 
-// 5. The /etc overlay, as EtcOverlay.swift builds it: the jail's files are
-// copied into a tmpfs that has no path (fsopen/fsmount), mode 0444 (the
-// view is built under umask 022, see mount_view); the layer is attached on the jail's own /etc/netns/NAME
-// directory (kernels before 6.15 refuse a detached layer), the overlay is
-// mounted with it as top layer, and the attachment is undone again.
+// 5. The /etc overlay, as EtcOverlay.swift builds it: the launcher's own
+// nsswitch.conf (NameServiceSwitch.swift) and the jail's files are
+// written into a tmpfs that has no path (fsopen/fsmount), mode 0444 (the
+// view is built under umask 022, see mount_view); the layer is attached on
+// the jail's own /etc/netns/NAME directory, or on /run/netns when there is
+// none (kernels before 6.15 refuse a detached layer), the overlay is
+// mounted with it as top layer, and the attachment is undone again. A
+// missing directory, or one without resolv.conf, is refused unless the
+// policy line says resolver=host; an nsswitch.conf there is refused.
+static const char nsswitch_text[] =
+    "# Written by netns-exec for this jail; the host's nsswitch.conf is not used.\n"
+    "# Only local files and the jail's own DNS (its resolv.conf) answer lookups\n"
+    "# here: no daemon outside the jail (nscd, nslcd, sssd, winbindd, avahi,\n"
+    "# systemd-resolved) is asked. See SECURITY.md, \"Name lookups\".\n"
+    "passwd:     files\n"
+    "group:      files\n"
+    "initgroups: files\n"
+    "shadow:     files\n"
+    "gshadow:    files\n"
+    "hosts:      files dns\n"
+    "networks:   files\n"
+    "protocols:  files\n"
+    "services:   files\n"
+    "ethers:     files\n"
+    "rpc:        files\n"
+    "netgroup:   files\n"
+    "aliases:    files\n"
+    "publickey:  files\n"
+    "automount:  files\n";
+
+static void write_all(int fd, const char *buf, size_t n) {
+    for (size_t done = 0; done < n;) {
+        ssize_t w = write(fd, buf + done, n - done);
+        if (w < 0) { if (errno == EINTR) continue; refuse("write", NULL); }
+        done += (size_t)w;
+    }
+}
+
 static void copy_file(int dir, const char *name, int layer) {
     static char buf[8192];
     int src = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -414,40 +454,19 @@ static void copy_file(int dir, const char *name, int layer) {
     if (dst < 0) refuse("tmpfs copy", NULL);
     for (ssize_t n; (n = read(src, buf, sizeof buf)) != 0;) {
         if (n < 0) { if (errno == EINTR) continue; refuse("read", NULL); }
-        for (ssize_t done = 0, w; done < n; done += w)
-            if ((w = write(dst, buf + done, (size_t)(n - done))) < 0) {
-                if (errno == EINTR) { w = 0; continue; }
-                refuse("write", NULL);
-            }
+        write_all(dst, buf, (size_t)n);
     }
     close(dst);
     close(src);
 }
 
-static void etc_overlay(const char *ns) {
+static void etc_overlay(const char *ns, int host_resolver) {
     char path[128];
     snprintf(path, sizeof path, "/etc/netns/%s", ns);
-    // RootOnlyDirectory: held as O_PATH, listed through a descriptor of
-    // its own ("."), its files opened beneath it.
-    int dir = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (dir < 0) {
-        if (errno == ENOENT) return;  // no per-jail files: the host's /etc
-        refuse(path, NULL);
-    }
-    require_root_only(dir, 1, path);
-    int listing = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (listing < 0) refuse(path, NULL);
-    int count;
-    struct entry *names = list_directory(listing, path, ETC_FILES_MAX, &count);
-    close(listing);
-    // EtcOverlay: files of its own but no resolv.conf is a refusal.
-    int has_resolv = 0;
-    for (int i = 0; i < count; i++) has_resolv |= !strcmp(names[i].name, "resolv.conf");
-    if (!has_resolv) refuse(path, "no resolv.conf");
-
-    // Room for the most that is accepted: 64 files of 64 KiB.
+    // Room for the most that is accepted, 64 files of 64 KiB, and a page
+    // of up to 64 KiB for nsswitch.conf.
     char size[16];
-    snprintf(size, sizeof size, "%dk", ETC_FILES_MAX * ETC_FILE_MAX / 1024);
+    snprintf(size, sizeof size, "%dk", (ETC_FILES_MAX * ETC_FILE_MAX + 65536) / 1024);
     int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
     if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", size, 0) ||
         syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0755", 0) ||
@@ -457,8 +476,35 @@ static void etc_overlay(const char *ns) {
                              MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
     if (layer < 0) refuse("fsmount tmpfs", NULL);
     close(fs);
-    for (int i = 0; i < count; i++) copy_file(dir, names[i].name, layer);
-    free(names);
+    int nss = openat(layer, "nsswitch.conf", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+    if (nss < 0) refuse("tmpfs nsswitch.conf", NULL);
+    write_all(nss, nsswitch_text, sizeof nsswitch_text - 1);
+    close(nss);
+
+    int dir = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dir < 0) {
+        if (errno != ENOENT) refuse(path, NULL);
+        if (!host_resolver) refuse(path, "missing, so the jail would use the host's resolvers");
+        dir = open("/run/netns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0) refuse("open /run/netns", NULL);
+        require_root_only(dir, 1, "/run/netns");
+    } else {
+        // RootOnlyDirectory: held as O_PATH, listed through a descriptor
+        // of its own ("."), its files opened beneath it.
+        require_root_only(dir, 1, path);
+        int readable = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (readable < 0) refuse(path, NULL);
+        int count, has_resolv = 0;
+        struct entry *names = list_directory(readable, path, ETC_FILES_MAX, &count);
+        close(readable);
+        for (int i = 0; i < count; i++) {
+            if (strcmp(names[i].name, "resolv.conf") == 0) has_resolv = 1;
+            if (strcmp(names[i].name, "nsswitch.conf") == 0) refuse(path, "holds nsswitch.conf");
+        }
+        if (!has_resolv && !host_resolver) refuse(path, "has no resolv.conf, so the jail would use the host's resolvers");
+        for (int i = 0; i < count; i++) copy_file(dir, names[i].name, layer);
+        free(names);
+    }
 
     if (syscall(SYS_move_mount, layer, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
         refuse("move_mount tmpfs on /etc/netns", NULL);
@@ -891,7 +937,7 @@ static void jail_state(const char *ns) {
     close(home);
 }
 
-static void mount_view(const char *ns, int shares_state) {
+static void mount_view(const char *ns, int shares_state, int host_resolver) {
     if (unshare(CLONE_NEWNS) != 0) refuse("unshare", NULL);
     // Slave: host mounts still arrive, nothing done here goes out.
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) refuse("mount / slave", NULL);
@@ -904,9 +950,10 @@ static void mount_view(const char *ns, int shares_state) {
     mode_t caller_umask = umask(022);
     const unsigned long nsn = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 #ifndef SKIP_OVERLAY
-    etc_overlay(ns);
+    etc_overlay(ns, host_resolver);
 #else
     (void)ns;
+    (void)host_resolver;
 #endif
 #ifndef SKIP_SYS
     if (umount2("/sys", MNT_DETACH) != 0 && errno != EINVAL) refuse("umount /sys", NULL);
@@ -1200,7 +1247,7 @@ int main(int argc, char **argv) {
     char cwd[PATH_MAX + 1];
     int has_cwd = getcwd(cwd, sizeof cwd) != NULL && cwd[0] == '/';
 #ifndef SKIP_MOUNTNS
-    mount_view(ns_name, entry.shares_state);                                               // 5
+    mount_view(ns_name, entry.shares_state, entry.host_resolver);                                               // 5
 #endif
 #ifdef REF_COUNT_BINDS
     // bench/steps.sh: how many bind mounts the /run view made here.

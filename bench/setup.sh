@@ -152,6 +152,11 @@ SH_ID="net:[$(stat -L -c %i "/run/netns/$NS_SHARED")]"
 for l in "$NX" "$REF" "$REF_NOHO"; do
     [ "$(user_run "$l" "$NS_SHARED" readlink /proc/self/ns/net)" = "$SH_ID" ] || die "$l did not enter $NS_SHARED"
 done
+# Both write the jail's own nsswitch.conf into the /etc overlay.
+for l in "$NX" "$REF" "$REF_RT"; do
+    user_run "$l" "$NS" grep -q '^# Written by netns-exec for this jail' /etc/nsswitch.conf ||
+        die "$l did not show the jail's nsswitch.conf"
+done
 [ "$(user_run "$NX" "$NS" /bin/sh -c 'echo $NETNS_EXEC')" = "$NS" ] || die "netns-exec did not set NETNS_EXEC"
 [ "$(user_run "$REF" "$NS" /bin/sh -c 'echo $NETNS_EXEC')" = "$NS" ] || die "ref-launcher did not set NETNS_EXEC"
 

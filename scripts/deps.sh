@@ -9,9 +9,11 @@
 set -eu
 
 build_pkgs="libseccomp-dev pkg-config gcc libc6-dev binutils libcap2-bin"
+# nslcd and libnss-ldapd: the NSS daemon of EndToEnd/15. Installed, they
+# change no nsswitch.conf (their debconf default names no database).
 test_pkgs="libcap2-bin nftables wireguard-tools wireguard-go iproute2 dnsmasq-base
  tcpdump curl socat python3 qbittorrent-nox desktop-file-utils sudo util-linux procps psmisc
- hyperfine nscd gcc libc6-dev xz-utils strace libglib2.0-bin
+ hyperfine nscd nslcd libnss-ldapd gcc libc6-dev xz-utils strace libglib2.0-bin
  qemu-system-x86 cpio kmod
  dbus-daemon dbus-bin libnotify-bin python3-jeepney
  xvfb x11-apps xdg-utils qbittorrent transmission-gtk firefox-esr chromium

@@ -2,7 +2,9 @@ import CLinux
 import NetnsPolicy
 import NetnsLimits
 
-/// Makes /etc/netns/NAME/FILE appear as /etc/FILE inside the jail.
+/// Makes /etc/netns/NAME/FILE appear as /etc/FILE inside the jail, and
+/// the launcher's own nsswitch.conf (NameServiceSwitch) as
+/// /etc/nsswitch.conf, at every launch.
 ///
 /// Why an overlay and not bind mounts: see MountView. Why a copy: overlayfs
 /// refuses a lower layer nested inside another (/etc/netns/NAME is inside
@@ -15,35 +17,69 @@ import NetnsLimits
 /// Only regular files owned by root and not writable by group or other are
 /// accepted, in a directory with the same properties; anything else is a
 /// refusal, because a file a user could write there would decide where the
-/// jail's DNS goes. A directory without resolv.conf is refused too. A jail
-/// with no directory at all uses the host's /etc, as with ip netns exec.
+/// jail's DNS goes. A jail never falls back to the host's resolvers by
+/// itself: a missing directory, or one without resolv.conf, is refused,
+/// unless the namespace's policy line says `resolver=host` (then the
+/// host's resolv.conf shows through, as with ip netns exec).
 enum EtcOverlay {
     static let root = "/etc/netns"
     static let maximumFileSize = Int(NX_ETC_FILE_MAX_BYTES)
     static let maximumFiles = Int(NX_ETC_FILES_MAX)
 
-    static func mount(for namespace: NamespaceName) throws(Refusal) {
+    static func mount(for namespace: NamespaceName, usesHostResolver: Bool) throws(Refusal) {
         let path = root + "/" + namespace.value
-        // No directory: no per-jail files, /etc is the host's, as with ip netns exec.
-        guard let dir = try RootOnlyDirectory(path, refusingLink: true) else { return }
+        let layer = try makeLayer()
+        defer { close(layer) }
+        try write(NameServiceSwitch.text, named: NameServiceSwitch.fileName, into: layer)
+
+        guard let dir = try RootOnlyDirectory(path, refusingLink: true) else {
+            // Deleted under a running jail, or never written: the host's
+            // resolv.conf would answer. netns-jail writes the directory
+            // before the namespace exists and removes it after, so only a
+            // namespace meant to use the host's resolvers gets that.
+            guard usesHostResolver else {
+                throw .denied("\(path) is missing, so \(namespace) would use the host's resolvers; refusing (\(fix(namespace)))")
+            }
+            // The layer is attached on /run/netns instead, checked like
+            // the namespace's own file was in step 4; see mountOverlay.
+            guard let attachment = try RootOnlyDirectory(NamespaceFile.directory) else {
+                throw .system(call: "open", path: NamespaceFile.directory, errno: ENOENT)
+            }
+            try mountOverlay(layer: layer, attachingAt: attachment.fd)
+            return
+        }
 
         let names = try dir.entries(limit: maximumFiles).map { $0.name }
         // A jail that has files of its own but no resolv.conf would send
         // its lookups to the host's resolvers: netns-jail writes it before
         // the namespace exists, so its absence means a half-built or
         // hand-made jail, which is refused rather than guessed at.
-        guard names.contains("resolv.conf") else {
-            throw .denied("\(path) has no resolv.conf, so the jail would use the host's resolvers; refusing (as root: netns-jail up \(namespace) writes it)")
+        guard names.contains("resolv.conf") || usesHostResolver else {
+            throw .denied("\(path) has no resolv.conf, so the jail would use the host's resolvers; refusing (\(fix(namespace)))")
         }
-
-        // Room for the most that is accepted: maximumFiles × maximumFileSize.
-        let layer = cl_detached_tmpfs("\(maximumFiles * maximumFileSize / 1024)k")
-        guard layer >= 0 else { throw .system(call: "fsmount", path: "tmpfs", errno: cl_errno()) }
-        defer { close(layer) }
+        // The one file here that could send lookups to a daemon outside
+        // the jail is the launcher's to write (NameServiceSwitch).
+        guard !names.contains(NameServiceSwitch.fileName) else {
+            throw .denied("\(path)/\(NameServiceSwitch.fileName) would decide where the jail's name lookups go; netns-exec writes the jail's own, so as root remove it")
+        }
         for name in names {
             try copy(name, from: dir, into: layer)
         }
         try mountOverlay(layer: layer, attachingAt: dir.fd)
+    }
+
+    /// What an administrator does about a jail without its resolv.conf.
+    static func fix(_ namespace: NamespaceName) -> String {
+        "as root: netns-jail up \(namespace) writes it; a namespace meant to use the host's resolvers says resolver=host in \(PolicyFile.path)"
+    }
+
+    /// The tmpfs that becomes the overlay's top layer, with no path.
+    /// Room for the most that is accepted, maximumFiles × maximumFileSize,
+    /// and a page (of up to 64 KiB) for nsswitch.conf.
+    static func makeLayer() throws(Refusal) -> Int32 {
+        let layer = cl_detached_tmpfs("\((maximumFiles * maximumFileSize + 65536) / 1024)k")
+        guard layer >= 0 else { throw .system(call: "fsmount", path: "tmpfs", errno: cl_errno()) }
+        return layer
     }
 
     /// Mounts the read-only overlay of `layer` over /etc.
@@ -51,7 +87,9 @@ enum EtcOverlay {
     /// Kernels before 6.15 take an overlay layer only from a mount attached
     /// in the caller's mount namespace (a detached one gives EINVAL), so the
     /// layer is first attached on the jail's own directory, which we hold
-    /// open and have checked. That happens in our private namespace, whose
+    /// open and have checked (or on /run/netns when there is none: any
+    /// directory would do, since the attachment lives only until the
+    /// overlay exists, and that one is root's and there at every launch). That happens in our private namespace, whose
     /// mounts never propagate to the host (MountView makes it a slave).
     /// overlayfs keeps its own private clone of each layer, so once the
     /// overlay exists the attachment is undone and the copy is again
@@ -85,10 +123,19 @@ enum EtcOverlay {
               let bytes = try Descriptor.readAll(src, limit: maximumFileSize, expected: size, path: path) else {
             throw .denied("\(path) is larger than \(maximumFileSize) bytes; refusing it")
         }
+        try write(bytes, named: name, into: layer)
+    }
+
+    /// Creates `name` in the layer, mode 0444, holding `bytes`.
+    static func write(_ bytes: [UInt8], named name: String, into layer: Int32) throws(Refusal) {
         let dst = cl_openat(layer, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o444)
         guard dst >= 0 else { throw .system(call: "open", path: "tmpfs/" + name, errno: cl_errno()) }
         defer { close(dst) }
         let code = bytes.withUnsafeBytes { Descriptor.writeAll(dst, $0) }
         guard code == 0 else { throw .system(call: "write", path: "tmpfs/" + name, errno: code) }
+    }
+
+    static func write(_ text: String, named name: String, into layer: Int32) throws(Refusal) {
+        try write(Array(text.utf8), named: name, into: layer)
     }
 }

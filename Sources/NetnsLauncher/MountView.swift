@@ -5,7 +5,8 @@ import NetnsPolicy
 /// `ip netns exec` does, in a private mount namespace whose changes never
 /// reach the host, and closes two leaks that `ip netns exec` leaves open:
 ///
-///  1. /etc/netns/NAME/* shows through as /etc/* (resolv.conf above all).
+///  1. /etc/netns/NAME/* shows through as /etc/* (resolv.conf above all),
+///     with the launcher's own nsswitch.conf (NameServiceSwitch).
 ///     `ip netns exec` bind-mounts each file over its /etc name, but the
 ///     kernel detaches a mount whose mountpoint is renamed over in another
 ///     mount namespace, so the first time the host's DHCP client replaces
@@ -24,7 +25,8 @@ import NetnsPolicy
 ///  6. The program's own state, unless the policy says state=shared:
 ///     see JailState.
 public enum MountView {
-    public static func build(for namespace: NamespaceName, caller: Caller, sharesState: Bool) throws(Refusal) {
+    public static func build(for namespace: NamespaceName, caller: Caller, sharesState: Bool,
+                             usesHostResolver: Bool) throws(Refusal) {
         guard cl_unshare(cl_CLONE_NEWNS) == 0 else {
             throw .system(call: "unshare", path: "CLONE_NEWNS", errno: cl_errno())
         }
@@ -43,7 +45,7 @@ public enum MountView {
         // resolv.conf showed through. It is put back for the command.
         let callerUmask = umask(0o022)
         defer { umask(callerUmask) }
-        try EtcOverlay.mount(for: namespace)
+        try EtcOverlay.mount(for: namespace, usesHostResolver: usesHostResolver)
         try remountSys()
         try mountProc()
         // Per-jail state also keeps the user's daemons out of reach: the

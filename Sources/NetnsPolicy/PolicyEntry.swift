@@ -19,18 +19,26 @@ public struct PolicyEntry: Equatable, Sendable {
     /// needs. The jail's filter refuses them otherwise; SECURITY.md,
     /// "Chromium in a jail", says what this opens.
     public let permitsUserNamespaces: Bool
+    /// `resolver=host`: the namespace is meant to use the host's
+    /// resolv.conf, so a missing /etc/netns/NAME (or one without
+    /// resolv.conf) gives the host's /etc instead of a refusal. By default
+    /// (`resolver=jail`) a jail never falls back to the host's resolvers;
+    /// see EtcOverlay.
+    public let usesHostResolver: Bool
     /// Where the entry came from, for messages and logs.
     public let line: Int
 
     public init(namespace: NamespaceName, members: [Member],
                 requiredInterface: InterfaceName?, allowsHostPtrace: Bool = false,
-                sharesState: Bool = false, permitsUserNamespaces: Bool = false, line: Int) {
+                sharesState: Bool = false, permitsUserNamespaces: Bool = false,
+                usesHostResolver: Bool = false, line: Int) {
         self.namespace = namespace
         self.members = members
         self.requiredInterface = requiredInterface
         self.allowsHostPtrace = allowsHostPtrace
         self.sharesState = sharesState
         self.permitsUserNamespaces = permitsUserNamespaces
+        self.usesHostResolver = usesHostResolver
         self.line = line
     }
 

@@ -4,7 +4,8 @@
 ///     line    = [ entry ] [ "#" comment ] newline
 ///     entry   = NAMESPACE { member | option }
 ///     member  = USER | "@" GROUP
-///     option  = "require=" IFACE | "host-ptrace=allow" | "state=" ( "per-jail" | "shared" )
+///     option  = "require=" IFACE | "host-ptrace=allow" | "userns=allow"
+///             | "state=" ( "per-jail" | "shared" ) | "resolver=" ( "jail" | "host" )
 ///
 /// Tokens are separated by spaces or tabs (a trailing CR is tolerated). Only
 /// printable ASCII is allowed outside comments. A namespace may appear once,
@@ -56,6 +57,7 @@ struct PolicyParser {
         var allowsHostPtrace = false
         var permitsUserNamespaces = false
         var sharesState: Bool?
+        var usesHostResolver: Bool?
         var lineIsValid = true
         for token in tokens.dropFirst() {
             if let eq = token.firstIndex(of: "=") {
@@ -87,8 +89,22 @@ struct PolicyParser {
                     sharesState = value == "shared"
                     continue
                 }
+                if key == "resolver" {
+                    guard value == "jail" || value == "host" else {
+                        fail(number, "resolver= takes 'jail' or 'host' (see netns-exec.conf(5))")
+                        lineIsValid = false
+                        continue
+                    }
+                    guard usesHostResolver == nil else {
+                        fail(number, "resolver= is given twice")
+                        lineIsValid = false
+                        continue
+                    }
+                    usesHostResolver = value == "host"
+                    continue
+                }
                 guard key == "require" else {
-                    fail(number, "unknown option \(Quoted.text(key)); the options are require=INTERFACE, state=per-jail|shared, userns=allow and \(ProcessIsolation.optOutOption)")
+                    fail(number, "unknown option \(Quoted.text(key)); the options are require=INTERFACE, state=per-jail|shared, resolver=jail|host, userns=allow and \(ProcessIsolation.optOutOption)")
                     lineIsValid = false
                     continue
                 }
@@ -118,7 +134,8 @@ struct PolicyParser {
         entries.append(PolicyEntry(namespace: namespace, members: members,
                                    requiredInterface: required, allowsHostPtrace: allowsHostPtrace,
                                    sharesState: sharesState ?? false,
-                                   permitsUserNamespaces: permitsUserNamespaces, line: number))
+                                   permitsUserNamespaces: permitsUserNamespaces,
+                                   usesHostResolver: usesHostResolver ?? false, line: number))
     }
 
     private mutating func fail(_ line: Int, _ message: String) {

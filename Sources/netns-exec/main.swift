@@ -68,7 +68,8 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     // names (step 7 looks it up again in the jail's view).
     let directory = WorkingDirectory.remember()
     step(log: log) { () throws(Refusal) in                                       // 5. Mount view
-        try MountView.build(for: namespace, caller: caller, sharesState: entry.sharesState)
+        try MountView.build(for: namespace, caller: caller, sharesState: entry.sharesState,
+                            usesHostResolver: entry.usesHostResolver)
     }
     #if NETNS_EXEC_PAUSE_WHILE_PRIVILEGED
     // Test builds only: stop while still privileged, so a test can show

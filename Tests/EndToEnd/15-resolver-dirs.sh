@@ -9,12 +9,21 @@
 #     launcher hid it before, is dropped by the kernel at that moment.
 #  B. nscd starts only after the launch: still the VPN. Control: the same
 #     lookup through `ip netns exec` goes to the host's nscd.
+#  C. The host's nsswitch.conf sends host and user lookups to daemons
+#     (`hosts: files ldap sss wins mdns4_minimal resolve dns`, `passwd:
+#     files ldap sss winbind`), with a real nslcd (Debian's nslcd and
+#     libnss-ldapd) running in the host's network namespace: a jailed host
+#     lookup is answered by the VPN's DNS and a user lookup stays local;
+#     nslcd sees neither, and the jail's nsswitch.conf names only files
+#     and dns. Control: the same lookups through `ip netns exec` (the
+#     host's nsswitch.conf, as the launcher used it before) reach nslcd.
 # The suite has a /run of its own (a tmpfs in its private mount namespace),
 # so it can remove and re-create /run/nscd as a host does, and the
 # machine's /run is never touched.
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
 topo_suite_begin "EndToEnd/15 resolver directories the host replaces" nxe2r "$0" "$@"
+require_cmd nslcd
 
 mount -t tmpfs -o mode=0755,size=16m nxe2r-run /run || { fail "a private /run"; suite_end; }
 install -d -m 0755 /run/nscd /run/wireguard
@@ -82,5 +91,46 @@ check_eq "control: the same lookup through ip netns exec reaches the host's new 
 touch "$work/go-b"
 wait_for 20 test ! -d "/proc/$b_pid"
 vpn_answered "B (nscd started after the launch)" b
+
+# --- C. NSS modules that ask a daemon outside the jail -------------------------
+# nscd goes, so that the C library's own path (nsswitch.conf) is what is
+# shown; the host's nsswitch.conf in our sandboxed /etc names daemon-backed
+# modules (those not installed here are skipped by the C library, as on a
+# host that lacks them). nslcd asks an LDAP server that is not there, so it
+# answers "unavailable" at once and the C library goes on to the next
+# module; what counts is which names reached it (its debug log).
+restart_nscd later
+sed -i -e 's/^hosts:.*/hosts: files ldap sss wins mdns4_minimal resolve dns/' \
+    -e 's/^passwd:.*/passwd: files ldap sss winbind/' -e 's/^group:.*/group: files ldap sss winbind/' /etc/nsswitch.conf
+grep -q '^hosts: files ldap' /etc/nsswitch.conf || fail "the host's nsswitch.conf names ldap"
+printf '%s\n' "uid nslcd" "gid nslcd" "uri ldap://$TOPO_HOST_DNS:389/" "base dc=example,dc=test" \
+    "bind_timelimit 2" "reconnect_sleeptime 1" "reconnect_retrytime 1" >/etc/nslcd.conf
+chgrp nslcd /etc/nslcd.conf && chmod 0640 /etc/nslcd.conf
+install -d -m 0755 -o nslcd -g nslcd /run/nslcd
+nsenter --net="/run/netns/$TOPO_HOST" -- nslcd -d >"$TOPO_DIR/nslcd.log" 2>&1 &
+nslcd_pid=$!
+on_exit "kill_pid $nslcd_pid"
+wait_for 5 test -S /run/nslcd/socket || fail "nslcd did not start"
+nslcd_saw() { grep -F "<$1=\"$2\">" "$TOPO_DIR/nslcd.log" >/dev/null; }
+
+in_ns "$TOPO_HOST" ip netns exec "$JAIL" "$AS_USER" "$USR" getent ahostsv4 "c-ctl-$tag.test" >/dev/null
+check "control: through ip netns exec (the host's nsswitch.conf) a host lookup reaches nslcd" \
+    nslcd_saw host "c-ctl-$tag.test"
+in_ns "$TOPO_HOST" ip netns exec "$JAIL" "$AS_USER" "$USR" getent passwd "c-ctl-$tag" >/dev/null
+check "control: and so does a user lookup" nslcd_saw passwd "c-ctl-$tag"
+
+answer=$(host_run "$USR" "$launcher" "$JAIL" getent ahostsv4 "c-$tag.test" | awk 'NR==1{print $1}')
+check_eq "C (daemon modules in the host's nsswitch.conf): the jailed lookup is answered by the VPN's DNS" \
+    "$TOPO_VPN_ANSWER" "$answer"
+check "C: nslcd never saw the jailed host lookup" test -z "$(nslcd_saw host "c-$tag.test" && echo seen)"
+check_not_contains "C: the host's DNS never saw it" "c-$tag" "$(cat "$TOPO_DIR/host-dns.log")"
+host_run "$USR" "$launcher" "$JAIL" getent passwd "c-$tag" >/dev/null
+check "C: nslcd never saw the jailed user lookup" test -z "$(nslcd_saw passwd "c-$tag" && echo seen)"
+check_eq "C: the jailed user's own name still resolves (from /etc/passwd)" "$USR" \
+    "$(host_run "$USR" "$launcher" "$JAIL" id -un)"
+jail_nss=$(host_run "$USR" "$launcher" "$JAIL" cat /etc/nsswitch.conf)
+check_eq "C: the jail's nsswitch.conf names no module but files and dns" "" \
+    "$(awk '!/^#/ && NF { for (i = 2; i <= NF; i++) if ($i != "files" && $i != "dns") print $1, $i }' <<<"$jail_nss")"
+check_contains "C: and asks the jail's DNS for host names only" "hosts:      files dns" "$jail_nss"
 
 topo_suite_end

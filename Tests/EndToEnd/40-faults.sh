@@ -4,8 +4,9 @@
 #  1. DNS while `up` runs: users launch lookups in a loop while the jail is
 #     built (five times) and while `up` is stopped and SIGKILLed after it
 #     created the namespace; no lookup is ever answered by the host's DNS
-#     (resolv.conf is written before the namespace exists). Control: the
-#     same jail without /etc/netns/NAME answers from the host.
+#     (resolv.conf is written before the namespace exists). The same jail
+#     without /etc/netns/NAME is refused with one line. Control: with
+#     resolver=host on its policy line it answers from the host.
 #  2. SIGKILL of `up` after each step, then `up` again: it repairs in place
 #     (naming what it repairs), and verify passes. A jailed program polls
 #     the IP server by name throughout and is never seen from the host's
@@ -15,6 +16,9 @@
 #  4. The supervisor: an `up` killed half-way, kill -9 of wireguard-go and
 #     the tunnel set down are repaired without anyone running netns-jail;
 #     the poller gets through again; `down` stops the supervisor.
+#     /etc/netns/NAME removed under the running jail: launched back to back
+#     until the supervisor has written it again, none is answered by the
+#     host's DNS, each is refused with one line or answered by the VPN's.
 #  5. Honest health: a handshake older than handshake-age makes status and
 #     verify exit 1 (control: right after up they exit 0); a 0664 file in
 #     /etc/netns/NAME makes verify fail, and netns-exec refuses the jail
@@ -129,10 +133,18 @@ else
     fail "up did not stop after the namespace step"; kill_up
 fi
 quiet jail_cmd up "$JAIL" --userspace --no-supervisor
-# Control: the same jail without /etc/netns/NAME resolves through the host.
+# The same jail without /etc/netns/NAME: refused, never the host's resolvers.
 mv "/etc/netns/$JAIL" "$work/etc-aside"
+check_refusal netns-exec 125 "without /etc/netns/$JAIL a launch" \
+    "netns-exec: /etc/netns/$JAIL is missing, so $JAIL would use the host's resolvers; refusing" \
+    host_run "$USR" "$launcher" "$JAIL" env RES_OPTIONS="timeout:1 attempts:1" getent ahostsv4 "gone$tag.test"
+# Control: a namespace whose line says resolver=host gets the host's
+# resolvers, as every such launch did before.
+write_test_policy "$JAIL $USR resolver=host"
 ctl=$(host_run "$USR" "$launcher" "$JAIL" env RES_OPTIONS="timeout:1 attempts:1" getent ahostsv4 "ctl$tag.test" | awk 'NR==1{print $1}')
-check_eq "control: without /etc/netns/$JAIL a launch is answered by the host's DNS" "$TOPO_HOST_ANSWER" "$ctl"
+check_eq "control: with resolver=host, without /etc/netns/$JAIL a launch is answered by the host's DNS" "$TOPO_HOST_ANSWER" "$ctl"
+write_test_policy "$JAIL $USR"
+check_not_contains "the refused launch never reached the host's DNS" "gone$tag" "$(cat "$TOPO_DIR/host-dns.log")"
 rm -rf "$work/etc-aside"
 out=$(jail_cmd up "$JAIL" --userspace --no-supervisor 2>&1)
 check_contains "up repairs a missing resolv.conf and says so" "repaired in $JAIL: /etc/netns/$JAIL/resolv.conf is missing" "$out"
@@ -228,6 +240,40 @@ check "tunnel set down: the supervisor brings it and its routes back" \
 check "tunnel set down: verify passes again" wait_for 10 jail_cmd verify "$JAIL"
 n=$(grep -c '^web 200' "$work/poll-s$tag.out")
 check "tunnel set down: the running poller gets through again" wait_for 15 sh -c '[ "$(grep -c "^web 200" "$1")" -gt "$2" ]' sh "$work/poll-s$tag.out" "$n"
+
+# /etc/netns/NAME removed under the running jail (issue 21): one-shot
+# launches back to back, before, during and after the removal, until ten
+# have been answered after it (the supervisor has written it again), at
+# most 400 launches or 20 s. Each line: "refused LINES MESSAGE" or
+# "answer ADDRESS".
+rm_loop='end=$(($(date +%s) + 20)); i=0; after=0
+while [ $i -lt 400 ] && [ "$(date +%s)" -lt $end ] && [ $after -lt 10 ]; do
+  i=$((i+1))
+  out=$("$3" "$4" env RES_OPTIONS="timeout:1 attempts:1" getent ahostsv4 "$2-$i.test" 2>&1); rc=$?
+  if [ $rc -eq 125 ]; then echo "refused $(printf "%s\n" "$out" | wc -l) $out"
+  else
+    a=$(printf "%s\n" "$out" | awk "NR==1{print \$1}"); echo "answer ${a:-none}"
+    [ -e "$1/removed-$2" ] && after=$((after+1))
+  fi
+done'
+host_run_bg RM_PID "$work/rm.out" "$USR" sh -c "$rm_loop" loop "$work" "rm$tag" "$launcher" "$JAIL"
+wait_for 10 sh -c '[ "$(grep -c "^answer" "$1" 2>/dev/null)" -ge 3 ]' sh "$work/rm.out" || fail "the launch loop did not start"
+rm -rf "/etc/netns/$JAIL"
+touch "$work/removed-rm$tag"
+wait_for 30 test ! -d "/proc/$RM_PID"
+launches=$(wc -l <"$work/rm.out")
+refusals=$(grep -c '^refused 1 netns-exec: ' "$work/rm.out")
+vpn_answers=$(grep -c "^answer $TOPO_VPN_ANSWER\$" "$work/rm.out")
+echo "       removed under a running jail: $launches launches, $refusals refused, $vpn_answers answered by the VPN"
+check_eq "removed /etc/netns/$JAIL: no launch answered by the host's DNS" 0 "$(grep -c "^answer $TOPO_HOST_ANSWER\$" "$work/rm.out")"
+check_eq "removed /etc/netns/$JAIL: each launch refused with one netns-exec: line or answered by the VPN's DNS" "" \
+    "$(grep -v -e '^refused 1 netns-exec: ' -e "^answer $TOPO_VPN_ANSWER\$" "$work/rm.out")"
+check "removed /etc/netns/$JAIL: some launches fell in the gap and were refused (the race ran)" test "$refusals" -gt 0
+check_contains "removed /etc/netns/$JAIL: the refusal says why" \
+    "refused 1 netns-exec: /etc/netns/$JAIL is missing, so $JAIL would use the host's resolvers" "$(cat "$work/rm.out")"
+check "the supervisor wrote it again and launches are answered by the VPN" \
+    test -f "/etc/netns/$JAIL/resolv.conf" -a "$(tail -n 1 "$work/rm.out")" = "answer $TOPO_VPN_ANSWER"
+check_eq "the host's DNS saw none of those launches" "" "$(grep -- "rm$tag" "$TOPO_DIR/host-dns.log")"
 stop_poller "s$tag"
 check_eq "the poller was never seen from the host's address nor resolved by the host" "" "$(leaks "s$tag")"
 quiet jail_cmd down "$JAIL"

@@ -27,10 +27,12 @@ useradd -M -N -o -u "$(id -u $ALICE)" -g nogroup -s /bin/sh -d /nonexistent nxit
 mkdir -p /etc/netns/$NS && on_exit "rm -rf /etc/netns/$NS"
 printf 'nameserver 198.51.100.53\nsearch jail.test\n' >/etc/netns/$NS/resolv.conf
 chmod 0644 /etc/netns/$NS/resolv.conf
+# The other two namespaces have no /etc/netns/NAME: their lines say they
+# are meant to use the host's resolvers (resolver=host).
 write_test_policy "# integration test policy
 $NS $ALICE @$GROUP
-$REQ_NS $ALICE require=nxit_tun
-nxit_alias_ns nxit_alias"
+$REQ_NS $ALICE require=nxit_tun resolver=host
+nxit_alias_ns nxit_alias resolver=host"
 
 # --- landing in the namespace ---------------------------------------------
 out=$(as_user $ALICE "$NX" $NS sh -c 'ls /sys/class/net; echo ---; cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d " "')
@@ -52,6 +54,23 @@ check_eq "control: umask 0777 makes new files 0000 outside" 0 \
 check_eq "/etc/resolv.conf is the jail's" "$(cat /etc/netns/$NS/resolv.conf)" \
     "$(as_user $ALICE "$NX" $NS cat /etc/resolv.conf)"
 check_eq "the rest of /etc is the host's" "$(cat /etc/hostname)" "$(as_user $ALICE "$NX" $NS cat /etc/hostname)"
+# nsswitch.conf is the launcher's own, with or without the jail's files: only
+# local files, and the jail's DNS for host names (SECURITY.md, "Name
+# lookups"). nss_sources prints every source a database line names.
+nss_sources() { awk '!/^#/ && NF { for (i = 2; i <= NF; i++) print $1, $i }' "$@"; }
+for ns in $NS nxit_alias_ns; do
+    who=$ALICE; [ $ns = nxit_alias_ns ] && who=nxit_alias
+    jail_nss=$(as_user $who "$NX" $ns cat /etc/nsswitch.conf)
+    check_eq "$ns: every database of the jail's nsswitch.conf is files, and hosts adds dns" \
+        "hosts: dns" "$(nss_sources <<<"$jail_nss" | grep -v ' files$')"
+    check_contains "$ns: it names hosts, passwd and group" "passwd:     files
+group:      files" "$jail_nss"
+    check_contains "$ns: and the jail's nsswitch.conf says who wrote it" "# Written by netns-exec for this jail" "$jail_nss"
+done
+check_not_contains "control: the host's nsswitch.conf is another file" "# Written by netns-exec for this jail" \
+    "$(cat /etc/nsswitch.conf)"
+check_eq "resolver=host without /etc/netns/NAME: the host's resolv.conf" "$(cat /etc/resolv.conf)" \
+    "$(as_user nxit_alias "$NX" nxit_alias_ns cat /etc/resolv.conf)"
 check_eq "membership through a supplementary group only" "lo" "$(as_user $CAROL "$NX" $NS ls /sys/class/net)"
 check_eq "the host's mount table is untouched" "" "$(grep -E ' /etc | /sys .*sysfs.*ro,' /proc/self/mountinfo | grep overlay)"
 

@@ -120,11 +120,33 @@ check_eq "one line per error" 2 "$(printf '%s\n' "$err" | wc -l)"
 check "syntax errors: command did not run" test ! -e "$MARK"
 printf '%s\n' "$POLICY_OK" >"$TEST_POLICY"
 
-# --- unsafe per-jail /etc files ------------------------------------------------
+# --- a jail without its resolver, and unsafe per-jail /etc files ------------------
+# No /etc/netns/NAME (never written, or removed under a running jail): the
+# host's resolv.conf would answer, so the launch is refused, unless the
+# namespace's line says resolver=host (the control: then the host's shows).
+rm -rf /etc/netns/$NS
+fix="as root: netns-jail up $NS writes it; a namespace meant to use the host's resolvers says resolver=host in $TEST_POLICY"
+refused "/etc/netns/$NS is missing, so $NS would use the host's resolvers; refusing ($fix)" $NS
+write_test_policy "$NS $USER_A resolver=host"
+check_eq "control: with resolver=host a missing /etc/netns/$NS gives the host's resolv.conf" \
+    "$(cat /etc/resolv.conf)" "$(as_user $USER_A "$NX" $NS cat /etc/resolv.conf)"
+write_test_policy "$POLICY_OK"
 mkdir -p /etc/netns/$NS && on_exit "rm -rf /etc/netns/$NS"
+refused "/etc/netns/$NS has no resolv.conf, so the jail would use the host's resolvers; refusing ($fix)" $NS
 echo '127.0.0.1 localhost' >/etc/netns/$NS/hosts
 refused "/etc/netns/$NS has no resolv.conf, so the jail would use the host's resolvers" $NS
+write_test_policy "$NS $USER_A resolver=host"
+check_eq "control: with resolver=host a directory without resolv.conf gives the host's" \
+    "$(cat /etc/resolv.conf)" "$(as_user $USER_A "$NX" $NS cat /etc/resolv.conf)"
+check_eq "and its own files still show" "127.0.0.1 localhost" "$(as_user $USER_A "$NX" $NS cat /etc/hosts)"
+write_test_policy "$POLICY_OK"
 rm -f /etc/netns/$NS/hosts
+# The jail's nsswitch.conf is the launcher's; one in the directory would
+# decide where lookups go, so it is refused whatever it says.
+echo 'nameserver 198.51.100.53' >/etc/netns/$NS/resolv.conf
+printf 'hosts: files dns\n' >/etc/netns/$NS/nsswitch.conf
+refused "/etc/netns/$NS/nsswitch.conf would decide where the jail's name lookups go; netns-exec writes the jail's own, so as root remove it" $NS
+rm -f /etc/netns/$NS/nsswitch.conf
 echo 'nameserver 198.51.100.53' >/etc/netns/$NS/resolv.conf
 chown $USER_A /etc/netns/$NS/resolv.conf
 refused "/etc/netns/$NS/resolv.conf' is not owned by root" $NS

@@ -23,9 +23,10 @@ make_scratch_dir SCRATCH
 NX=$(install_launcher "$SCRATCH") || { fail "install the test build"; suite_end; }
 make_test_user $USR
 make_netns $NS
-write_test_policy "$NS $USR
-nxmn_down $USR require=nxmn0
-nxmn_gone $USR"
+# No /etc/netns/NAME for these: resolver=host says that is meant.
+write_test_policy "$NS $USR resolver=host
+nxmn_down $USR require=nxmn0 resolver=host
+nxmn_gone $USR resolver=host"
 make_netns nxmn_down
 install -d -m 0700 -o $USR "$SCRATCH/bus"
 

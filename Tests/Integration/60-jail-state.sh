@@ -29,8 +29,9 @@ nscd -i passwd 2>/dev/null
 check_eq "the password database names the new home" "$HOMEDIR" "$(getent passwd $USR | cut -d: -f6)"
 make_netns $NS
 make_netns $SHARED
-write_test_policy "$NS $USR
-$SHARED $USR state=shared"
+# No /etc/netns/NAME for these: resolver=host says that is meant.
+write_test_policy "$NS $USR resolver=host
+$SHARED $USR state=shared resolver=host"
 UID_=$(id -u $USR)
 RUNDIR=/run/user/$UID_
 install -d -m 0700 -o $USR "$RUNDIR"

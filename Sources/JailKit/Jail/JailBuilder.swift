@@ -7,9 +7,9 @@ import Glibc
 /// removal, put in in this order (`converge`), which is what keeps a jailed
 /// program from ever seeing the host:
 ///  1. /etc/netns/NAME/resolv.conf (JailResolvConf), before the namespace
-///     file exists: the launcher gives a jail without /etc/netns/NAME the
-///     host's /etc, and a program launched then would keep the host's
-///     resolvers for its life;
+///     file exists: the launcher refuses a jail without it (unless its
+///     policy line says resolver=host), so a launch in between would be
+///     refused rather than answered;
 ///  2. the namespace, only lo (JailNamespace); the supervisor is started
 ///     here (`namespaceReady`);
 ///  3. the kill switch (KillSwitch), before any other interface exists there;

@@ -9,8 +9,9 @@ import NetnsLimits
 /// The directory: not a symbolic link, a directory, owned by root, not
 /// writable by group or other, at most 64 entries. Each entry: not a
 /// symbolic link, a regular file, owned by root, not writable by group or
-/// other, at most 64 KiB. The launcher opens them as the calling user, so
-/// they must also be readable (and the directory searchable) by others.
+/// other, at most 64 KiB, and none named nsswitch.conf (the launcher writes
+/// the jail's own). The launcher opens them as the calling user, so they
+/// must also be readable (and the directory searchable) by others.
 public enum EtcNetnsRules {
     /// The launcher's limits (Sources/NetnsLimits).
     public static let maximumFiles = Int(NX_ETC_FILES_MAX)
@@ -35,6 +36,10 @@ public enum EtcNetnsRules {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             if name == "." || name == ".." { continue }
             count += 1
+            if name == "nsswitch.conf" {
+                found.append("\(directory)/nsswitch.conf is refused by netns-exec, which writes the jail's own (only files and the jail's DNS); remove it")
+                continue
+            }
             found += fileProblems(directory + "/" + name)
         }
         if count > maximumFiles {

@@ -3,8 +3,9 @@ import Glibc
 
 /// /etc/netns/NAME/resolv.conf as a part of a jail: put in first by `up`
 /// and taken out last by `down`, so that no launch ever finds the
-/// namespace without it (the launcher would give such a launch the host's
-/// /etc, and with it the host's resolvers for the program's whole life).
+/// namespace without it (the launcher refuses such a launch rather than
+/// give it the host's resolvers, unless the namespace's policy line says
+/// resolver=host).
 struct JailResolvConf {
     let jail: JailDefinition
     let config: WireGuardConfig
@@ -13,8 +14,9 @@ struct JailResolvConf {
 
     /// Step 1 of `up`, before the namespace exists. `rollback` is nil when
     /// the namespace already existed: then the file must stay whatever
-    /// happens later, since removing it would hand the host's resolvers to
-    /// the next program launched.
+    /// happens later, since removing it would make every launch fail (or,
+    /// under resolver=host, hand the host's resolvers to the next program
+    /// launched).
     func install(rollback: Rollback?) throws(JailError) {
         let paths = self.paths
         let text = ResolvConf(config).text(jail: jail.name.value, source: jail.wireguard)

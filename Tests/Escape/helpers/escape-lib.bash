@@ -34,9 +34,10 @@ escape_setup() {
     make_netns "$ESC_HOST" && make_netns "$ESC_JAIL" && make_netns "$ESC_OTHER" \
         || { fail "ip netns add"; suite_end; }
     ip -n "$ESC_HOST" link set lo up
-    write_test_policy "$ESC_JAIL $ESC_USER
-$ESC_HOST $ESC_USER
-$ESC_OTHER nobody"
+    # No /etc/netns/NAME for these: resolver=host says that is meant.
+    write_test_policy "$ESC_JAIL $ESC_USER resolver=host
+$ESC_HOST $ESC_USER resolver=host
+$ESC_OTHER nobody resolver=host"
     escape_build_helpers || { fail "building the C helpers"; suite_end; }
 }
 
