@@ -72,6 +72,15 @@ struct UpCommand: ParsableCommand {
                 } else {
                     startSupervisor(jail, paths)
                     relayEdits = try LiveEdit.relays(jail)
+                    // The supervisor starts when the namespace exists and
+                    // reads the configuration itself, so on a slow machine
+                    // its relay may already serve every line by the time
+                    // LiveEdit looks (it then reports nothing). A jail
+                    // built by this run has only new lines: name them all
+                    // the same, served as LiveEdit found them.
+                    if relayEdits.isEmpty, case .built = outcome {
+                        relayEdits = jail.relays.map { "relays \($0)" }
+                    }
                     for line in relayEdits { Console.note("updated \(jail.name): \(line)") }
                 }
                 if case .alreadyHealthy = outcome {

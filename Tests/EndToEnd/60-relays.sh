@@ -29,7 +29,9 @@
 #     the jailed server (and its PID) untouched; a port already taken on the
 #     host makes `up` fail with one line naming it;
 #  6. SIGKILL of the supervisor takes the relay with it; `up` brings both
-#     back; `down` removes the relay's files.
+#     back; `down` removes the relay's files;
+#  7. `up` stopped after the namespace step while the supervisor's relay
+#     starts (what a slow machine does): it still names each relay.
 # Ports are random high ones; every socket is inside this suite's namespaces.
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
@@ -293,4 +295,25 @@ quiet jail_cmd down "$JAIL" --kill
 check "down ends the relay" wait_for 5 test ! -d "/proc/$rp"
 check "down removes the relay's state file and socket directory" \
     test ! -e "/run/netns-jail/$JAIL.relay" -a ! -e "/run/netns-jail/$JAIL"
+
+# --- 7. a slow up: the supervisor's relay comes first --------------------------------
+# The supervisor starts as soon as the namespace exists and reads the
+# configuration itself; on a slow machine (a TCG guest, Tests/Guest) its
+# relay serves every line before up reaches its own relay step, and up then
+# named none. up stopped right after the namespace step
+# (NETNS_JAIL_STOP_AFTER, as in EndToEnd/40) makes that order certain here.
+NETNS_JAIL_STOP_AFTER=namespace nsenter --net="/run/netns/$TOPO_HOST" -- \
+    "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" up "$JAIL" >"$work/up-slow.out" 2>&1 &
+up_pid=$!
+on_exit "kill -9 $up_pid 2>/dev/null"
+wait_for 10 grep -q '^State:.*T' "/proc/$up_pid/status"
+relay_listens() { in_ns "$TOPO_HOST" ss -Hltn "sport = :$P_WEB" | grep -q LISTEN; }
+check "control: with up stopped after the namespace, the supervisor's relay already listens on $P_WEB" \
+    wait_for 15 relay_listens
+kill -CONT "$up_pid"
+wait "$up_pid"; rc=$?
+check "... then up finishes (exit 0)" test "$rc" -eq 0
+check_contains "... and still names each relay of the jail it built" \
+    "relays publish 127.0.0.1:$P_WEB -> jail 127.0.0.1:$J_WEB" "$(cat "$work/up-slow.out")"
+quiet jail_cmd down "$JAIL" --kill
 topo_suite_end
