@@ -25,21 +25,29 @@ GUEST_DIR=$REPO_ROOT/Tests/Guest
 # What each kernel runs. Under TCG a guest is slow (README.md here has the
 # time of every suite per kernel), so each runs what differs on it:
 #  - 6.12 with Slackware's LSM list (no Landlock, Yama at 1): the whole
-#    escape matrix, launch, refusal and doctor suites, and the jail end to
-#    end over kernel WireGuard with its kill switch. The filter's suite
-#    (Escape/10) runs here only: its rules do not depend on the kernel, but
-#    the kernel's own answers (its controls) do.
-#  - 6.1 (Landlock ABI 2, REFER granted): the same but Escape/10.
+#    escape matrix, launch, refusal and doctor suites, and what users run
+#    on top: provider port forwarding with a jailed qBittorrent
+#    (EndToEnd/50, the jail over kernel WireGuard, its tunnel crashed and
+#    rebuilt), which failed on these kernels while passing on the host
+#    (issue 20). The filter's suite (Escape/10) runs here only: its rules
+#    do not depend on the kernel, but the kernel's own answers (its
+#    controls) do.
+#  - 6.1 (Landlock ABI 2, REFER granted): launch, refusal, doctor, the
+#    escape matrix but Escape/10, and the jail's traffic and kill switch
+#    over kernel WireGuard (EndToEnd/10, /20; on 6.12 as well they made
+#    that lane pass 1200 s).
 #  - 5.10 (no Landlock; Debian's Yama default is 0, so launches are refused
 #    there, as doctor says; the scope is set to 1): launch and traffic only,
 #    as it is the slowest guest (boot about 60 s, every suite about twice
 #    6.1's). The refusal with no guard at all is shown on 6.12's profile,
 #    whose refusal suite lowers the scope to 0.
+# make demo's script can be an entry too (demo/demo.sh: about 200 s on 6.1,
+# where it passes); it fits in neither lane's budget.
 common="Tests/Integration/10-launch.sh+Tests/Integration/20-refusals.sh+Tests/Integration/40-doctor.sh"
 escape="Tests/Escape/20-namespaces.sh+Tests/Escape/30-processes.sh+Tests/Escape/40-terminal.sh+Tests/Escape/50-privileges.sh+Tests/Escape/60-descriptors-env.sh"
 traffic="Tests/EndToEnd/10-jail-traffic.sh+Tests/EndToEnd/20-kill-switch.sh"
 SLACK=lockdown,yama,loadpin,safesetid,integrity
-LANES=${NXE_GUEST_LANES:-"6.12:$SLACK:1:$common+Tests/Escape/10-abis.sh+$escape+$traffic | 6.1:default::$common+$escape+$traffic 5.10:default:1:Tests/Integration/10-launch.sh+Tests/EndToEnd/10-jail-traffic.sh"}
+LANES=${NXE_GUEST_LANES:-"6.12:$SLACK:1:$common+Tests/Escape/10-abis.sh+$escape+Tests/EndToEnd/50-port-forward.sh | 6.1:default::$common+$escape+$traffic 5.10:default:1:Tests/Integration/10-launch.sh+Tests/EndToEnd/10-jail-traffic.sh"}
 # run-suites.sh stops any suite after 900 s (this one is given more, see
 # there); each lane stays inside its budget.
 BUDGET=${NXE_GUEST_BUDGET:-1200}
