@@ -21,7 +21,7 @@ final class JailSocketThread: @unchecked Sendable {
     private let endpoints: [LoopbackEndpoint]
     // Written by the thread before it answers "ready", read by the main
     // thread after: the socket pair orders the two.
-    private var listeners: [Int32] = []
+    private var listeners: [Result<Int32, RelayFailure>] = []
     private var failure: RelayFailure?
 
     private init(channel: Int32, threadEnd: Int32, namespaceFD: Int32, endpoints: [LoopbackEndpoint]) {
@@ -32,8 +32,9 @@ final class JailSocketThread: @unchecked Sendable {
     }
 
     /// Starts the thread in the namespace of `namespaceFile` and returns
-    /// it with the listeners it bound there for `endpoints`, in order.
-    static func start(namespaceFile: String, listening endpoints: [LoopbackEndpoint]) throws(RelayFailure) -> (JailSocketThread, [Int32]) {
+    /// it with the listener it bound there for each of `endpoints`, in
+    /// order, or why it could not (one taken port fails its line only).
+    static func start(namespaceFile: String, listening endpoints: [LoopbackEndpoint]) throws(RelayFailure) -> (JailSocketThread, [Result<Int32, RelayFailure>]) {
         let nsfd = open(namespaceFile, O_RDONLY | O_CLOEXEC)
         guard nsfd >= 0 else { throw RelayFailure("open(\(namespaceFile))") }
         var pair: [Int32] = [-1, -1]
@@ -76,9 +77,8 @@ final class JailSocketThread: @unchecked Sendable {
             failure = RelayFailure("setns(the jail's namespace)", -entered)
         } else {
             for endpoint in endpoints {
-                do { listeners.append(try RelaySocket.listenTCP(endpoint)) } catch {
-                    failure = RelayFailure(message: "in the jail: \(error)")
-                    break
+                do throws(RelayFailure) { listeners.append(.success(try RelaySocket.listenTCP(endpoint))) } catch {
+                    listeners.append(.failure(RelayFailure(message: "in the jail: \(error)")))
                 }
             }
         }

@@ -5,62 +5,95 @@ import JailKit
 /// listening sockets of the jail's `publish` and `host-service` lines and
 /// the loop that copies bytes between them and their targets.
 ///
-///  1. as root, in the host's namespace: the `publish` listeners (TCP on
-///     the host's loopback, or Unix sockets with their owner and mode);
-///  2. as root, a thread enters the jail's namespace and binds the
+///  1. as root, the listeners of the lines an edit kept, taken over from
+///     the relay it replaces (RelayHandover);
+///  2. as root, in the host's namespace: the other `publish` listeners
+///     (TCP on the host's loopback, or Unix sockets with their owner and
+///     mode);
+///  3. as root, a thread enters the jail's namespace and binds the other
 ///     `host-service` listeners there (JailSocketThread);
-///  3. the state file says what is served (RelayState);
-///  4. root is dropped for good (RelayPrivileges);
-///  5. the loop (RelayLoop). Outbound sockets for `publish` come from the
+///  4. the state file says which lines are served and why any other is
+///     not (RelayState): a line that cannot be served (its port taken)
+///     costs that line only; then the replaced relay is ended;
+///  5. root is dropped for good (RelayPrivileges);
+///  6. the loop (RelayLoop). Outbound sockets for `publish` come from the
 ///     jail's thread, those for `host-service` from the main thread, which
 ///     stays in the host's namespace.
 /// The jail gets no interface: the relay holds sockets in both namespaces.
+/// A relay that can serve no line exits 1, and its supervisor tries again
+/// later, less and less often.
 public enum RelayProcess {
     public static func run(jail: JailDefinition) -> Never {
         _ = chdir("/")
         SystemLog.open()
         let paths = JailPaths(name: jail.name, interface: jail.interface)
         let parent = getppid()
+        let predecessor = RelayHandover.find(paths)
         var loop: RelayLoop
         do throws(RelayFailure) {
             let account = try RelayPrivileges.account()
-            loop = try prepare(jail, paths)
-            guard RelayState.write(paths, serving: jail.relays.map(\.description)) else {
+            let unserved: [RelayState.Unserved]
+            (loop, unserved) = try prepare(jail, paths, taking: predecessor?.listeners(for: jail.relays) ?? [:])
+            guard RelayState.write(paths, served: loop.listeners.map { ($0.relay.description, $0.fd) }, unserved: unserved) else {
                 throw RelayFailure("writing \(paths.relayStateFile)")
             }
+            predecessor?.end(paths)
+            for line in unserved { SystemLog.warning("\(jail.name): relay: \(line.relay) is not served: \(line.reason)") }
+            guard !loop.listeners.isEmpty else { exit(1) }
             try RelayPrivileges.drop(to: account, parent: parent)
         } catch {
-            _ = RelayState.write(paths, serving: [], failure: error.description)
+            _ = RelayState.write(paths, served: [], failure: error.description)
+            predecessor?.end(paths)
             SystemLog.warning("\(jail.name): relay: \(error)")
             exit(1)
         }
-        SystemLog.info("\(jail.name): relay serves \(jail.relays.map(\.description).joined(separator: "; "))")
+        SystemLog.info("\(jail.name): relay serves \(loop.listeners.map(\.relay.description).joined(separator: "; "))")
         loop.run()
     }
 
-    private static func prepare(_ jail: JailDefinition, _ paths: JailPaths) throws(RelayFailure) -> RelayLoop {
-        var listeners: [RelayLoop.Listening] = []
-        for relay in jail.relays where relay.direction == .publish {
-            switch relay.listener {
-            case .tcp(let endpoint):
-                listeners.append(.init(fd: try RelaySocket.listenTCP(endpoint), relay: relay))
-            case .unix(let socket):
-                let (uid, gid) = try owner(socket)
-                listeners.append(.init(fd: try RelaySocket.listenUnix(socket, uid: uid, gid: gid), relay: relay))
+    /// Listeners for every line it can serve, in the configuration's
+    /// order, and the reason for each it cannot. `taken` holds the sockets
+    /// taken over, by line. Throws only when the relay as a whole cannot
+    /// run (the jail's namespace cannot be entered).
+    private static func prepare(_ jail: JailDefinition, _ paths: JailPaths, taking taken: [Int: Int32])
+        throws(RelayFailure) -> (RelayLoop, [RelayState.Unserved]) {
+        var bound: [Int: Int32] = taken, unserved: [Int: String] = [:], inJail: [Int] = []
+        for (index, relay) in jail.relays.enumerated() where taken[index] == nil {
+            do throws(RelayFailure) {
+                switch (relay.direction, relay.listener) {
+                case (.hostService, _):
+                    inJail.append(index)
+                case (.publish, .tcp(let endpoint)):
+                    bound[index] = try RelaySocket.listenTCP(endpoint)
+                case (.publish, .unix(let socket)):
+                    let (uid, gid) = try owner(socket)
+                    bound[index] = try RelaySocket.listenUnix(socket, uid: uid, gid: gid)
+                }
+            } catch {
+                unserved[index] = error.description
             }
         }
-        let inJail = jail.relays.filter { $0.direction == .hostService }
-        let endpoints = inJail.map { relay -> LoopbackEndpoint in
-            guard case .tcp(let endpoint) = relay.listener else { preconditionFailure("host-service listens on TCP") }
+        let endpoints = inJail.map { index -> LoopbackEndpoint in
+            guard case .tcp(let endpoint) = jail.relays[index].listener else { preconditionFailure("host-service listens on TCP") }
             return endpoint
         }
-        let (thread, fds) = try JailSocketThread.start(namespaceFile: paths.namespaceFile, listening: endpoints)
-        for (fd, relay) in zip(fds, inJail) { listeners.append(.init(fd: fd, relay: relay)) }
-        return RelayLoop(listeners: listeners) { relay in
+        let (thread, results) = try JailSocketThread.start(namespaceFile: paths.namespaceFile, listening: endpoints)
+        for (index, result) in zip(inJail, results) {
+            switch result {
+            case .success(let fd): bound[index] = fd
+            case .failure(let error): unserved[index] = error.description
+            }
+        }
+        let listeners = jail.relays.indices.compactMap { index in bound[index].map { RelayLoop.Listening(fd: $0, relay: jail.relays[index]) } }
+        let reasons = jail.relays.indices.compactMap { index in
+            unserved[index].map { RelayState.Unserved(relay: jail.relays[index].description, reason: $0) }
+        }
+        let loop = RelayLoop(listeners: listeners) { relay in
             if relay.direction == .publish { return thread.makeSocket(relay.target.address.family) }
             let fd = RelaySocket.make(relay.target.address.family)
             return fd >= 0 ? fd : nil
         }
+        return (loop, reasons)
     }
 
     /// owner= as a user name or UID; group= as a group name or GID, else

@@ -86,6 +86,33 @@ enum RelaySocket {
         return fd
     }
 
+    /// True when `fd` is a listening socket bound where `listener` says:
+    /// a descriptor copied from another process is checked, not trusted.
+    static func isListening(_ fd: Int32, as listener: RelaySpec.Listener) -> Bool {
+        var accepting: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0, accepting == 1 else { return false }
+        var bound = sockaddr_storage()
+        var size = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &size) }
+        }
+        guard named == 0 else { return false }
+        return withUnsafeBytes(of: &bound) { got in
+            switch listener {
+            case .tcp(let endpoint):
+                return withAddress(endpoint) { want, wantSize in
+                    wantSize == size && memcmp(got.baseAddress!, want, Int(wantSize)) == 0
+                }
+            case .unix(let socket):
+                let path = Array(socket.path.utf8)
+                let offset = MemoryLayout<sa_family_t>.size
+                guard got.load(as: sa_family_t.self) == sa_family_t(AF_UNIX), Int(size) >= offset + path.count else { return false }
+                return Array(got[offset..<(offset + path.count)]) == path && (Int(size) == offset + path.count || got[offset + path.count] == 0)
+            }
+        }
+    }
+
     /// Starts a nonblocking connect; false when it failed at once.
     static func startConnect(_ fd: Int32, to endpoint: LoopbackEndpoint) -> Bool {
         withAddress(endpoint) { connect(fd, $0, $1) } == 0 || errno == EINPROGRESS

@@ -26,13 +26,19 @@
 #     held at once leave the relay running, within its descriptor bound,
 #     and the other relays answering meanwhile;
 #  5. live edits: a publish line added then removed is applied by `up`, with
-#     the jailed server (and its PID) untouched; a port already taken on the
-#     host makes `up` fail with one line naming it;
+#     the jailed server (and its PID) untouched; an edit that adds a line
+#     whose port something else already holds on the host (a user's
+#     mistake) makes `up` fail with one line naming that line, while every
+#     unchanged line keeps serving on the very same listening socket and a
+#     good line added with it is served; status names the unserved line;
+#     once the port is free, `up` again serves it;
 #  6. SIGKILL of the supervisor takes the relay with it; `up` brings both
 #     back; `down` removes the relay's files;
 #  7. `up` stopped after the namespace step while the supervisor's relay
 #     starts (what a slow machine does): it still names each relay.
-# Ports are random high ones; every socket is inside this suite's namespaces.
+# Every socket is inside this suite's namespaces; the ports come from
+# take_port (below the ephemeral range, where the suite's own bursts of
+# client connections cannot hold them first).
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
 topo_suite_begin "EndToEnd/60 publish and host-service relays" nxe2r "$0" "$@"
@@ -44,13 +50,13 @@ work=$TOPO_DIR/r
 peer=$REPO_ROOT/Tests/lib/relaypeer.py
 # The system python: users cannot run root's pyenv shims.
 PY=/usr/bin/python3
-base=$((20000 + RANDOM % 20000))
-P_WEB=$base J_WEB=$((base + 1)) J_HIDDEN=$((base + 2)) P_COUNT=$((base + 3)) J_COUNT=$((base + 4))
-H_SVC=$((base + 5)) H_UNLISTED=$((base + 6)) P_EDIT=$((base + 7)) P_TAKEN=$((base + 8))
-P_QBT=$((base + 9))
 SOCK=/run/netns-jail/$JAIL/webui.sock
 
 topo_build "$TOPO_DIR" || { fail "topology could not be built"; suite_end; }
+# Each port serves in hostsim (the host), in the jail, or in both.
+for v in P_WEB J_WEB J_HIDDEN P_COUNT J_COUNT H_SVC H_UNLISTED P_EDIT P_EDIT2 P_TAKEN P_QBT; do
+    take_port "$v" "$TOPO_HOST" "$JAIL" || { fail "no free port for $v"; suite_end; }
+done
 topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
 make_test_user "$USR" || { fail "test user"; suite_end; }
 make_test_user "$OTHER" || { fail "second test user"; suite_end; }
@@ -260,21 +266,63 @@ check "the removed port no longer answers" \
     test "$(from_host -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_EDIT/")" != 200
 check_contains "unchanged relays: up says nothing changed" "$JAIL is already up and healthy; nothing changed" "$(jail_cmd up "$JAIL" 2>&1)"
 
-# A host port that something else holds.
+# An edit that adds a line whose host port something else holds (as a user
+# would, by mistake), and a good line with it.
 nsenter --net="/run/netns/$TOPO_HOST" -- "$PY" -m http.server --bind 127.0.0.1 --directory "$work/host" "$P_TAKEN" >"$work/taken.log" 2>&1 &
 taken=$!
 on_exit "kill_pid $taken"
 wait_for 5 in_ns "$TOPO_HOST" curl -sf -m 1 -o /dev/null "http://127.0.0.1:$P_TAKEN/"
-write_config "${relays[@]}" "publish = 127.0.0.1:$P_TAKEN:$J_WEB"
+listener() { in_ns "$TOPO_HOST" ss -Htlne "sport = :$1" | grep -o 'ino:[0-9]*'; }
+web_socket=$(listener "$P_WEB")
+rp_before=$(relay_pid)
+bad="publish 127.0.0.1:$P_TAKEN -> jail 127.0.0.1:$J_WEB"
+write_config "${relays[@]}" "publish = 127.0.0.1:$P_TAKEN:$J_WEB" "publish = 127.0.0.1:$P_EDIT2:$J_HIDDEN"
 out=$(jail_cmd up "$JAIL" 2>&1); rc=$?
 check "a published port already taken on the host: up exits 1" test "$rc" -eq 1
-check_eq "... with one line (besides the config's warnings) that names the port and the fix" 1 \
+check_eq "... with one line (besides the config's warnings)" 1 \
     "$(printf "%s\n" "$out" | grep -vc '^netns-jail: warning: ')"
-check_contains "... bind(127.0.0.1:$P_TAKEN): Address already in use" "bind(127.0.0.1:$P_TAKEN): Address already in use" "$out"
-check "... and status calls the jail unhealthy" test "$(jail_cmd status "$JAIL" >/dev/null 2>&1; echo $?)" -eq 1
+line=$(printf "%s\n" "$out" | grep -v '^netns-jail: warning: ')
+check_contains "... that starts netns-jail: and names the line" "netns-jail: $JAIL cannot serve $bad (" "$line"
+check_contains "... and the reason" "bind(127.0.0.1:$P_TAKEN): Address already in use" "$line"
+check_contains "... and the fix" "fix that line in netns-jail.conf (or stop what holds its port) and run up again" "$line"
+check_eq "the unchanged published port still answers with the jailed page" "jailed-web-$tag" "$(from_host "http://127.0.0.1:$P_WEB/")"
+check_eq "... on the very same listening socket (taken over, never closed)" "$web_socket" "$(listener "$P_WEB")"
+check "... served by a new relay" test -n "$(relay_pid)" -a "$(relay_pid)" != "$rp_before"
+check "... which ended the old one" wait_for 5 test ! -d "/proc/$rp_before"
+check_eq "the unchanged Unix socket still answers" "jailed-web-$tag" \
+    "$(host_run "$USR" curl -sS -m 3 --unix-socket "$SOCK" "http://jail/" 2>&1)"
+check_eq "the unchanged host service still answers inside" "host-service-$tag" \
+    "$(jailed curl -sS -m 3 "http://127.0.0.1:$H_SVC/" 2>&1)"
+check_eq "the good line added in the same edit is served" "jailed-web-$tag" "$(from_host "http://127.0.0.1:$P_EDIT2/")"
+check_eq "what holds the taken port still answers there (the relay took nothing from it)" "host-service-$tag" \
+    "$(from_host "http://127.0.0.1:$P_TAKEN/")"
+st=$(jail_cmd status "$JAIL"); rc=$?
+check_eq "status exits 1 (unhealthy)" 1 "$rc"
+check_contains "status shows the line not served" "relay:       $bad (not served)" "$st"
+check_contains "status says why" "problem:     $bad is not served: bind(127.0.0.1:$P_TAKEN): Address already in use" "$st"
+check_contains "status still shows the unchanged line served, with the relay's PID" \
+    "relay:       publish 127.0.0.1:$P_WEB -> jail 127.0.0.1:$J_WEB (PID $(relay_pid))" "$st"
+unserved_json() { jail_cmd status --json "$JAIL" 2>/dev/null | "$PY" -c 'import json, sys
+def find(v):
+    if isinstance(v, dict):
+        if "unservedRelays" in v: return v["unservedRelays"]
+        v = list(v.values())
+    if isinstance(v, list):
+        for x in v:
+            r = find(x)
+            if r is not None: return r
+print("|".join(find(json.load(sys.stdin)) or []))'; }
+check_eq "status --json lists only that line in unservedRelays" "$bad" "$(unserved_json)"
 kill_pid "$taken"
+wait "$taken" 2>/dev/null
+out=$(jail_cmd up "$JAIL" 2>&1); rc=$?
+check "with the port given back, up serves the line (exit 0)" test "$rc" -eq 0
+check_eq "... the once-taken port now reaches the jailed page" "jailed-web-$tag" "$(from_host "http://127.0.0.1:$P_TAKEN/")"
+check_eq "... the unchanged port is still on its first listening socket" "$web_socket" "$(listener "$P_WEB")"
+check "... and status exits 0" quiet jail_cmd status "$JAIL"
+check_eq "... with no line unserved" "" "$(unserved_json)"
 write_config "${relays[@]}"
-check "with the port given back, up serves every line again" wait_for 40 quiet jail_cmd up "$JAIL"
+check "removing the two lines again: up exits 0" quiet jail_cmd up "$JAIL"
 check_eq "... and the published page answers" "jailed-web-$tag" "$(from_host "http://127.0.0.1:$P_WEB/")"
 
 # --- 6. SIGKILL of the supervisor, down ---------------------------------------------

@@ -16,6 +16,8 @@ TEST_SUITE=unnamed
 _CLEANUPS=()
 
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+# take_port: ports for the servers a suite starts, below the ephemeral range.
+. "$REPO_ROOT/Tests/lib/ports.sh"
 
 _run_cleanups() {
     local i

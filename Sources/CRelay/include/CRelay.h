@@ -3,7 +3,9 @@
 
 // The calls the relay (netns-jail relay, Sources/JailRelay) makes that Swift
 // cannot: prctl(2) is variadic, so Swift does not import it, and
-// setns, accept4 and setresuid/getresuid need _GNU_SOURCE, which the Glibc module lacks. Each
+// setns, accept4 and setresuid/getresuid need _GNU_SOURCE, which the Glibc module lacks,
+// and the pidfd calls have no wrapper in glibc before 2.36 (we
+// build against 2.31), so they go through syscall(2), also variadic. Each
 // returns 0 or -errno, so no errno is read across the boundary.
 
 #include <sys/types.h>
@@ -34,5 +36,18 @@ int nj_relay_not_dumpable(void);
 /// it. The kernel clears this on a change of credentials, so it is set after
 /// the privileges are dropped.
 int nj_relay_die_with_parent(void);
+
+/// pidfd_open(pid, 0): a descriptor for the process (Linux 5.3), which
+/// stays bound to that process even if its PID is reused.
+int nj_relay_pidfd_open(pid_t pid);
+
+/// pidfd_getfd(pidfd, fd, 0): a copy of descriptor `fd` of that process
+/// (Linux 5.6; needs ptrace access, which root has over the relay it
+/// replaces), close-on-exec; or -errno.
+int nj_relay_pidfd_getfd(int pidfd, int fd);
+
+/// pidfd_send_signal(pidfd, sig, NULL, 0): signals that process, never
+/// one that later got its PID.
+int nj_relay_pidfd_signal(int pidfd, int sig);
 
 #endif

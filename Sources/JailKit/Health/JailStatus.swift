@@ -27,9 +27,13 @@ public struct JailStatus: Sendable, Codable {
     /// The forwarded port while its mapping is live.
     public let forwardedPort: Int?
     /// Its `publish` and `host-service` lines (RelaySpec), and the relay
-    /// process serving them, when it runs and serves exactly these.
+    /// process serving them, when it runs and serves these lines (those in
+    /// `unservedRelays` excepted).
     public let relays: [String]
     public let relayPID: Int32?
+    /// Lines of `relays` nothing listens for (a port taken by something
+    /// else, no relay running); `problems` says why.
+    public let unservedRelays: [String]
     /// Why the jail is not healthy, one sentence each.
     public let problems: [String]
 
@@ -64,7 +68,9 @@ public struct JailStatus: Sendable, Codable {
         let relay = RelayState.read(paths)
         found += relay.problems(for: jail.relays, supervisor: supervisor)
         relays = jail.relays.map(\.description)
-        relayPID = relay.serves(jail.relays) ? relay.pid : nil
+        let current = relay.pid != nil && relay.accounts(for: jail.relays)
+        relayPID = current ? relay.pid : nil
+        unservedRelays = relays.filter { line in !current || relay.unserved.contains { $0.relay == line } }
         problems = state.namespaceExists ? found : JailVerification.leftovers(state)
         healthy = up && problems.isEmpty
     }
@@ -93,7 +99,10 @@ public struct JailStatus: Sendable, Codable {
             out += record.publicAddress.map { " at \($0)" } ?? ""
             out += "\n"
         }
-        for relay in relays { out += "  relay:       \(relay)\(relayPID.map { " (PID \($0))" } ?? " (not served)")\n" }
+        for relay in relays {
+            let pid = unservedRelays.contains(relay) ? nil : relayPID
+            out += "  relay:       \(relay)\(pid.map { " (PID \($0))" } ?? " (not served)")\n"
+        }
         out += "  processes:   \(processes)\n"
         for problem in problems { out += "  problem:     \(problem)\n" }
         return out

@@ -26,6 +26,9 @@ public struct JailPaths: Sendable {
     public var portForwardHookLog: String { "\(JailPaths.stateDirectory)/\(name).port-forward-hook.log" }
     /// What the jail's relay (netns-jail relay NAME) serves, or why it failed.
     public var relayStateFile: String { "\(JailPaths.stateDirectory)/\(name).relay" }
+    /// `up` asks for a relay of the current configuration by renaming the
+    /// running relay's record to this; the new relay takes over from it.
+    public var relayHandoverFile: String { "\(JailPaths.stateDirectory)/\(name).relay.handover" }
     /// The jail's own directory, root's: published Unix sockets (RelaySpec).
     public var relayDirectory: String { "\(JailPaths.stateDirectory)/\(name)" }
     public var logFile: String { "\(JailPaths.stateDirectory)/\(name).wireguard-go.log" }

@@ -71,6 +71,14 @@ public struct RelaySpec: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The part of a description that says where the relay listens
+    /// ("publish 127.0.0.1:18080", "host-service jail 127.0.0.1:631"): two
+    /// lines with the same one can share a listening socket (RelayHandover).
+    public static func listenerPart(of description: String) -> Substring {
+        guard let arrow = description.firstRange(of: " -> ") else { return Substring(description) }
+        return description[..<arrow.lowerBound]
+    }
+
     /// Ports where a listed host service would carry the jail's traffic
     /// or lookups out past the tunnel: DNS, DNS over TLS, SOCKS, Tor and
     /// common HTTP proxies (Squid, Privoxy, Polipo, tinyproxy).

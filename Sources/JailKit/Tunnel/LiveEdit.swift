@@ -86,34 +86,42 @@ public struct LiveEdit {
 
 extension LiveEdit {
     /// The jail's `publish` and `host-service` lines applied to a running
-    /// jail (after the supervisor is started): a relay serving other lines
-    /// is ended, the supervisor starts one that reads the current
-    /// configuration, and `up` waits until it serves exactly these lines,
-    /// so `up` never reports success for a relay that is not listening.
-    /// Connections through the old relay are closed; the jail's programs
-    /// and its tunnel are not touched.
+    /// jail (after the supervisor is started). The supervisor starts a
+    /// relay that reads the current configuration; it takes over the
+    /// listening sockets of the lines that stay (so they never stop
+    /// accepting), binds the new ones, and records each line it cannot
+    /// serve, then ends the old relay. `up` waits for that record, so it
+    /// never reports success for a line nobody listens on, and a line that
+    /// cannot be served fails `up` with its name and reason while every
+    /// other line keeps serving. Connections the old relay was carrying
+    /// are closed; the jail's programs and its tunnel are not touched.
     public static func relays(_ jail: JailDefinition, timeout: Double = 8) throws(JailError) -> [String] {
         let paths = JailPaths(name: jail.name, interface: jail.interface)
         let before = RelayState.read(paths)
         if before.serves(jail.relays) || (jail.relays.isEmpty && before.pid == nil) { return [] }
-        if before.pid != nil { before.stop() }
-        // No state file asks the supervisor to start the relay now, even
-        // while it waits to retry one that failed; whatever file appears
-        // next is the new relay's own.
-        unlink(paths.relayStateFile)
+        if jail.relays.isEmpty {
+            before.stop()
+            unlink(paths.relayStateFile)
+            return before.pid == nil ? [] : ["stopped its relay: no publish or host-service lines are left"]
+        }
+        RelayState.requestSuccessor(paths)
         let deadline = monotonicSeconds() + timeout
         var now = RelayState.read(paths)
         while monotonicSeconds() < deadline {
             now = RelayState.read(paths)
-            if jail.relays.isEmpty ? now.pid == nil : (now.serves(jail.relays) || now.failure != nil) { break }
+            if now.failure != nil || now.accounts(for: jail.relays) { break }
             usleep(50_000)
         }
-        if let failure = now.failure, !jail.relays.isEmpty {
-            throw .failure("the relay of \(jail.name) cannot serve its publish and host-service lines: \(failure); fix the line in netns-jail.conf (or free what holds it) and run up again")
+        if let failure = now.failure {
+            throw .failure("the relay of \(jail.name) cannot start: \(failure); see syslog, then run up again")
         }
-        if jail.relays.isEmpty { return before.pid == nil ? [] : ["stopped its relay: no publish or host-service lines are left"] }
-        guard now.serves(jail.relays) else {
+        guard now.accounts(for: jail.relays) else {
             throw .failure("the relay of \(jail.name) did not start within \(Int(timeout)) seconds; see syslog, then run up again")
+        }
+        guard now.unserved.isEmpty else {
+            let lines = now.unserved.map { "\($0.relay) (\($0.reason))" }.joined(separator: "; ")
+            let others = now.served.isEmpty ? "" : ", every other publish and host-service line still serves"
+            throw .failure("\(jail.name) cannot serve \(lines)\(others); fix that line in netns-jail.conf (or stop what holds its port) and run up again")
         }
         return jail.relays.map { "relays \($0)" }
     }
