@@ -53,7 +53,10 @@ public struct RelayState: Sendable, Equatable {
     public static func handedOver(_ paths: JailPaths) -> RelayState { parse(paths.relayHandoverFile) }
 
     static func parse(_ path: String) -> RelayState {
-        let text = String(decoding: readSmallFile(path, limit: 16384), as: UTF8.self)
+        parse(text: String(decoding: readSmallFile(path, limit: 16384), as: UTF8.self))
+    }
+
+    static func parse(text: String) -> RelayState {
         var pid: Int32?, served: [Served] = [], unserved: [Unserved] = [], failure: String?
         for line in text.split(separator: "\n").map(String.init) {
             if line.hasPrefix("pid ") { pid = Int32(line.dropFirst(4)) }
