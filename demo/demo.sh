@@ -92,7 +92,9 @@ topo_host_resolver "$TOPO_DIR" || { echo "demo: the host's resolver could not be
 # permission rules, logging each refusal. Up to 51413 that took 133 s for
 # one request in a TCG guest (Tests/Guest, kernel 6.1, syslog caught), far
 # past the client's 7.75 s, and the retransmissions queued more scans, so no
-# port was ever mapped there. A real provider answers at once.
+# port was ever mapped there. A real provider answers at once. These ports
+# also lie below every ephemeral range (Tests/lib/ports.sh), so no jailed
+# client can hold the one the jailed program listens on.
 topo_natpmp_prepare && topo_natpmp_start "$TOPO_DIR" 1024 ||
     { echo "demo: the provider's NAT-PMP server (miniupnpd) could not be started" >&2; exit 1; }
 cat <<EOF
@@ -155,7 +157,9 @@ note "netns-exec carries cap_sys_admin, but the jailed program has no capability
 
 heading "6b. A jailed web UI, published on the host's 127.0.0.1"
 # A stand-in for qbittorrent-nox's web UI: a web server the user runs in
-# the jail, listening on the jail's own loopback.
+# the jail, listening on the jail's own loopback. Port 8080, as a user
+# would type it: it lies below every ephemeral range, in the jail and the
+# simulated host, namespaces of the demo's own.
 install -d -m 0755 "$TOPO_DIR/webui"
 echo "jailed web UI of $USR" >"$TOPO_DIR/webui/index.html"
 host_run_bg wpid "$TOPO_DIR/webui.log" "$USR" "$launcher" "$JAIL" /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$TOPO_DIR/webui" 8080

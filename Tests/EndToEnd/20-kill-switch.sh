@@ -31,6 +31,13 @@ check "netns-jail up builds the jail" test $? -eq 0 -a -e "/run/netns/$JAIL"
 topo_jail_user "$USR" "$JAIL $USR"
 launcher=$TOPO_LAUNCHER
 install -d -m 0755 "$work"
+# The control requests' own source ports (ten each, curl --local-port):
+# below the ephemeral range, so no jailed or host client can use one, and
+# the capture can tell them apart. The unprotected namespace's are free in
+# hostsim too, which masquerades them unchanged.
+take_ports CTL 10 "$TOPO_HOST" || { fail "no free ports for the control"; suite_end; }
+take_ports OPEN 10 "$TOPO_HOST" nxe2b_open || { fail "no free ports for the unprotected namespace"; suite_end; }
+CTL_PORTS=$CTL-$((CTL + 9)) OPEN_PORTS=$OPEN-$((OPEN + 9))
 
 # The capture: everything on the uplink, from before the first jailed packet.
 nsenter --net="/run/netns/$TOPO_HOST" -- tcpdump -i "$TOPO_UPLINK" -n -U -Z root -w "$work/uplink.pcap" \
@@ -39,7 +46,7 @@ tcpdump_pid=$!
 on_exit "kill_pid $tcpdump_pid"
 wait_for 10 grep -q "listening on" "$work/tcpdump.out" || { fail "tcpdump did not start"; suite_end; }
 check_eq "control: the host's own request during the capture" "$TOPO_HOST_ADDR" \
-    "$(host_run "$USR" curl -sS -m 5 --local-port 40000-40009 "http://$TOPO_WEB/ks-ctl-$tag" 2>&1)"
+    "$(host_run "$USR" curl -sS -m 5 --local-port "$CTL_PORTS" "http://$TOPO_WEB/ks-ctl-$tag" 2>&1)"
 
 # client MARK: one marked request a second, at most 60, until $work/stop.
 client='i=0; while [ $i -lt 60 ] && [ ! -e "$1/stop" ]; do i=$((i+1))
@@ -82,7 +89,7 @@ check "netns-jail verify reports the missing tunnel" test "$(jail_cmd verify "$J
 # A veth from the jail to hostsim, a default route over it, and hostsim
 # forwarding and masquerading it onto the uplink: now only the kill switch
 # stands between client 1 and the host's address. The same path from a
-# namespace without a kill switch (the control, from ports 40010-40019)
+# namespace without a kill switch (the control, from ports $OPEN_PORTS)
 # does reach the internet, as the host.
 way_out() {  # NS JAIL_SIDE HOST_SIDE SUBNET(3 octets) LAST_OCTET_BASE
     ip -n "$TOPO_HOST" link add "$3" type veth peer name "$2" netns "$1" || return 1
@@ -99,7 +106,7 @@ printf 'table ip nxe2b_nat {\n chain post {\n  type nat hook postrouting priorit
 make_netns nxe2b_open && ip -n nxe2b_open link set lo up
 way_out nxe2b_open nxe2b_ob nxe2b_oh 244
 check_eq "control: a namespace without a kill switch gets out that way, as the host" "$TOPO_HOST_ADDR" \
-    "$(in_ns nxe2b_open curl -sS -m 3 --local-port 40010-40019 "http://$TOPO_WEB/ks-open-$tag" 2>&1)"
+    "$(in_ns nxe2b_open curl -sS -m 3 --local-port "$OPEN_PORTS" "http://$TOPO_WEB/ks-open-$tag" 2>&1)"
 way_out "$JAIL" nxe2b_jb nxe2b_jh 240
 outlet=$(last ks1)
 wait_for 10 has_after_cut ks1 "$outlet" 3
@@ -142,9 +149,9 @@ check_eq "no marked request after cut 2 reached the server" "" \
 # --- what left through the uplink ------------------------------------------------
 count() { tcpdump -r "$work/uplink.pcap" -n "$1" 2>/dev/null | wc -l; }
 wg_udp="udp and host $TOPO_ISP_ADDR and port $TOPO_WG_PORT"
-control="tcp and host $TOPO_HOST_ADDR and portrange 40000-40019"
+control="tcp and host $TOPO_HOST_ADDR and (portrange $CTL_PORTS or portrange $OPEN_PORTS)"
 check "control: the capture holds the host's plain HTTP request" test "$(count "$control and dst port 80")" -gt 0
-check "control: the capture holds the unprotected namespace's request" test "$(count "tcp and src portrange 40010-40019 and dst port 80")" -gt 0
+check "control: the capture holds the unprotected namespace's request" test "$(count "tcp and src portrange $OPEN_PORTS and dst port 80")" -gt 0
 check "the capture holds the tunnel's encrypted UDP" test "$(count "$wg_udp")" -gt 0
 check_eq "no packet carries a tunnel address in the clear" 0 \
     "$(count "net 198.51.100.0/24 or net fd00:5e::/64")"

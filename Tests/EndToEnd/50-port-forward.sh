@@ -64,6 +64,9 @@ topo_natpmp_prepare || fail "the NAT-PMP server's address and nftables tables"
 start_miniupnpd() { topo_natpmp_start "$work" "$1"; }
 stop_miniupnpd() { topo_natpmp_stop "$work"; }
 mappings() { topo_natpmp_mappings; }
+# The provider's ports (1024-1033, later 2048 and 3072) are fixed: they are
+# what the jail is given, so the checks name them; they lie below every
+# ephemeral range, in vpnsrv and the jail, namespaces of this suite's own.
 start_miniupnpd 1024 || { fail "miniupnpd did not start"; tail "$work/miniupnpd.log"; suite_end; }
 pass "miniupnpd answers NAT-PMP on the provider's tunnel side"
 
@@ -222,6 +225,8 @@ import base64, hashlib, os
 salt = os.urandom(16)
 key = hashlib.pbkdf2_hmac("sha512", b"secret-'"$tag"'", salt, 100000, 64)
 print(base64.b64encode(salt).decode() + ":" + base64.b64encode(key).decode())')
+# qBittorrent's usual ports, 6881 and 8080, are fixed: they are in the
+# jail, a namespace of this suite's own, below its ephemeral range.
 cat >"$qdir/qBittorrent/config/qBittorrent.conf" <<EOF
 [LegalNotice]
 Accepted=true

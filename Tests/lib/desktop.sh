@@ -274,6 +274,10 @@ EOF
 
 # desk_prefs_transmission CONFIG_HOME: transmission-gtk's settings: consent
 # given, no options dialog, DHT, PeX, LPD, port mapping and blocklist off.
+# The peer ports of both clients (6881, transmission's usual 51413) are
+# fixed: they are the clients' own listeners in the suite's jails, and no
+# check needs them (the clients only make requests), so a port held by
+# something else would cost nothing the suites look at.
 desk_prefs_transmission() {
     local dir=$1/transmission
     desk_mkdir "$dir"

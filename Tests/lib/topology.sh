@@ -30,6 +30,10 @@ TOPO_TUN_SERVER=198.51.100.1
 TOPO_TUN_SERVER6=fd00:5e::1
 TOPO_TUN_CLIENT=198.51.100.2
 TOPO_TUN_CLIENT6=fd00:5e::2
+# WireGuard's usual port, fixed on purpose (take_port is for the servers a
+# suite starts): it is the provider's, in vpnsrv, a namespace of the
+# suite's own, and it is bound when the topology is built, before anything
+# in vpnsrv makes a client socket that could be given it.
 TOPO_WG_PORT=51820
 TOPO_VPN_ANSWER=203.0.113.53
 TOPO_HOST_ANSWER=192.0.2.99
@@ -186,6 +190,8 @@ topo_services() {
     local dir=$1 pid py
     py=$(command -v /usr/bin/python3 || command -v python3)
     : >"$dir/web.log"
+    # Port 80, fixed: a well-known port, below every ephemeral range, in the
+    # internet namespace, which is the suite's own.
     nsenter --net="/run/netns/$TOPO_NET" -- "$py" "$REPO_ROOT/Tests/lib/whatismyip.py" 80 "$dir/web.log" 2>"$dir/web.stderr" &
     pid=$!
     on_exit "kill_pid $pid"
