@@ -25,7 +25,7 @@ for suite in "$@"; do
     # Every suite is bounded; the guest-kernel matrix boots several kernels
     # under emulation and bounds each lane itself (Tests/Guest/10-kernels.sh).
     limit=900
-    case $suite in Tests/Guest/*) limit=1500 ;; esac
+    case $suite in Tests/Guest/*) limit=1800 ;; esac
     # A suite waits for the machine-wide suite lock (testlib.sh) inside its
     # time limit; wait here first, so a run queued behind another
     # engineer's is not cut short. Bounded: an hour.
