@@ -86,7 +86,7 @@ check_contains "control: a wrong count of steps in words is found" "eleven steps
 code_keys="$DOC json-keys-code '$R/Sources/JailKit' JailStatus"
 same "netns-jail(8) lists exactly the keys status --json prints" \
     "$code_keys" "$DOC json-keys-man '$R/man/netns-jail.8'"
-grep -v '^\.B relayPID$' "$R/man/netns-jail.8" >"$S/netns-jail.8"
+grep -vw 'relayPID' "$R/man/netns-jail.8" >"$S/netns-jail.8"
 differs "a key missing from netns-jail(8) is seen" "$code_keys" "$DOC json-keys-man '$S/netns-jail.8'"
 mkdir -p "$S/src" && cp "$R/Sources/JailKit/Health/JailStatus.swift" "$S/src/" &&
     cp "$R"/Sources/JailKit/Health/JailInspection.swift "$R"/Sources/JailKit/PortForward/PortForwardRecord.swift "$S/src/"
