@@ -29,7 +29,7 @@ struct StatusCommand: ParsableCommand {
             let paths = JailPaths(name: jail.name, interface: jail.interface)
             return JailStatus(JailInspection.inspect(paths), jail: jail,
                               config: try? ConfigLoader.wireguard(for: jail, warn: false),
-                              supervisor: SupervisorProcess.runningPID(paths), now: now)
+                              supervisor: SupervisorProcess.state(paths), now: now)
         }
         if json {
             let encoder = JSONEncoder()

@@ -14,9 +14,14 @@ struct SuperviseCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The jail to supervise.", valueName: "name"))
     var name: String
 
+    @Flag(name: .long, help: "Keep running while the jail is down, and wait for a running supervisor to end instead of ending (for init's respawn and systemd).")
+    var stay = false
+
     func run() throws {
         try global.requireRoot("supervise")
         guard let jail = try global.select([name], all: false).first else { throw JailError.reported(exitStatus: ExitStatus.usage) }
-        Supervisor(jail: jail, configPath: global.config).run()
+        var supervisor = Supervisor(jail: jail, configPath: global.config)
+        supervisor.stay = stay
+        supervisor.run()
     }
 }

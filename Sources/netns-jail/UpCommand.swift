@@ -51,6 +51,8 @@ struct UpCommand: ParsableCommand {
                 builder.handshakeTimeout = handshakeTimeout
                 builder.rebuild = force
                 let paths = JailPaths(name: jail.name, interface: jail.interface)
+                // A supervisor that died (SIGKILL, a crash) left its record.
+                let supervisorBefore = SupervisorProcess.state(paths)
                 if !noSupervisor { builder.namespaceReady = { startSupervisor(jail, paths) } }
                 let outcome = try builder.up()
                 switch outcome {
@@ -63,7 +65,7 @@ struct UpCommand: ParsableCommand {
                 case .built(let implementation):
                     Console.note("\(jail.name) is up: \(jail.interface) (\(implementation.rawValue)), kill switch installed")
                 }
-                var relayEdits: [String] = []
+                var relayEdits: [String] = [], restarted = false
                 if noSupervisor {
                     SupervisorProcess.stop(paths)
                     if !jail.relays.isEmpty {
@@ -71,6 +73,10 @@ struct UpCommand: ParsableCommand {
                     }
                 } else {
                     startSupervisor(jail, paths)
+                    if case .gone(let dead) = supervisorBefore, let now = SupervisorProcess.runningPID(paths) {
+                        Console.note("repaired in \(jail.name): its supervisor (PID \(dead)) was not running; started a new one (PID \(now))")
+                        restarted = true
+                    }
                     relayEdits = try LiveEdit.relays(jail)
                     // The supervisor starts when the namespace exists and
                     // reads the configuration itself, so on a slow machine
@@ -84,7 +90,7 @@ struct UpCommand: ParsableCommand {
                     for line in relayEdits { Console.note("updated \(jail.name): \(line)") }
                 }
                 if case .alreadyHealthy = outcome {
-                    Console.note(relayEdits.isEmpty ? "\(jail.name) is already up and healthy; nothing changed" : "\(jail.name) is up, in the same namespace")
+                    Console.note(relayEdits.isEmpty && !restarted ? "\(jail.name) is already up and healthy; nothing changed" : "\(jail.name) is up, in the same namespace")
                 }
             } catch {
                 // A supervisor started for a jail this run then rolled back

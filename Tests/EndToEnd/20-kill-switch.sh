@@ -69,7 +69,7 @@ has_after_cut() { [ "$(after_cut "$1" "$2" | wc -l)" -ge "$3" ]; }
 start_client c1 ks1
 check "client 1 reaches the internet through the tunnel" wait_for 10 has_oks ks1 2
 check_contains "client 1 is seen as the VPN" "ok $TOPO_VPN_PUBLIC" "$(cat "$work/ks1.log")"
-wg_pid=$(cat "/run/netns-jail/$JAIL.pid" 2>/dev/null)
+wg_pid=$(topo_record_pid "/run/netns-jail/$JAIL.pid")
 cut1=$(last ks1)
 ip -n "$JAIL" link del "$IFC"
 gone() { [ -n "$1" ] && [ ! -d "/proc/$1" ]; }

@@ -33,6 +33,15 @@
 #  9. Edits of the WireGuard config applied by `up` in the same namespace
 #     while a jailed program keeps working; another interface name refused
 #     (naming the program inside) unless --force.
+# 10. (issue 21) The supervisor SIGKILLed: status unhealthy, saying why in
+#     one line; a later wireguard-go death unrepaired until `up` restarts
+#     it; a record naming an impostor with the supervisor's argv is not
+#     trusted (control: the genuine record is).
+# 11. `supervise --stay` under a respawning loop (init's respawn): `up`
+#     keeps it, a SIGKILLed one is back and repairs.
+# 12. `up` SIGKILLed after starting wireguard-go, before recording it: the
+#     held wireguard-go ends; `up` converges; `down` leaves nothing.
+#     Control: an unrecorded wireguard-go outlives `down` and fails `up`.
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
 topo_suite_begin "EndToEnd/40 faults" nxe2f "$0" "$@"
@@ -223,13 +232,13 @@ fi
 quiet jail_cmd down "$JAIL"
 jail_cmd up "$JAIL" --userspace >"$work/sup-up.out" 2>&1
 check "up with a supervisor succeeds" test $? -eq 0
-sup=$(cat "/run/netns-jail/$JAIL.supervisor.pid" 2>/dev/null)
+sup=$(topo_record_pid "/run/netns-jail/$JAIL.supervisor.pid")
 check_contains "status shows the supervisor" "supervisor:  PID $sup" "$(jail_cmd status "$JAIL")"
 start_poller "s$tag" 60
-wgpid=$(cat "/run/netns-jail/$JAIL.pid")
+wgpid=$(topo_record_pid "/run/netns-jail/$JAIL.pid")
 kill -9 "$wgpid"
 check "kill -9 of wireguard-go: the supervisor starts a new one" \
-    wait_for 15 sh -c '[ "$(cat "$1")" != "$2" ] && [ -d "/proc/$(cat "$1")" ]' sh "/run/netns-jail/$JAIL.pid" "$wgpid"
+    wait_for 15 sh -c 'p=$(sed -n "1s/ .*//p" "$1"); [ -n "$p" ] && [ "$p" != "$2" ] && [ -d "/proc/$p" ]' sh "/run/netns-jail/$JAIL.pid" "$wgpid"
 check "kill -9 of wireguard-go: verify passes again" wait_for 10 jail_cmd verify "$JAIL"
 n=$(grep -c '^web 200' "$work/poll-s$tag.out")
 check "kill -9 of wireguard-go: the running poller gets through again" wait_for 15 sh -c '[ "$(grep -c "^web 200" "$1")" -gt "$2" ]' sh "$work/poll-s$tag.out" "$n"
@@ -388,6 +397,126 @@ stop_poller "e$tag"
 check_eq "edits: never seen from the host's address nor resolved by the host" "" "$(leaks "e$tag")"
 quiet renamed down "$JAIL"
 cp "$work/wg.saved" "$TOPO_DIR/$IFC.conf"
+
+# --- 10. the supervisor killed; records a reused PID cannot fake (issue 21) -------
+sup_rec=/run/netns-jail/$JAIL.supervisor.pid
+quiet jail_cmd down "$JAIL"
+jail_cmd up "$JAIL" --userspace >/dev/null 2>&1
+sup=$(topo_record_pid "$sup_rec")
+check "the supervisor's record holds its PID and start time" grep -qx "$sup start=[0-9]*" "$sup_rec"
+check_contains "control: status trusts the genuine record" "supervisor:  PID $sup" "$(jail_cmd status "$JAIL")"
+check "control: status exits 0 while the supervisor runs" quiet jail_cmd status "$JAIL"
+kill -9 "$sup"
+wait_for 5 test ! -d "/proc/$sup"
+st=$(jail_cmd status "$JAIL" 2>&1); rc=$?
+check_eq "supervisor SIGKILLed: status exits 1" 1 "$rc"
+check_eq "supervisor SIGKILLed: status says why, in one line" 1 \
+    "$(printf '%s\n' "$st" | grep -c "problem: .*its supervisor (PID $sup, recorded in $sup_rec) is not running")"
+# Nothing repairs the jail meanwhile: the consequence status now reports.
+wgpid=$(topo_record_pid "/run/netns-jail/$JAIL.pid")
+kill -9 "$wgpid"
+sleep 3
+quiet jail_cmd verify "$JAIL"; rc=$?
+check "supervisor SIGKILLed: a wireguard-go killed after it stays unrepaired" test "$rc" -ne 0
+out=$(jail_cmd up "$JAIL" --userspace 2>&1)
+check_contains "up restarts the supervisor and says so" "its supervisor (PID $sup) was not running; started a new one" "$out"
+check "up repairs the tunnel" quiet jail_cmd verify "$JAIL"
+sup2=$(topo_record_pid "$sup_rec")
+check "the new supervisor runs" test -n "$sup2" -a "$sup2" != "$sup" -a -d "/proc/$sup2"
+check "status exits 0 again" quiet jail_cmd status "$JAIL"
+
+# A reused PID: the record names the new supervisor's start time, but its
+# PID is now a process whose argv has the supervisor's shape.
+nsenter --net="/run/netns/$TOPO_HOST" -- bash -c 'exec -a "$1" sh -c "sleep 300; :" supervise --config "$2" "$3"' \
+    fake "$TOPO_JAIL_BIN" "$TOPO_JAIL_CONF" "$JAIL" &
+fake=$!
+on_exit "kill_pid $fake"
+wait_for 5 sh -c 'tr "\0" " " <"/proc/$1/cmdline" | grep -q "supervise"' sh "$fake"
+check "control: the impostor's command line has the supervisor's shape" \
+    sh -c 'tr "\0" " " <"/proc/$1/cmdline" | grep -q "netns-jail .*supervise .* $2 \?$"' sh "$fake" "$JAIL"
+rec=$(cat "$sup_rec")
+kill -9 "$sup2"; wait_for 5 test ! -d "/proc/$sup2"
+echo "$fake ${rec#* }" >"$sup_rec"
+st=$(jail_cmd status "$JAIL" 2>&1); rc=$?
+check_eq "a reused PID with the supervisor's argv: status exits 1" 1 "$rc"
+check_not_contains "a reused PID: status does not call it the supervisor" "supervisor:  PID $fake" "$st"
+check_contains "a reused PID: status says the supervisor is not running" "its supervisor (PID $fake," "$st"
+out=$(jail_cmd up "$JAIL" --userspace 2>&1)
+sup3=$(topo_record_pid "$sup_rec")
+check "a reused PID: up starts a real supervisor" test -n "$sup3" -a "$sup3" != "$fake" -a -d "/proc/$sup3"
+check "a reused PID: the impostor was not signalled" test -d "/proc/$fake"
+quiet jail_cmd down "$JAIL"
+check "a reused PID: down does not signal the impostor either" test -d "/proc/$fake"
+kill_pid "$fake"
+
+# --- 11. kept running by a respawner (init's respawn, systemd's Restart=) ---------
+# The man page's recipe: `supervise --stay` under something that starts it
+# again whenever it ends. A bounded loop plays init here.
+respawn='for i in 1 2 3 4 5 6; do [ -e "$1" ] && exit 0; "$2" --config "$3" supervise --stay "$4"; done'
+nsenter --net="/run/netns/$TOPO_HOST" -- sh -c "$respawn" respawn "$work/stop-respawn" "$TOPO_JAIL_BIN" "$TOPO_JAIL_CONF" "$JAIL" &
+respawner=$!
+on_exit "touch '$work/stop-respawn'; kill_pid $respawner; topo_stop_supervisor $JAIL"
+check "a staying supervisor waits for its jail, recorded" wait_for 5 sh -c '[ -d "/proc/$(sed -n "1s/ .*//p" "$1")" ]' sh "$sup_rec"
+init_sup=$(topo_record_pid "$sup_rec")
+jail_cmd up "$JAIL" --userspace >/dev/null 2>&1
+check_eq "up keeps the running supervisor (no second one)" "$init_sup" "$(topo_record_pid "$sup_rec")"
+check "the jail is healthy under it" quiet jail_cmd status "$JAIL"
+kill -9 "$init_sup"
+check "supervisor SIGKILLed under a respawner: a new one records itself" \
+    wait_for 10 sh -c 'p=$(sed -n "1s/ .*//p" "$1"); [ -n "$p" ] && [ "$p" != "$2" ] && [ -d "/proc/$p" ]' sh "$sup_rec" "$init_sup"
+wgpid=$(topo_record_pid "/run/netns-jail/$JAIL.pid")
+kill -9 "$wgpid"
+check "the respawned supervisor repairs a later wireguard-go death" \
+    wait_for 15 sh -c 'p=$(sed -n "1s/ .*//p" "$1"); [ -n "$p" ] && [ "$p" != "$2" ] && [ -d "/proc/$p" ]' sh "/run/netns-jail/$JAIL.pid" "$wgpid"
+check "status calls the jail healthy again" wait_for 10 jail_cmd status "$JAIL"
+touch "$work/stop-respawn"
+quiet jail_cmd down "$JAIL"
+wait_for 5 test ! -d "/proc/$respawner"
+topo_stop_supervisor "$JAIL"
+
+# --- 12. up SIGKILLed between starting wireguard-go and recording it (issue 21) ----
+# wireguard-go is started held (a shell waiting on a pipe) until its PID is
+# recorded; killed in that window, up leaves nothing that runs.
+wg_running() { # the PIDs of every wireguard-go for $IFC
+    local f
+    for f in /proc/[0-9]*/cmdline; do
+        tr '\0' ' ' 2>/dev/null <"$f" | grep -q "^[^ ]*wireguard-go $IFC \?$" && echo "${f//[^0-9]/}"
+    done
+}
+left_after_down() {
+    wg_running | sed 's/^/wireguard-go /'
+    ip -n "$TOPO_HOST" link show "$IFC" >/dev/null 2>&1 && echo "interface $IFC"
+    [ -e "/run/netns/$JAIL" ] && echo "namespace $JAIL"
+}
+for round in converge down; do
+    quiet jail_cmd down "$JAIL"
+    if ! up_stopped wireguard-go-started --no-supervisor; then fail "up did not stop after wireguard-go-started"; kill_up; continue; fi
+    held=$(ps -o pid= --ppid "$UP_PID" | tr -d ' ' | head -n1)
+    check "$round: up stopped with wireguard-go held, not yet recorded" \
+        sh -c 'tr "\0" " " <"/proc/$1/cmdline" | grep -q "read -r go" && [ ! -s "$2" ]' sh "$held" "/run/netns-jail/$JAIL.pid"
+    kill_up
+    check "$round: the held wireguard-go ends with the up that started it" wait_for 3 test ! -d "/proc/$held"
+    check_eq "$round: no wireguard-go runs for $IFC" "" "$(wg_running)"
+    if [ "$round" = converge ]; then
+        out=$(jail_cmd up "$JAIL" --userspace --no-supervisor 2>&1)
+        check "up after the killed up succeeds" test $? -eq 0 || printf '       %s\n' "$out"
+        check "up after the killed up: verify passes" quiet jail_cmd verify "$JAIL"
+    fi
+    quiet jail_cmd down "$JAIL"
+    check_eq "$round: after down nothing is left (wireguard-go, interface, namespace)" "" "$(left_after_down)"
+done
+# Control: a wireguard-go that nothing recorded, as a killed up left it
+# before: down leaves it and its interface, and the next up fails.
+quiet jail_cmd down "$JAIL"
+WG_PROCESS_FOREGROUND=1 nsenter --net="/run/netns/$TOPO_HOST" -- wireguard-go "$IFC" >/dev/null 2>&1 &
+stray=$!
+on_exit "kill_pid $stray"
+wait_for 5 ip -n "$TOPO_HOST" link show "$IFC"
+quiet jail_cmd down "$JAIL"
+check "control: down leaves an unrecorded wireguard-go running" test -d "/proc/$stray"
+out=$(jail_cmd up "$JAIL" --userspace --no-supervisor 2>&1)
+check_contains "control: and the next up fails" "already exists here" "$out"
+kill_pid "$stray"; wait_for 5 sh -c '! ip -n "$1" link show "$2" >/dev/null 2>&1' sh "$TOPO_HOST" "$IFC"
 
 # --- 6. SIGPIPE -------------------------------------------------------------------
 sed "s/^Endpoint = .*/Endpoint = 192.0.2.200:$TOPO_WG_PORT/" "$TOPO_DIR/$IFC.conf" >"$TOPO_DIR/unreachable.conf"

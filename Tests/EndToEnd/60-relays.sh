@@ -85,7 +85,7 @@ relays=("publish = 127.0.0.1:$P_WEB:$J_WEB"
         "host-service = 127.0.0.1:$H_SVC")
 write_config "${relays[@]}"
 fds_are() { [ "$(ls "/proc/$rp/fd" | wc -l)" -eq "$1" ]; }
-relay_pid() { sed -n 's/^pid //p' "/run/netns-jail/$JAIL.relay" 2>/dev/null; }
+relay_pid() { sed -n 's/^pid \([0-9]*\).*/\1/p' "/run/netns-jail/$JAIL.relay" 2>/dev/null; }
 from_host() { host_run "$OTHER" curl -sS -m 3 "$@" 2>&1; }
 jailed() { host_run "$USR" "$launcher" "$JAIL" "$@"; }
 
@@ -326,7 +326,7 @@ check "removing the two lines again: up exits 0" quiet jail_cmd up "$JAIL"
 check_eq "... and the published page answers" "jailed-web-$tag" "$(from_host "http://127.0.0.1:$P_WEB/")"
 
 # --- 6. SIGKILL of the supervisor, down ---------------------------------------------
-sup=$(cat "/run/netns-jail/$JAIL.supervisor.pid")
+sup=$(topo_record_pid "/run/netns-jail/$JAIL.supervisor.pid")
 rp=$(relay_pid)
 kill -9 "$sup"
 check "SIGKILL of the supervisor: its relay dies with it" wait_for 5 test ! -d "/proc/$rp"

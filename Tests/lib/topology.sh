@@ -349,6 +349,10 @@ topo_jail_config() {
     (umask 077; printf '[%s]\nwireguard = %s\ninterface = %s\n\n' "$1" "$3" "$2" >>"$TOPO_JAIL_CONF")
 }
 
+# topo_record_pid FILE: the PID in one of netns-jail's process records
+# (`PID start=TICKS`, ProcessRecord), empty when there is none.
+topo_record_pid() { sed -n '1s/^\([0-9]*\).*/\1/p' "$1" 2>/dev/null; }
+
 # jail_cmd ARGS...: netns-jail --config $TOPO_JAIL_CONF ARGS, run in hostsim.
 jail_cmd() { in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" "$@"; }
 
@@ -358,7 +362,7 @@ jail_cmd() { in_ns "$TOPO_HOST" "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" "$@"
 # PID still runs wireguard-go.
 topo_jail_sweep() {
     local name=$1 ifc=$2 pid
-    pid=$(cat "/run/netns-jail/$name.pid" 2>/dev/null)
+    pid=$(topo_record_pid "/run/netns-jail/$name.pid")
     jail_cmd down "$name" --kill --wait 10 >/dev/null 2>&1
     topo_stop_supervisor "$name"
     if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "wireguard-go $ifc"; then
@@ -402,7 +406,7 @@ topo_jail_user() {
 # NAME), by the PID netns-jail recorded and only if that PID still runs it.
 topo_stop_supervisor() {
     local name=$1 pid
-    pid=$(cat "/run/netns-jail/$name.supervisor.pid" 2>/dev/null)
+    pid=$(topo_record_pid "/run/netns-jail/$name.supervisor.pid")
     if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "netns-jail supervise .* $name \?$"; then
         kill_pid "$pid"
     fi
@@ -428,7 +432,7 @@ topo_sweep_stale() {
         for f in /run/netns/$glob; do
             [ -e "$f" ] || continue
             [ "$(stat -f -c %T "$f")" = nsfs ] && continue
-            for pid in $(cat "/run/netns-jail/${f##*/}.pid" 2>/dev/null); do
+            for pid in $(topo_record_pid "/run/netns-jail/${f##*/}.pid"); do
                 tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q "^[^ ]*wireguard-go " && kill_pid "$pid"
             done
             rm -f "/run/netns-jail/${f##*/}.pid" "/run/netns-jail/${f##*/}.wireguard-go.log"

@@ -37,7 +37,7 @@ public struct JailStatus: Sendable, Codable {
     /// Why the jail is not healthy, one sentence each.
     public let problems: [String]
 
-    public init(_ state: JailInspection, jail: JailDefinition, config: WireGuardConfig?, supervisor: Int32?, now: Int) {
+    public init(_ state: JailInspection, jail: JailDefinition, config: WireGuardConfig?, supervisor: SupervisorProcess.State, now: Int) {
         let paths = state.paths
         name = paths.name.value
         interface = paths.interface.value
@@ -47,7 +47,7 @@ public struct JailStatus: Sendable, Codable {
         killSwitch = state.namespaceExists ? "\(comparison)" : "absent"
         up = namespace && tunnel && comparison == .intact
         wireguardGoPID = state.wireguardGoPID
-        supervisorPID = supervisor
+        if case .running(let pid) = supervisor { supervisorPID = pid } else { supervisorPID = nil }
         implementation = state.tunnel == nil ? nil : (state.pidFileExists ? WireGuardImplementation.userspace.rawValue : WireGuardImplementation.kernel.rawValue)
         addresses = state.tunnelAddresses
         peers = state.peers
@@ -66,7 +66,12 @@ public struct JailStatus: Sendable, Codable {
             found.append("port forwarding has no live mapping (\(lapsed)): \(record.error ?? "renewal overdue")")
         }
         let relay = RelayState.read(paths)
-        found += relay.problems(for: jail.relays, supervisor: supervisor)
+        if case .gone(let dead) = supervisor {
+            // One line: its relay and port renewals stopped with it.
+            found.append("its supervisor (PID \(dead), recorded in \(paths.supervisorPidFile)) is not running, so nothing repairs the jail or serves its relays; run netns-jail up \(paths.name) to start it again")
+        } else {
+            found += relay.problems(for: jail.relays, supervisor: supervisorPID)
+        }
         relays = jail.relays.map(\.description)
         let current = relay.pid != nil && relay.accounts(for: jail.relays)
         relayPID = current ? relay.pid : nil

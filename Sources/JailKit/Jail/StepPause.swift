@@ -12,6 +12,9 @@ enum StepPause {
         case resolvConf = "resolv.conf"
         case namespace
         case killSwitch = "kill-switch"
+        /// wireguard-go started (held) but not yet recorded: the moment a
+        /// SIGKILL used to leave it running where `down` could not find it.
+        case wireguardGoStarted = "wireguard-go-started"
         case tunnelCreated = "tunnel-created"
         case tunnelMoved = "tunnel-moved"
         case routes

@@ -21,11 +21,19 @@ import Glibc
 ///  - keeps a provider-forwarded port when the jail asks for one
 ///    (PortForwarding: a thread of its own talks NAT-PMP to the gateway).
 /// It has no listening socket itself and reads nothing but the root-owned configuration; it
-/// stops itself when the namespace is gone.
+/// stops itself when the namespace is gone, unless `stay` (init's respawn
+/// or systemd runs it, and the jail may come up later).
+///
+/// It records itself (SupervisorProcess) before anything else, so `status`
+/// can tell a supervisor that died (the record names a process that no
+/// longer runs) from a jail that has none, and `up` starts a new one. One
+/// supervisor per jail: a second one started while the first runs ends at
+/// once, or with `stay` waits for the first to end and takes over.
 public struct Supervisor {
     public let jail: JailDefinition
     public let configPath: String
     public var interval: Double = 1
+    public var stay = false
 
     public init(jail: JailDefinition, configPath: String) {
         self.jail = jail
@@ -42,7 +50,8 @@ public struct Supervisor {
         // A daemon: it must not keep the directory `up` ran in busy.
         _ = chdir("/")
         SystemLog.open()
-        SystemLog.info("supervising \(jail.name) (\(jail.interface))")
+        takeOver()
+        SystemLog.info("supervising \(jail.name) (\(jail.interface))\(stay ? ", staying while it is down" : "")")
         var failures = 0, lastNudge = 0.0, lastForeign: [String] = []
         var forwarding = PortForwarding(jail: jail, paths: paths)
         var relay = RelayChild(jail: jail, configPath: configPath)
@@ -56,9 +65,12 @@ public struct Supervisor {
                 relay.reaped(pid, status: status)
             }
             guard FileManager.default.fileExists(atPath: paths.namespaceFile) else {
+                if stay { continue }
                 SystemLog.info("\(jail.name) is gone (no \(paths.namespaceFile)); supervisor stops")
                 PortForwardRecord.remove(paths)
-                unlink(paths.supervisorPidFile)
+                // Only our own record: a new jail's supervisor may have
+                // written its own already.
+                if SupervisorProcess.runningPID(paths) == getpid() { unlink(paths.supervisorPidFile) }
                 exit(0)
             }
             forwarding?.tick()
@@ -106,12 +118,34 @@ public struct Supervisor {
             return true
         } catch {
             if Interruption.happened {
+                // The record stays: a supervisor stopped by anyone but
+                // `down` is a supervisor missing, and `status` says so.
                 SystemLog.info("\(jail.name): stopped during a repair; what it had made is rolled back")
-                unlink(paths.supervisorPidFile)
                 exit(0)
             }
             SystemLog.warning("\(jail.name): repair failed: \(plain(error)); trying again")
             return false
+        }
+    }
+
+    /// Becomes the jail's one supervisor and records itself. A record of a
+    /// supervisor that died is reported: nobody saw it die, and the jail
+    /// went unrepaired meanwhile.
+    private func takeOver() {
+        while let other = SupervisorProcess.runningPID(paths), other != getpid() {
+            guard stay else {
+                SystemLog.info("\(jail.name) already has a supervisor (PID \(other)); this one ends")
+                exit(0)
+            }
+            sleep(1)
+        }
+        if case .gone(let dead) = SupervisorProcess.state(paths) {
+            SystemLog.warning("\(jail.name): its supervisor (PID \(dead)) ended without being stopped; a new one takes over")
+        }
+        let code = SupervisorProcess.recordSelf(paths)
+        guard code == 0 else {
+            SystemLog.warning("\(jail.name): cannot write \(paths.supervisorPidFile): \(String(cString: strerror(code))); supervisor stops")
+            exit(1)
         }
     }
 

@@ -108,6 +108,31 @@ enum ChildProcess {
         return (pid, inPipe[1], outPipe[0], errPipe[0])
     }
 
+    /// Starts `path` held: a shell waits for one line on a pipe, then
+    /// execs the program, which keeps the shell's PID and start time. The
+    /// caller records the PID (ProcessRecord) and then `release`s it. If
+    /// the caller dies first (SIGKILL at any moment), its end of the pipe
+    /// closes, the shell reads end of file and exits without running the
+    /// program: a daemon netns-jail starts can never outlive it unrecorded,
+    /// where `down` would not find it. The held shell's argv is
+    /// `/bin/sh -c SCRIPT PATH ARGUMENTS...` (`heldScript`).
+    static func spawnHeld(_ path: String, _ arguments: [String], environment: [String: String],
+                          output: Output, newSession: Bool) throws(Failure) -> (pid: pid_t, release: Int32)
+    {
+        let child = try spawn(heldShell, ["-c", heldScript, path] + arguments, environment: environment,
+                              input: [], output: output, newSession: newSession)
+        return (child.pid, child.stdin)
+    }
+
+    static let heldShell = "/bin/sh"
+    static let heldScript = "IFS= read -r go || exit 125; exec \"$0\" \"$@\" </dev/null"
+
+    /// Lets a held program run.
+    static func release(_ fd: Int32) {
+        _ = Descriptor.writeAll(fd, [0x0A])
+        close(fd)
+    }
+
     /// Runs a tool to completion: feeds `input`, collects both outputs
     /// through poll (so neither pipe can fill and stall the child), reaps it.
     static func run(_ path: String, _ arguments: [String], environment: [String: String],

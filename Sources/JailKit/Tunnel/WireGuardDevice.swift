@@ -57,26 +57,31 @@ enum WireGuardDevice {
         defer { close(log) }
         // Foreground, so the PID we record is the daemon itself; its own
         // session, so a Ctrl-C aimed at us does not reach it; it outlives
-        // us because nothing waits for it.
+        // us because nothing waits for it. Held until its record is
+        // written (ChildProcess.spawnHeld): killed before that, we leave
+        // no wireguard-go behind, only a shell that ends at once.
         let environment = ExternalTool.environment.merging(["WG_PROCESS_FOREGROUND": "1", "LOG_LEVEL": "error"]) { $1 }
-        let pid: pid_t
+        let held: (pid: pid_t, release: Int32)
         do {
-            pid = try ChildProcess.spawn(binary, [interface.value], environment: environment,
-                                         input: nil, output: .file(log), newSession: true).pid
+            held = try ChildProcess.spawnHeld(binary, [interface.value], environment: environment,
+                                              output: .file(log), newSession: true)
         } catch {
             switch error { case .spawn(let code): throw .failure("cannot start \(binary): \(String(cString: strerror(code)))") }
         }
+        let pid = held.pid
         rollback.register("stop wireguard-go (PID \(pid))") {
             ProcessesInside.terminate([pid], grace: 3)
             _ = ExternalTool.ip.run(["link", "del", "dev", interface.value])
             try? FileManager.default.removeItem(atPath: paths.pidFile)
             try? FileManager.default.removeItem(atPath: paths.logFile)
         }
-        do {
-            try Data("\(pid)\n".utf8).write(to: URL(fileURLWithPath: paths.pidFile))
-        } catch {
-            throw .failure("cannot write \(paths.pidFile): \(error)")
+        StepPause.after(.wireguardGoStarted)
+        let code = ProcessRecord.of(pid).map { $0.write(to: paths.pidFile) } ?? ESRCH
+        guard code == 0 else {
+            close(held.release)
+            throw .failure("cannot write \(paths.pidFile): \(String(cString: strerror(code))); check \(JailPaths.stateDirectory)")
         }
+        ChildProcess.release(held.release)
         // Bounded wait (5 s) for the TUN device and the control socket.
         for _ in 0..<500 {
             if let status = ChildProcess.exited(pid) {
@@ -96,20 +101,24 @@ enum WireGuardDevice {
         ExternalTool.wg.run(["show", URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent]).succeeded
     }
 
-    /// The recorded wireguard-go PID, if it still names a wireguard-go
-    /// process for this interface. A stale file whose PID was reused by
-    /// some other program must never lead us to signal that program.
+    /// The recorded wireguard-go PID, if the record (ProcessRecord: PID and
+    /// start time) still names a running process, and that process is
+    /// wireguard-go for this interface, or the shell holding it before it
+    /// becomes wireguard-go (ChildProcess.spawnHeld). A stale record whose
+    /// PID was reused by some other program, whatever its command line,
+    /// must never lead us to signal that program.
     /// `anyInterface`: also one started for another interface name (the
     /// jail's `interface =` was changed since), when the jail is rebuilt.
     static func recordedProcess(_ paths: JailPaths, anyInterface: Bool = false) -> Int32? {
-        guard let text = try? String(contentsOfFile: paths.pidFile, encoding: .utf8),
-              let pid = Int32(text.trimmed), pid > 1
-        else { return nil }
-        let argv = ProcessesInside.arguments(of: pid)
+        guard let record = ProcessRecord.read(paths.pidFile), record.isRunning else { return nil }
+        var argv = ProcessesInside.arguments(of: record.pid)
+        if argv.count >= 4, argv[0] == ChildProcess.heldShell, argv[1] == "-c", argv[2] == ChildProcess.heldScript {
+            argv.removeFirst(3)
+        }
         guard argv.count >= 2, argv[0].split(separator: "/").last == "wireguard-go",
               anyInterface || argv.dropFirst().contains(paths.interface.value)
         else { return nil }
-        return pid
+        return record.pid
     }
 }
 
