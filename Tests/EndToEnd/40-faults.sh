@@ -456,8 +456,10 @@ respawn='for i in 1 2 3 4 5 6; do [ -e "$1" ] && exit 0; "$2" --config "$3" supe
 nsenter --net="/run/netns/$TOPO_HOST" -- sh -c "$respawn" respawn "$work/stop-respawn" "$TOPO_JAIL_BIN" "$TOPO_JAIL_CONF" "$JAIL" &
 respawner=$!
 on_exit "touch '$work/stop-respawn'; kill_pid $respawner; topo_stop_supervisor $JAIL"
-check "a staying supervisor waits for its jail, recorded" wait_for 5 sh -c '[ -d "/proc/$(sed -n "1s/ .*//p" "$1")" ]' sh "$sup_rec"
+check "a staying supervisor waits for its jail, recorded" \
+    wait_for 5 sh -c 'p=$(sed -n "1s/ .*//p" "$1"); [ -n "$p" ] && [ -d "/proc/$p" ]' sh "$sup_rec"
 init_sup=$(topo_record_pid "$sup_rec")
+check "it is the respawner's child" test -n "$init_sup" -a "$(ps -o ppid= -p "$init_sup" 2>/dev/null | tr -d ' ')" = "$respawner"
 jail_cmd up "$JAIL" --userspace >/dev/null 2>&1
 check_eq "up keeps the running supervisor (no second one)" "$init_sup" "$(topo_record_pid "$sup_rec")"
 check "the jail is healthy under it" quiet jail_cmd status "$JAIL"
