@@ -1,7 +1,7 @@
 import Glibc
 
 /// A process netns-jail started, as its record files hold it (the
-/// supervisor's, wireguard-go's, the relay's): its PID and the time it
+/// supervisor's and wireguard-go's): its PID and the time it
 /// started, one line, `4242 start=123456`.
 ///
 /// A PID alone names whatever process has it now: after a crash or a
@@ -12,7 +12,7 @@ import Glibc
 /// across execve, and no two processes with the same PID have the same
 /// one; so a record is trusted only while the PID's start time is the
 /// recorded one. Callers also check the command line, so a record is never
-/// taken for another part's (a relay's for a supervisor's).
+/// taken for another part's.
 ///
 /// The PID comes first and the start time is not a bare number, so a
 /// script's `kill $(cat NAME.pid)` still signals only the PID.
