@@ -183,13 +183,33 @@ wait_for() {
     return 1
 }
 
+# remove_tree DIR: rm -rf DIR, after detaching every mount below it in this
+# mount namespace, deepest first. A suite that binds /run, a proc or a
+# sysfs under its scratch directory (Integration/70) must never have rm
+# walk into them: a bind of /run is the host's /run, and its files would
+# be removed with the scratch. If a mount below DIR remains, DIR is left
+# (and said so) rather than walked.
+remove_tree() {
+    local d=$1 m
+    case $d in /var/tmp/?*|/tmp/?*) ;; *) echo "testlib: remove_tree: refusing '$d'" >&2; return 1 ;; esac
+    while read -r m; do
+        umount -l "$m" 2>/dev/null
+    done < <(awk -v p="$d/" 'index($5, p) == 1 {print $5}' /proc/self/mountinfo | sort -r)
+    if awk -v p="$d/" 'index($5, p) == 1 {found = 1} END {exit !found}' /proc/self/mountinfo; then
+        echo "testlib: mounts remain below $d; it is left in place" >&2
+        return 1
+    fi
+    rm -rf --one-file-system "$d"
+}
+
 # make_scratch_dir VAR: a root-owned 0755 directory under /var/tmp, removed at
-# exit. (Not /tmp: /tmp is often mounted nosuid, which disables file caps.)
+# exit (remove_tree). (Not /tmp: /tmp is often mounted nosuid, which
+# disables file caps.)
 make_scratch_dir() {
     local d
     d=$(mktemp -d /var/tmp/netns-exec-test.XXXXXX) || return 1
     chmod 0755 "$d"
-    on_exit "rm -rf '$d'"
+    on_exit "remove_tree '$d'"
     printf -v "$1" '%s' "$d"
 }
 
