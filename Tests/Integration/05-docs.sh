@@ -9,6 +9,8 @@
 #    steps in words other than their number ("the eleven steps" once did);
 #  - `netns-jail status --json`'s keys, from the Codable structs it encodes
 #    (JailStatus and the structs of its properties), against netns-jail(8);
+#  - each option the policy parser takes has its own heading in
+#    netns-exec.conf(5);
 #  - the man pages take their version from VERSION: every page says
 #    @VERSION@, and `make install-man` writes VERSION in its place;
 #  - each row of Tests/Escape/SECURITY-NOTES.md names the checks that assert
@@ -107,6 +109,20 @@ else
 fi
 sed '1s/@VERSION@/0.0.9/' "$R/man/netns-exec.1" >"$S/netns-exec.1"
 check_eq "control: a hard-coded version is seen" "netns-exec.1 0.0.9" "$($DOC man-versions "$S/netns-exec.1")"
+
+# --- the policy's options --------------------------------------------------
+# Each option PolicyParser takes has its own heading (.TP) in
+# netns-exec.conf(5): one once lost its heading, and its text read as part
+# of the option before it.
+parser_keys() { grep -o 'key == "[a-z-]*"' "$1" | sed 's/^key == "//; s/"$//' | sort -u; }
+page_keys() { awk '/^\.TP/ { if ((getline line) > 0) print line }' "$1" | sed 's/\\-/-/g' |
+    grep -o '^\.[A-Z]* [a-z-]*=' | sed 's/^\.[A-Z]* //; s/=$//' | sort -u; }
+same "netns-exec.conf(5) has a heading for each option the policy parser takes" \
+    "parser_keys '$R/Sources/NetnsPolicy/PolicyParser.swift'" "page_keys '$R/man/netns-exec.conf.5'"
+awk '/^\.TP$/ { held = $0; next } held != "" { if ($0 !~ /host\\-ptrace=allow/) print held; held = "" } { print }' \
+    "$R/man/netns-exec.conf.5" >"$S/netns-exec.conf.5"
+differs "an option whose heading was lost is seen" \
+    "parser_keys '$R/Sources/NetnsPolicy/PolicyParser.swift'" "page_keys '$S/netns-exec.conf.5'"
 
 # --- the escape matrix -----------------------------------------------------
 rows=$($DOC escape-rows "$R/Tests/Escape/SECURITY-NOTES.md" "$R/Tests/Escape")
