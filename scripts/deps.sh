@@ -11,13 +11,15 @@ set -eu
 build_pkgs="libseccomp-dev pkg-config gcc libc6-dev binutils libcap2-bin"
 # nslcd and libnss-ldapd: the NSS daemon of EndToEnd/15. Installed, they
 # change no nsswitch.conf (their debconf default names no database).
+# openvpn and openssl: the OpenVPN jail's client and the simulated
+# provider's server, with keys and certificates made at test time.
 test_pkgs="libcap2-bin nftables wireguard-tools wireguard-go iproute2 dnsmasq-base
  tcpdump curl socat python3 qbittorrent-nox desktop-file-utils sudo util-linux procps psmisc
  hyperfine nscd nslcd libnss-ldapd gcc libc6-dev xz-utils strace libglib2.0-bin
  qemu-system-x86 cpio kmod
  dbus-daemon dbus-bin libnotify-bin python3-jeepney
  xvfb x11-apps xdg-utils qbittorrent transmission-gtk firefox-esr chromium
- miniupnpd-nftables qbittorrent-nox"
+ miniupnpd-nftables qbittorrent-nox openvpn openssl"
 
 want="$build_pkgs"
 [ "${1:-}" = "--test" ] && want="$build_pkgs $test_pkgs"
@@ -43,6 +45,6 @@ if [ -n "$check_only" ] || [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+apt-get -o DPkg::Lock::Timeout=600 update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,101 @@
+import Testing
+import NetnsPolicy
+@testable import JailKit
+
+@Suite struct OpenVPNClientFileTests {
+    private func written(_ text: String, credentials: OpenVPNCredentials? = OpenVPNCredentials(user: "p1234567", password: "s3cret")) throws -> String {
+        let config = try OVPN.parse(text)
+        return OpenVPNClientFile(config: config, source: OVPN.file, interface: InterfaceName("tun-vpn")!,
+                                 credentials: credentials, user: "netns-openvpn", group: "netns-openvpn").text
+    }
+
+    @Test func writesOnlyWhatPassedThenItsOwnOptions() throws {
+        let text = try written(OVPN.provider)
+        #expect(text == """
+            # Written by netns-jail from /etc/openvpn/provider.ovpn; edits are lost at the next 'up'.
+            proto udp
+            remote 198.51.100.1 1194
+            remote 198.51.100.2 443 tcp
+            remote vpn.example.test 1194
+            remote-random
+            resolv-retry infinite
+            cipher AES-256-GCM
+            data-ciphers AES-256-GCM:CHACHA20-POLY1305
+            auth SHA256
+            remote-cert-tls server
+            verify-x509-name "Provider X Server" name
+            key-direction 1
+            <ca>
+            -----BEGIN CERTIFICATE-----
+            \(OVPN.pem)-----END CERTIFICATE-----
+            </ca>
+            <tls-crypt>
+            -----BEGIN OpenVPN Static key V1-----
+            \(OVPN.staticKey)-----END OpenVPN Static key V1-----
+            </tls-crypt>
+            <auth-user-pass>
+            p1234567
+            s3cret
+            </auth-user-pass>
+            # netns-jail's own options
+            client
+            dev tun-vpn
+            dev-type tun
+            ifconfig-noexec
+            route-noexec
+            script-security 1
+            persist-tun
+            persist-key
+            nobind
+            auth-retry nointeract
+            verb 3
+            user netns-openvpn
+            group netns-openvpn
+
+            """)
+    }
+
+    /// Whatever the provider's file holds, every line of what OpenVPN reads
+    /// starts with a directive from the allow-list, netns-jail's own, or is
+    /// inside a block of checked PEM.
+    @Test func everyWrittenLineIsAllowed() throws {
+        let hostile = OVPN.provider + """
+            plugin /usr/lib/openvpn/openvpn-plugin-down-root.so "/tmp/x"
+            --config /tmp/evil
+            route-up '/bin/sh -c id'
+            cipher AES-256-GCM ; up /tmp/x
+            tls-auth [inline] 1
+
+            """ + OVPN.block("tls-auth", "OpenVPN Static key V1", OVPN.staticKey).replacingOccurrences(of: "<tls-auth>", with: "<tls-auth>\nup /tmp/evil")
+        let errors = OVPN.errors(hostile)
+        #expect(errors.contains { $0.contains("not several") })   // tls-crypt and tls-auth both: refused whole
+        let text = try written(hostile.replacingOccurrences(of: OVPN.block("tls-crypt", "OpenVPN Static key V1", OVPN.staticKey), with: ""))
+        let own: Set<String> = ["client", "dev", "dev-type", "ifconfig-noexec", "route-noexec", "script-security", "persist-tun",
+                                "persist-key", "nobind", "auth-retry", "verb", "user", "group", "proto", "remote", "key-direction"]
+        var inBlock = false
+        for line in text.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("<"), line.hasSuffix(">") { inBlock = !line.hasPrefix("</"); continue }
+            if inBlock || line.hasPrefix("#") { continue }
+            let name = String(line.split(separator: " ")[0])
+            #expect(own.contains(name) || OpenVPNDirective.passed[name] != nil, "\(line)")
+        }
+        #expect(!text.contains("/tmp"))
+        #expect(text.contains("script-security 1\n"))
+    }
+
+    @Test func credentialsGoInlineOnlyWhenAsked() throws {
+        let certOnly = "remote 198.51.100.1\n" + OVPN.block("ca", "CERTIFICATE") + OVPN.block("cert", "CERTIFICATE") + OVPN.block("key", "PRIVATE KEY")
+        #expect(!(try written(certOnly)).contains("auth-user-pass"))
+        #expect((try written(OVPN.provider)).contains("<auth-user-pass>\np1234567\ns3cret\n</auth-user-pass>\n"))
+    }
+
+    @Test func credentialsFileShape() throws {
+        func parse(_ s: String) -> Result<OpenVPNCredentials, OpenVPNCredentials.Problem> { OpenVPNCredentials.parse(Array(s.utf8)) }
+        #expect(try parse("user\npass\n").get() == OpenVPNCredentials(user: "user", password: "pass"))
+        #expect(try parse("user\r\npäss wörd\r\n").get() == OpenVPNCredentials(user: "user", password: "päss wörd"))
+        for bad in ["", "user\n", "user\npass\nmore\n", "\npass\n", "user\npa\u{1B}ss\n", "user\n</auth-user-pass>\n", "us\0er\npass\n"] {
+            #expect((try? parse(bad).get()) == nil, "\(bad.debugDescription) accepted")
+        }
+        #expect((try? OpenVPNCredentials.parse([0x75, 0x0A, 0xFF, 0xFE]).get()) == nil)
+    }
+}
