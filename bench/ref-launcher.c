@@ -1,7 +1,7 @@
 // ref-launcher: the "close to the limit" yardstick for `make bench`.
 //
 // A minimal C launcher that makes the same system calls, in the same order,
-// as netns-exec (Sources/netns-exec/main.swift and Sources/NetnsLauncher),
+// as netns-exec (Sources/Launcher/netns-exec/main.swift and Sources/Launcher/NetnsLauncher),
 // so that the difference between the two is the cost of the language and
 // runtime, not of the work. Checked, not trusted:
 // Tests/Integration/80-reference-calls.sh runs both under strace on the
@@ -60,7 +60,7 @@
 // times both.
 //
 // Build: gcc -O2 -fPIE -pie -I .build/release/launcher-build
-// -I Sources/NetnsLimits ... (and -DRUNTIME_LIBSECCOMP
+// -I Sources/Shared/NetnsLimits ... (and -DRUNTIME_LIBSECCOMP
 // -I Tests/Escape/helpers -lseccomp); install with setcap cap_sys_admin+ep
 // (bench/setup.sh does both).
 #define _GNU_SOURCE
@@ -131,7 +131,7 @@
 #define POLICY_DIR "/etc"
 #endif
 #define POLICY_NAME "netns-exec.conf"
-// The limits netns-exec applies (Sources/NetnsLimits/netns-exec-limits.h).
+// The limits netns-exec applies (Sources/Shared/NetnsLimits/netns-exec-limits.h).
 #include "netns-exec-limits.h"
 #define POLICY_MAX NX_POLICY_MAX_BYTES
 #define ETC_FILE_MAX NX_ETC_FILE_MAX_BYTES

@@ -50,9 +50,9 @@ install -m 0755 -o root -g root "$NETNS_EXEC_BIN" "$SCRATCH/bin/netns-exec"
 # every start instead, as netns-exec did before it was precompiled.
 FILTER_DIR=$(dirname "$NETNS_EXEC_BIN")/launcher-build
 [ -f "$FILTER_DIR/jail-filter.h" ] || die "$FILTER_DIR/jail-filter.h missing; run: make build"
-# The limits it shares with netns-exec (Sources/NetnsLimits); the rules the
+# The limits it shares with netns-exec (Sources/Shared/NetnsLimits); the rules the
 # libseccomp build makes at every start are the escape suite's C copy.
-REF_INCLUDES=(-I "$FILTER_DIR" -I "$REPO_ROOT/Sources/NetnsLimits")
+REF_INCLUDES=(-I "$FILTER_DIR" -I "$REPO_ROOT/Sources/Shared/NetnsLimits")
 gcc -O2 -fPIE -pie -Wall -Wextra "${REF_INCLUDES[@]}" -o "$SCRATCH/bin/ref-launcher" \
     "$REPO_ROOT/bench/ref-launcher.c" || die "cannot build bench/ref-launcher.c"
 gcc -O2 -fPIE -pie -Wall -Wextra "${REF_INCLUDES[@]}" -I "$REPO_ROOT/Tests/Escape/helpers" -DRUNTIME_LIBSECCOMP \

@@ -16,8 +16,8 @@ SECONDS_EACH=${FUZZ_SECONDS:-60}
 TARGETS=${FUZZ_TARGETS:-policy invocation jailconf wireguard natpmp}
 OUT=fuzz/out
 SWIFTC=${SWIFTC:-swiftc}
-# NetnsPolicy imports the shared limits (Sources/NetnsLimits, a C header).
-FLAGS=(-sanitize=fuzzer -parse-as-library -O -g -I Sources/NetnsLimits)
+# NetnsPolicy imports the shared limits (Sources/Shared/NetnsLimits, a C header).
+FLAGS=(-sanitize=fuzzer -parse-as-library -O -g -I Sources/Shared/NetnsLimits)
 mkdir -p "$OUT/module"
 
 build() {
@@ -25,15 +25,15 @@ build() {
     case $target in
         policy|invocation)
             "$SWIFTC" "${FLAGS[@]}" -module-name Fuzz"$target" \
-                Sources/NetnsPolicy/*.swift "fuzz/targets/$target.swift" -o "$OUT/$target" ;;
+                Sources/Shared/NetnsPolicy/*.swift "fuzz/targets/$target.swift" -o "$OUT/$target" ;;
         jailconf|wireguard|natpmp)
             if [ ! -f "$OUT/module/libNetnsPolicy.a" ]; then
                 "$SWIFTC" "${FLAGS[@]}" -module-name NetnsPolicy -emit-library -static \
                     -emit-module -emit-module-path "$OUT/module/NetnsPolicy.swiftmodule" \
-                    Sources/NetnsPolicy/*.swift -o "$OUT/module/libNetnsPolicy.a" || return 1
+                    Sources/Shared/NetnsPolicy/*.swift -o "$OUT/module/libNetnsPolicy.a" || return 1
             fi
             "$SWIFTC" "${FLAGS[@]}" -module-name Fuzz"$target" -I "$OUT/module" -L "$OUT/module" -lNetnsPolicy \
-                Sources/JailKit/*/*.swift "fuzz/targets/$target.swift" -o "$OUT/$target" ;;
+                Sources/Admin/JailKit/*/*.swift "fuzz/targets/$target.swift" -o "$OUT/$target" ;;
         *) echo "fuzz: unknown target $target" >&2; return 1 ;;
     esac
 }

@@ -28,7 +28,7 @@ cc=${CC:-cc}
 
 # netns-jail links FoundationEssentials, not Foundation (SECURITY.md): one
 # `import Foundation` would bring back CoreFoundation and ICU, 50 MB.
-if grep -rln '^ *\(@_exported \)\?import Foundation *$' "$repo/Sources/JailKit" "$repo/Sources/netns-jail"; then
+if grep -rln '^ *\(@_exported \)\?import Foundation *$' "$repo/Sources/Admin/JailKit" "$repo/Sources/Admin/netns-jail"; then
     echo "build-jail: import FoundationEssentials and Glibc there, not Foundation (SECURITY.md)" >&2
     exit 1
 fi

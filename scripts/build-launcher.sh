@@ -46,7 +46,7 @@ work=$out/launcher-build
 mkdir -p "$out" "$work"
 
 swiftflags=(-enable-experimental-feature Embedded -wmo -Osize -target "$target"
-            -I "$work" -I "$repo/Sources/CLinux/include" -I "$repo/Sources/NetnsLimits"
+            -I "$work" -I "$repo/Sources/Launcher/CLinux/include" -I "$repo/Sources/Shared/NetnsLimits"
             -Xcc -D_GNU_SOURCE "$@")
 
 # Hardening for a program that runs with a capability: stack protector,
@@ -82,13 +82,13 @@ mv -f "$work/Version.swift.tmp" "$work/Version.swift"
 {
     "$swiftc" "${swiftflags[@]}" -parse-as-library -module-name NetnsPolicy \
         -emit-module -emit-module-path "$work/NetnsPolicy.swiftmodule" \
-        -c -o "$work/NetnsPolicy.o" "$repo"/Sources/NetnsPolicy/*.swift
+        -c -o "$work/NetnsPolicy.o" "$repo"/Sources/Shared/NetnsPolicy/*.swift
     "$swiftc" "${swiftflags[@]}" -parse-as-library -module-name NetnsLauncher \
         -emit-module -emit-module-path "$work/NetnsLauncher.swiftmodule" \
-        -c -o "$work/NetnsLauncher.o" "$repo"/Sources/NetnsLauncher/*.swift
+        -c -o "$work/NetnsLauncher.o" "$repo"/Sources/Launcher/NetnsLauncher/*.swift
     "$swiftc" "${swiftflags[@]}" -module-name netns_exec \
-        -c -o "$work/main.o" "$repo"/Sources/netns-exec/*.swift "$work/Version.swift"
-    "$cc" "${cflags[@]}" -I "$repo/Sources/CLinux/include" -I "$work" -c -o "$work/CLinux.o" "$repo/Sources/CLinux/CLinux.c"
+        -c -o "$work/main.o" "$repo"/Sources/Launcher/netns-exec/*.swift "$work/Version.swift"
+    "$cc" "${cflags[@]}" -I "$repo/Sources/Launcher/CLinux/include" -I "$work" -c -o "$work/CLinux.o" "$repo/Sources/Launcher/CLinux/CLinux.c"
     # Older glibc (Slackware 15.0): the object and --wrap flags that bind
     # three libc symbols to versions glibc 2.25 has (scripts/glibc-compat.sh).
     compat_flags=$(CC="$cc" bash "$repo/scripts/glibc-compat.sh" launcher "$work")

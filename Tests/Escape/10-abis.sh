@@ -205,7 +205,7 @@ check "control: x64 open_tree_attr outside: the kernel says ENOENT (6.15+) or EN
     grep -qxE 'ENOENT|ENOSYS' <<<"$(result "$outside" x64 open_tree_attr)"
 
 # The filter compiled into netns-exec (made at build time by
-# netns-exec-filter from Sources/netns-exec-filter/JailFilter.swift) against
+# netns-exec-filter from Sources/Filter/netns-exec-filter/JailFilter.swift) against
 # what libseccomp makes at run time of this suite's own C copy of the rules
 # (helpers/libseccomp-rules.h): two independent transcriptions of the rule
 # table, which must give the same program byte for byte, unknown-call

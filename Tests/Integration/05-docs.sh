@@ -51,7 +51,7 @@ differs() {
 }
 
 # --- the launch steps ------------------------------------------------------
-code_steps="$DOC steps-code '$R/Sources/netns-exec/main.swift'"
+code_steps="$DOC steps-code '$R/Sources/Launcher/netns-exec/main.swift'"
 same "SECURITY.md numbers and names the launch steps as main.swift marks them" \
     "$code_steps" "$DOC steps-security '$R/SECURITY.md'"
 same "docs/DESIGN.md's step table numbers and names them the same" \
@@ -60,38 +60,38 @@ same "bench/ref-launcher.c's header numbers and names them the same" \
     "$code_steps" "$DOC steps-ref '$R/bench/ref-launcher.c'"
 count=$(eval "$code_steps" | wc -l)
 # (The docs about the launch; EndToEnd's README counts the steps of `up`.)
-docs=$(cd "$R" && ls README.md SECURITY.md docs/*.md Sources/netns-exec/main.swift bench/ref-launcher.c)
+docs=$(cd "$R" && ls README.md SECURITY.md docs/*.md Sources/Launcher/netns-exec/main.swift bench/ref-launcher.c)
 check_eq "no doc counts the launch steps other than $count" "" \
     "$(cd "$R" && $DOC step-counts "$count" $docs)"
 
 sed 's/^6\. \*\*Drop\*\*/6. **Drop privileges**/' "$R/SECURITY.md" >"$S/SECURITY.md"
 differs "a renamed step in SECURITY.md is seen" "$code_steps" "$DOC steps-security '$S/SECURITY.md'"
 sed 's|^\( *step(log: log, Privileges.dropAll) *// 6. Drop\)$|    cl_chdir_again()  // 7. Change directory\n\1|' \
-    "$R/Sources/netns-exec/main.swift" >"$S/main.swift"
+    "$R/Sources/Launcher/netns-exec/main.swift" >"$S/main.swift"
 check "control: a step added in main.swift is refused when out of order" \
     bash -c "! $DOC steps-code '$S/main.swift' 2>/dev/null"
-sed 's|// 13\. Exec$|// 13. Exec\n// 14. Clean up|' "$R/Sources/netns-exec/main.swift" >"$S/main.swift"
+sed 's|// 13\. Exec$|// 13. Exec\n// 14. Clean up|' "$R/Sources/Launcher/netns-exec/main.swift" >"$S/main.swift"
 differs "a step added at the end of main.swift is missing from the docs" \
     "$DOC steps-code '$S/main.swift'" "$DOC steps-design '$R/docs/DESIGN.md'"
 sed 's/^| 9\. No hand-off |/| 9. Environment |/' "$R/docs/DESIGN.md" >"$S/DESIGN.md"
 differs "a shifted row in DESIGN.md's table is seen" "$code_steps" "$DOC steps-design '$S/DESIGN.md'"
 check_eq "each \"(step N, \`Type.swift\`)\" in the docs is that step of main.swift" "" \
-    "$(cd "$R" && $DOC step-refs Sources/netns-exec/main.swift $docs)"
+    "$(cd "$R" && $DOC step-refs Sources/Launcher/netns-exec/main.swift $docs)"
 printf 'the check (step 2, `HandOff.swift`)\n' >"$S/ref.md"
 check_contains "control: a step reference to the wrong step is found" "step 2 is not HandOff" \
-    "$($DOC step-refs "$R/Sources/netns-exec/main.swift" "$S/ref.md")"
+    "$($DOC step-refs "$R/Sources/Launcher/netns-exec/main.swift" "$S/ref.md")"
 printf 'the eleven steps of the launch\n' >"$S/count.md"
 check_contains "control: a wrong count of steps in words is found" "eleven steps" \
     "$($DOC step-counts "$count" "$S/count.md")"
 
 # --- status --json ---------------------------------------------------------
-code_keys="$DOC json-keys-code '$R/Sources/JailKit' JailStatus"
+code_keys="$DOC json-keys-code '$R/Sources/Admin/JailKit' JailStatus"
 same "netns-jail(8) lists exactly the keys status --json prints" \
     "$code_keys" "$DOC json-keys-man '$R/man/netns-jail.8'"
 grep -vw 'relayPID' "$R/man/netns-jail.8" >"$S/netns-jail.8"
 differs "a key missing from netns-jail(8) is seen" "$code_keys" "$DOC json-keys-man '$S/netns-jail.8'"
-mkdir -p "$S/src" && cp "$R/Sources/JailKit/Health/JailStatus.swift" "$S/src/" &&
-    cp "$R"/Sources/JailKit/Health/JailInspection.swift "$R"/Sources/JailKit/PortForward/PortForwardRecord.swift "$S/src/"
+mkdir -p "$S/src" && cp "$R/Sources/Admin/JailKit/Health/JailStatus.swift" "$S/src/" &&
+    cp "$R"/Sources/Admin/JailKit/Health/JailInspection.swift "$R"/Sources/Admin/JailKit/PortForward/PortForwardRecord.swift "$S/src/"
 sed -i 's/^\(    public let problems: \[String\]\)$/\1\n    public let uptime: Int/' "$S/src/JailStatus.swift"
 differs "a key added to JailStatus is seen" "$DOC json-keys-code '$S/src' JailStatus" \
     "$DOC json-keys-man '$R/man/netns-jail.8'"
@@ -118,11 +118,11 @@ parser_keys() { grep -o 'key == "[a-z-]*"' "$1" | sed 's/^key == "//; s/"$//' | 
 page_keys() { awk '/^\.TP/ { if ((getline line) > 0) print line }' "$1" | sed 's/\\-/-/g' |
     grep -o '^\.[A-Z]* [a-z-]*=' | sed 's/^\.[A-Z]* //; s/=$//' | sort -u; }
 same "netns-exec.conf(5) has a heading for each option the policy parser takes" \
-    "parser_keys '$R/Sources/NetnsPolicy/PolicyParser.swift'" "page_keys '$R/man/netns-exec.conf.5'"
+    "parser_keys '$R/Sources/Shared/NetnsPolicy/PolicyParser.swift'" "page_keys '$R/man/netns-exec.conf.5'"
 awk '/^\.TP$/ { held = $0; next } held != "" { if ($0 !~ /host\\-ptrace=allow/) print held; held = "" } { print }' \
     "$R/man/netns-exec.conf.5" >"$S/netns-exec.conf.5"
 differs "an option whose heading was lost is seen" \
-    "parser_keys '$R/Sources/NetnsPolicy/PolicyParser.swift'" "page_keys '$S/netns-exec.conf.5'"
+    "parser_keys '$R/Sources/Shared/NetnsPolicy/PolicyParser.swift'" "page_keys '$S/netns-exec.conf.5'"
 
 # --- the escape matrix -----------------------------------------------------
 rows=$($DOC escape-rows "$R/Tests/Escape/SECURITY-NOTES.md" "$R/Tests/Escape")

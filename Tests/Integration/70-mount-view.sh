@@ -43,7 +43,7 @@ FILTER_DIR=$REPO_ROOT/.build/release/launcher-build
 [ -f "$FILTER_DIR/jail-filter.h" ] || { fail "$FILTER_DIR/jail-filter.h missing (make build)"; suite_end; }
 for v in "" SKIP_HOST_MOUNTS SKIP_CWD; do
     out=$SCRATCH/bin/ref${v:+-$v}
-    gcc -O2 -DPOLICY_DIR='"/run/netns-exec-test"' ${v:+-D$v} -I "$FILTER_DIR" -I "$REPO_ROOT/Sources/NetnsLimits" \
+    gcc -O2 -DPOLICY_DIR='"/run/netns-exec-test"' ${v:+-D$v} -I "$FILTER_DIR" -I "$REPO_ROOT/Sources/Shared/NetnsLimits" \
         -o "$out" "$REPO_ROOT/bench/ref-launcher.c" && setcap "$LAUNCHER_CAPS" "$out" ||
         { fail "build the C twin ${v:-whole}"; suite_end; }
 done

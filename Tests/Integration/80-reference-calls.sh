@@ -31,7 +31,7 @@ FILTER_DIR=$REPO_ROOT/.build-test/release/launcher-build
 # ref_build NAME [-DFLAG...]: the reference, reading the test build's policy.
 ref_build() {
     local name=$1; shift
-    gcc -O2 -fPIE -pie -Wall -Wextra -I "$FILTER_DIR" -I "$REPO_ROOT/Sources/NetnsLimits" \
+    gcc -O2 -fPIE -pie -Wall -Wextra -I "$FILTER_DIR" -I "$REPO_ROOT/Sources/Shared/NetnsLimits" \
         -DPOLICY_DIR="\"$TEST_POLICY_DIR\"" "$@" -o "$S/bin/$name" "$REPO_ROOT/bench/ref-launcher.c" &&
         chown root:root "$S/bin/$name" && chmod 0755 "$S/bin/$name" && setcap "$LAUNCHER_CAPS" "$S/bin/$name"
 }

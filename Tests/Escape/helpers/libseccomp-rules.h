@@ -1,7 +1,7 @@
 // The jail's seccomp rules, written out a second time in C for libseccomp.
 //
 // netns-exec's filter is made at build time by netns-exec-filter from
-// Sources/netns-exec-filter/JailFilter.swift, where each rule's reason is.
+// Sources/Filter/netns-exec-filter/JailFilter.swift, where each rule's reason is.
 // This is an independent transcription of the same rule table: the escape
 // suite (Tests/Escape/10-abis.sh, through export-filter.c) has libseccomp
 // make a program of it and requires that program to be byte for byte the one
