@@ -19,6 +19,8 @@
 #    prove";
 #  - every repository path the docs name exists (a file that moves or a
 #    suite renumbered leaves no pointer to nothing);
+#  - JailKit's folders use each other in one direction only (no two-way
+#    pair; Tests/lib/foldergraph.py), as docs/DESIGN.md describes them;
 #  - the launcher's size, stated once (docs/BENCHMARKS.md), is within 10%
 #    of the built binary's.
 #
@@ -147,6 +149,19 @@ check_eq "every repository path the docs name is there" "" "$(cd "$R" && $DOC mi
 printf 'the rules (Tests/Escape/helpers/libseccomp-rule.h, Tests/Desktop/20)\n' >"$S/paths.md"
 check_eq "control: a path that moved is found, a suite by its number is not" \
     "$S/paths.md:1: Tests/Escape/helpers/libseccomp-rule.h" "$($DOC missing-paths "$R" "$S/paths.md")"
+
+# --- JailKit's folders are layers -----------------------------------------
+# docs/DESIGN.md: a part uses Support/, Config/ and the parts below it, never
+# one above; Swift does not enforce that inside one target, so this does
+# (Tests/lib/foldergraph.py: which folder names what another declares).
+# The control copies JailKit and makes Support/ name JailBuilder, a use in
+# the wrong direction: the pair must be seen.
+layers=$(python3 "$R/Tests/lib/foldergraph.py" "$R/Sources/Admin/JailKit")
+check_eq "no two JailKit folders use each other" "" "$layers"
+cp -r "$R/Sources/Admin/JailKit" "$S/jailkit"
+printf '\nfunc controlWrongWay() -> Any.Type { JailBuilder.self }\n' >>"$S/jailkit/Support/JailPaths.swift"
+check_contains "control: Support/ naming JailBuilder (Jail/) is a two-way pair" \
+    "Jail <-> Support: Jail uses" "$(python3 "$R/Tests/lib/foldergraph.py" "$S/jailkit")"
 
 # --- the launcher's size ---------------------------------------------------
 stated=$($DOC stated-size "$R/docs/BENCHMARKS.md") || stated=

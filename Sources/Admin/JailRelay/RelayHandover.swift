@@ -2,7 +2,7 @@ import CRelay
 import Glibc
 import JailKit
 
-/// The relay a new relay replaces after an edit (`up`, LiveEdit.relays),
+/// The relay a new relay replaces after an edit (`up`, RelayEdit),
 /// from the hand-over record: the old relay's state file, renamed.
 ///
 /// The lines an edit keeps must not stop accepting, and their ports must

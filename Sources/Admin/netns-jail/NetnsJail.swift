@@ -36,7 +36,7 @@ struct NetnsJail: ParsableCommand {
     static func main() {
         Console.ignoreBrokenPipes()
         // The supervisor and the relay are started from /proc/self/exe
-        // (SupervisorProcess.ownImage), which the kernel would name "exe".
+        // (OwnExecutable.image), which the kernel would name "exe".
         Console.nameProcess("netns-jail")
         do {
             var command = try parseAsRoot()

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FoundationEssentials
 import Glibc
 import JailKit
 
@@ -40,9 +39,7 @@ struct UpCommand: ParsableCommand {
         var failed = false
         for jail in try global.select(selection.names, all: selection.all) {
             do throws(JailError) {
-                // What the supervisor would refuse later, refused now.
-                try PortForwardHook.check(jail.portForward)
-                if !jail.relays.isEmpty { _ = try RelayUser.lookup() }
+                try SupervisorPart.check(jail)
                 let wireguard = try ConfigLoader.wireguard(for: jail)
                 let held = try JailLock.acquire(jail.name.value, command: "up", wait: lock.wait)
                 defer { withExtendedLifetime(held) {} }
@@ -50,53 +47,9 @@ struct UpCommand: ParsableCommand {
                 builder.forceUserspace = userspace
                 builder.handshakeTimeout = handshakeTimeout
                 builder.rebuild = force
-                let paths = JailPaths(name: jail.name, interface: jail.interface)
-                // A supervisor that died (SIGKILL, a crash) left its record.
-                let supervisorBefore = SupervisorProcess.state(paths)
-                if !noSupervisor { builder.namespaceReady = { startSupervisor(jail, paths) } }
-                let outcome = try builder.up()
-                switch outcome {
-                case .alreadyHealthy:
-                    break
-                case .repaired(let repairs, let edits):
-                    for line in repairs { Console.note("repaired in \(jail.name): \(line)") }
-                    for line in edits { Console.note("updated \(jail.name): \(line)") }
-                    Console.note("\(jail.name) is up, in the same namespace")
-                case .built(let implementation):
-                    Console.note("\(jail.name) is up: \(jail.interface) (\(implementation.rawValue)), kill switch installed")
-                }
-                var relayEdits: [String] = [], restarted = false
-                if noSupervisor {
-                    SupervisorProcess.stop(paths)
-                    if !jail.relays.isEmpty {
-                        Console.warn("\(jail.name) has publish or host-service lines, which its supervisor serves; without it nothing is relayed")
-                    }
-                } else {
-                    startSupervisor(jail, paths)
-                    if case .gone(let dead) = supervisorBefore, let now = SupervisorProcess.runningPID(paths) {
-                        Console.note("repaired in \(jail.name): its supervisor (PID \(dead)) was not running; started a new one (PID \(now))")
-                        restarted = true
-                    }
-                    relayEdits = try LiveEdit.relays(jail)
-                    // The supervisor starts when the namespace exists and
-                    // reads the configuration itself, so on a slow machine
-                    // its relay may already serve every line by the time
-                    // LiveEdit looks (it then reports nothing). A jail
-                    // built by this run has only new lines: name them all
-                    // the same, served as LiveEdit found them.
-                    if relayEdits.isEmpty, case .built = outcome {
-                        relayEdits = jail.relays.map { "relays \($0)" }
-                    }
-                    for line in relayEdits { Console.note("updated \(jail.name): \(line)") }
-                }
-                if case .alreadyHealthy = outcome {
-                    Console.note(relayEdits.isEmpty && !restarted ? "\(jail.name) is already up and healthy; nothing changed" : "\(jail.name) is up, in the same namespace")
-                }
+                builder.supervision = noSupervisor ? .off : .start(configPath: global.config)
+                report(try builder.up(), for: jail)
             } catch {
-                // A supervisor started for a jail this run then rolled back
-                // would stop by itself within a second; stop it now.
-                let paths = JailPaths(name: jail.name, interface: jail.interface)
-                if !FileManager.default.fileExists(atPath: paths.namespaceFile) { SupervisorProcess.stop(paths) }
                 // With --all, one broken jail does not stop the others.
                 Console.error(error)
                 failed = true
@@ -106,11 +59,26 @@ struct UpCommand: ParsableCommand {
         if failed { throw JailError.reported(exitStatus: ExitStatus.failure) }
     }
 
-    /// Unless one runs already. The jail is up and sealed either way;
-    /// without a supervisor it is only not repaired by itself.
-    private func startSupervisor(_ jail: JailDefinition, _ paths: JailPaths) {
-        do throws(JailError) { try SupervisorProcess.ensureRunning(paths, configPath: global.config) } catch {
-            Console.warn("\(jail.name) has no supervisor: \(error.message)")
+    private func report(_ report: JailBuilder.Report, for jail: JailDefinition) {
+        switch report.outcome {
+        case .alreadyHealthy:
+            break
+        case .repaired(let repairs, let edits):
+            for line in repairs { Console.note("repaired in \(jail.name): \(line)") }
+            for line in edits { Console.note("updated \(jail.name): \(line)") }
+            Console.note("\(jail.name) is up, in the same namespace")
+        case .built(let implementation):
+            Console.note("\(jail.name) is up: \(jail.interface) (\(implementation)), kill switch installed")
+        }
+        for message in report.supervisor {
+            switch message {
+            case .note(let text): Console.note(text)
+            case .warning(let text): Console.warn(text)
+            }
+        }
+        if case .alreadyHealthy = report.outcome {
+            let notes = report.supervisor.filter { if case .note = $0 { true } else { false } }
+            Console.note(notes.isEmpty ? "\(jail.name) is already up and healthy; nothing changed" : "\(jail.name) is up, in the same namespace")
         }
     }
 }

@@ -31,6 +31,12 @@ public struct JailInspection: Sendable {
 
     public var tunnel: Link? { links.first { $0.name == paths.interface.value } }
 
+    /// The tunnel part's slice (JailTunnel).
+    var tunnelLive: TunnelLive {
+        TunnelLive(present: tunnel != nil, mtu: tunnel?.mtu, addresses: tunnelAddresses, peers: peers,
+                   processPID: wireguardGoPID, recordExists: pidFileExists)
+    }
+
     /// The tools run at the same time (ExternalTool.runAll): one after
     /// another they were most of `status`'s time.
     public static func inspect(_ paths: JailPaths) -> JailInspection {

@@ -20,26 +20,22 @@ public struct JailTeardown {
     public enum Outcome: Sendable { case alreadyDown, removed(remaining: [JailedProcess]) }
 
     var paths: JailPaths { JailPaths(name: jail.name, interface: jail.interface) }
+    /// The kind of tunnel to remove (JailTunnel).
+    var tunnelKind: any JailTunnel.Type { WireGuardTunnel.self }
 
     /// The caller holds the jail's lock (JailLock).
     public func down() throws(JailError) -> Outcome {
         let fm = FileManager.default
-        // First, so it does not rebuild what is being removed. Its relay
-        // dies with it; the files the relay made as root go too.
-        let relay = RelayState.read(paths)
-        SupervisorProcess.stop(paths)
-        relay.stop()
-        RelayState.removeFiles(paths)
-        // Nothing renews the forwarded port any more.
-        PortForwardRecord.remove(paths)
+        // JailBuilder's parts, newest first. The supervisor first, so it
+        // does not rebuild what is being removed.
+        SupervisorPart(jail: jail).remove()
         let namespaceExists = fm.fileExists(atPath: paths.namespaceFile)
-        let wgPID = WireGuardDevice.recordedProcess(paths)
-        if !namespaceExists && wgPID == nil && !fm.fileExists(atPath: paths.resolvConf) && !fm.fileExists(atPath: paths.pidFile) {
+        if !namespaceExists && !tunnelKind.hasLeftovers(paths) && !fm.fileExists(atPath: paths.resolvConf) {
             return .alreadyDown
         }
         let namespace = JailNamespace(paths: paths)
         let remaining = namespaceExists ? namespace.endProcesses(kill: killProcesses) : []
-        try Tunnel.remove(paths, namespaceExists: namespaceExists, wireguardGo: wgPID)
+        try tunnelKind.remove(paths, namespaceExists: namespaceExists)
         if namespaceExists { try namespace.remove() }
         try JailResolvConf.remove(paths)
         return .removed(remaining: remaining)

@@ -35,17 +35,15 @@ struct JailNamespace {
     }
 
     /// `up --force`: the old namespace goes (its links first, so a
-    /// wireguard-go of an earlier interface name sees its device vanish)
-    /// so that a new one can be built from scratch.
-    func removeForRebuild(_ state: JailInspection) throws(JailError) {
-        for link in state.links where link.name != "lo" {
-            _ = ExternalTool.ip.runInside(name, ["link", "del", "dev", link.name])
+    /// wireguard-go of an earlier interface name sees its device vanish,
+    /// then the tunnel's process: `stopTunnel`) so that a new one can be
+    /// built from scratch. `programs`: how many stay in it.
+    func removeForRebuild(links: [String], programs: Int, stopTunnel: (JailPaths) -> Void) throws(JailError) {
+        for link in links where link != "lo" {
+            _ = ExternalTool.ip.runInside(name, ["link", "del", "dev", link])
         }
-        if let pid = WireGuardDevice.recordedProcess(paths, anyInterface: true) {
-            ProcessesInside.terminate([pid], grace: 3)
-        }
-        unlink(paths.pidFile)
+        stopTunnel(paths)
         try ExternalTool.ip.run(["netns", "del", name]).check("deleting the old namespace \(name)")
-        Console.note("removed the old namespace \(name) to rebuild it\(state.processes.isEmpty ? "" : "; \(state.processes.count) program(s) stay in it without network")")
+        Console.note("removed the old namespace \(name) to rebuild it\(programs == 0 ? "" : "; \(programs) program(s) stay in it without network")")
     }
 }

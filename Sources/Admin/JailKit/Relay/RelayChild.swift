@@ -66,13 +66,13 @@ struct RelayChild {
             return
         }
         hadRelays = true
-        guard let executable = try? SupervisorProcess.ownExecutable() else { return }
+        guard let executable = try? OwnExecutable.path() else { return }
         let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
         defer { close(devNull) }
         do {
             // A relay still running is left to its successor, which ends
             // it; it is reaped like any child (`reaped` ignores it).
-            pid = try ChildProcess.spawn(SupervisorProcess.ownImage, ["relay", "--config", configPath, jail.name.value],
+            pid = try ChildProcess.spawn(OwnExecutable.image, ["relay", "--config", configPath, jail.name.value],
                                          environment: ExternalTool.environment, input: nil, output: .file(devNull),
                                          argv0: executable).pid
             answered = request

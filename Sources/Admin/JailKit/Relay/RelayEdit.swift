@@ -1,6 +1,8 @@
 import Glibc
 
-extension LiveEdit {
+/// The relay part of `up`: the relay the supervisor runs made to serve
+/// the jail's current `publish` and `host-service` lines.
+enum RelayEdit {
     /// The jail's `publish` and `host-service` lines applied to a running
     /// jail (after the supervisor is started). The supervisor starts a
     /// relay that reads the current configuration; it takes over the
@@ -11,7 +13,7 @@ extension LiveEdit {
     /// cannot be served fails `up` with its name and reason while every
     /// other line keeps serving. Connections the old relay was carrying
     /// are closed; the jail's programs and its tunnel are not touched.
-    public static func relays(_ jail: JailDefinition, timeout: Double = 8) throws(JailError) -> [String] {
+    static func apply(_ jail: JailDefinition, timeout: Double = 8) throws(JailError) -> [String] {
         let paths = JailPaths(name: jail.name, interface: jail.interface)
         let before = RelayState.read(paths)
         if before.serves(jail.relays) || (jail.relays.isEmpty && before.pid == nil) { return [] }

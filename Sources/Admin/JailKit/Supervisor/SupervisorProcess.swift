@@ -48,12 +48,12 @@ public enum SupervisorProcess {
     public static func ensureRunning(_ paths: JailPaths, configPath: String) throws(JailError) -> State {
         let before = state(paths)
         if case .running = before { return before }
-        let executable = try ownExecutable()
+        let executable = try OwnExecutable.path()
         let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
         defer { close(devNull) }
         let pid: pid_t
         do {
-            pid = try ChildProcess.spawn(ownImage, ["supervise", "--config", configPath, paths.name.value],
+            pid = try ChildProcess.spawn(OwnExecutable.image, ["supervise", "--config", configPath, paths.name.value],
                                          environment: ExternalTool.environment, input: nil,
                                          output: .file(devNull), newSession: true, argv0: executable).pid
         } catch {
@@ -74,27 +74,6 @@ public enum SupervisorProcess {
     static func recordSelf(_ paths: JailPaths) -> Int32 {
         guard let me = ProcessRecord.current else { return errno }
         return me.write(to: paths.supervisorPidFile)
-    }
-
-    /// What the supervisor and the relay are started from: the very file
-    /// this process runs, through the kernel's reference to it, never its
-    /// path again. Root chose to run this file; a path looked up a second
-    /// time could meanwhile name another one (a directory a user can write
-    /// above it), which would then run as root. After a package upgrade
-    /// replaced it, a supervisor's relay is still its own version; `up`,
-    /// the new file, starts the new supervisor.
-    static let ownImage = "/proc/self/exe"
-
-    /// This netns-jail's path, for the child's argv[0] (its command line is
-    /// how its PID record is recognised).
-    static func ownExecutable() throws(JailError) -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { throw .failure("readlink(/proc/self/exe): \(String(cString: strerror(errno)))") }
-        var executable = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // Replaced by a package upgrade while we ran: the name it had.
-        if executable.hasSuffix(" (deleted)") { executable.removeLast(10) }
-        return executable
     }
 
     /// Stops it (SIGTERM, then SIGKILL); true when none is left. Nothing

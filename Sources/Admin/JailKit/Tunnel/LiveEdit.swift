@@ -23,8 +23,8 @@ public struct LiveEdit {
     }
 
     /// What changed, one sentence each; empty when the jail already matched.
-    func apply(_ state: JailInspection) throws(JailError) -> [String] {
-        guard let tunnel = state.tunnel else { return [] }
+    func apply(_ live: TunnelLive) throws(JailError) -> [String] {
+        guard live.present else { return [] }
         var changes: [String] = []
         // showconf holds the private key: compared in memory, never printed.
         let before = wgInside(["showconf", iface])
@@ -35,15 +35,15 @@ public struct LiveEdit {
             changes.append("applied the changed keys, peers or endpoints of \(jail.wireguard) to \(iface) (wg syncconf; changed: \(changed.joined(separator: ", ")))")
         }
         let wanted = Set(config.interface.addresses)
-        for text in state.tunnelAddresses {
+        for text in live.addresses {
             guard let address = IPPrefix(text), !wanted.contains(address) else { continue }
             try ExternalTool.ip.runInside(name, ["address", "del", text, "dev", iface]).check("removing address \(text) from \(iface)")
             changes.append("removed address \(text), which \(jail.wireguard) no longer lists")
         }
         let mtu = config.interface.mtu ?? 1420
-        if let live = tunnel.mtu, live != mtu {
+        if let was = live.mtu, was != mtu {
             try ExternalTool.ip.runInside(name, ["link", "set", "dev", iface, "mtu", String(mtu)]).check("setting the MTU of \(iface)")
-            changes.append("MTU of \(iface) set to \(mtu) (was \(live))")
+            changes.append("MTU of \(iface) set to \(mtu) (was \(was))")
         }
         return changes
     }

@@ -128,9 +128,9 @@ extension WireGuardDevice {
     /// interface) is stopped, which removes its TUN device; a kernel
     /// WireGuard interface of this name left in our namespace is deleted
     /// only when it is a WireGuard interface, i.e. one `up` made.
-    static func removeStale(_ paths: JailPaths, state: JailInspection) throws(JailError) {
+    static func removeStale(_ paths: JailPaths, wireguardGo: Int32?) throws(JailError) {
         let iface = paths.interface.value
-        if let pid = state.wireguardGoPID {
+        if let pid = wireguardGo {
             let left = ProcessesInside.terminate([pid], grace: 3)
             if !left.isEmpty { throw .failure("the old wireguard-go for \(iface) (PID \(pid)) did not exit after SIGKILL") }
             Console.note("stopped the old wireguard-go for \(iface) (PID \(pid))")

@@ -99,7 +99,7 @@ public struct Supervisor {
                           monotonicSeconds() - lastNudge > (state.peers.contains { $0.latestHandshake == nil } ? 10 : 30) {
                     lastNudge = monotonicSeconds()
                     resolveAgain(config: config, live: state.peers)
-                    do { try HandshakeWait(jail: jail, config: config, timeout: 3).run() } catch {
+                    do { try WireGuardTunnel(jail: jail, config: config).awaitConnection(timeout: 3) } catch {
                         SystemLog.warning("\(jail.name): \(plain(error)); still trying")
                     }
                 }
