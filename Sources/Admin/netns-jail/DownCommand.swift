@@ -19,30 +19,22 @@ struct DownCommand: ParsableCommand {
 
     func run() throws {
         try global.requireRoot("down")
-        var failed = false
         // Down in reverse order of up, so --all unwinds like a stack.
-        for jail in try global.select(selection.names, all: selection.all).reversed() {
-            do throws(JailError) {
-                let held = try JailLock.acquire(jail.name.value, command: "down", wait: lock.wait)
-                defer { withExtendedLifetime(held) {} }
-                var teardown = JailTeardown(jail: jail)
-                teardown.killProcesses = kill
-                switch try teardown.down() {
-                case .alreadyDown:
-                    Console.note("\(jail.name) is already down")
-                case .removed(let remaining):
-                    if remaining.isEmpty {
-                        Console.note("\(jail.name) is down")
-                    } else {
-                        Console.note("\(jail.name) is down; \(remaining.count) process(es) remain in its namespace without network (PIDs \(remaining.map { String($0.pid) }.joined(separator: " "))); use --kill to end them")
-                    }
+        try selection.forEach(global.select(selection.names, all: selection.all).reversed()) { (jail) throws(JailError) in
+            let held = try JailLock.acquire(jail.name.value, command: "down", wait: lock.wait)
+            defer { withExtendedLifetime(held) {} }
+            var teardown = JailTeardown(jail: jail)
+            teardown.killProcesses = kill
+            switch try teardown.down() {
+            case .alreadyDown:
+                Console.note("\(jail.name) is already down")
+            case .removed(let remaining):
+                if remaining.isEmpty {
+                    Console.note("\(jail.name) is down")
+                } else {
+                    Console.note("\(jail.name) is down; \(remaining.count) process(es) remain in its namespace without network (PIDs \(remaining.map { String($0.pid) }.joined(separator: " "))); use --kill to end them")
                 }
-            } catch {
-                Console.error(error)
-                failed = true
-                if !selection.all { throw JailError.reported(exitStatus: error.exitStatus) }
             }
         }
-        if failed { throw JailError.reported(exitStatus: ExitStatus.failure) }
     }
 }

@@ -46,6 +46,13 @@ struct GlobalOptions: ParsableArguments {
             return jail
         }
     }
+
+    /// The one jail a command names (verify, supervise, relay); an unknown
+    /// name is a usage error (exit 2).
+    func jail(named name: String) throws(JailError) -> JailDefinition {
+        guard let jail = try select([name], all: false).first else { throw .reported(exitStatus: ExitStatus.usage) }
+        return jail
+    }
 }
 
 /// `NAME|--all`, shared by up and down.
@@ -66,6 +73,22 @@ struct JailSelection: ParsableArguments {
     }
 
     var names: [String] { name.map { [$0] } ?? [] }
+
+    /// Runs `body` for each of `jails`, the selected ones in the order to
+    /// act on them. With --all one broken jail does not stop the others:
+    /// each failure is printed, and the command exits 1 after the last;
+    /// with a name, its failure is the command's, with its exit status.
+    func forEach(_ jails: [JailDefinition], _ body: (JailDefinition) throws(JailError) -> Void) throws {
+        var failed = false
+        for jail in jails {
+            do throws(JailError) { try body(jail) } catch {
+                Console.error(error)
+                failed = true
+                if !all { throw JailError.reported(exitStatus: error.exitStatus) }
+            }
+        }
+        if failed { throw JailError.reported(exitStatus: ExitStatus.failure) }
+    }
 }
 
 /// How long up and down wait for another netns-jail changing the same jail.

@@ -17,7 +17,7 @@ struct RelayCommand: ParsableCommand {
 
     func run() throws {
         try global.requireRoot("relay")
-        guard let jail = try global.select([name], all: false).first else { throw JailError.reported(exitStatus: ExitStatus.usage) }
+        let jail = try global.jail(named: name)
         RelayProcess.run(jail: jail)
     }
 }

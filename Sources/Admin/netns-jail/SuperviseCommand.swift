@@ -19,7 +19,7 @@ struct SuperviseCommand: ParsableCommand {
 
     func run() throws {
         try global.requireRoot("supervise")
-        guard let jail = try global.select([name], all: false).first else { throw JailError.reported(exitStatus: ExitStatus.usage) }
+        let jail = try global.jail(named: name)
         var supervisor = Supervisor(jail: jail, configPath: global.config)
         supervisor.stay = stay
         supervisor.run()

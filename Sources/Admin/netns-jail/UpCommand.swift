@@ -36,27 +36,18 @@ struct UpCommand: ParsableCommand {
 
     func run() throws {
         try global.requireRoot("up")
-        var failed = false
-        for jail in try global.select(selection.names, all: selection.all) {
-            do throws(JailError) {
-                try SupervisorPart.check(jail)
-                let wireguard = try ConfigLoader.wireguard(for: jail)
-                let held = try JailLock.acquire(jail.name.value, command: "up", wait: lock.wait)
-                defer { withExtendedLifetime(held) {} }
-                var builder = JailBuilder(jail: jail, config: wireguard)
-                builder.forceUserspace = userspace
-                builder.handshakeTimeout = handshakeTimeout
-                builder.rebuild = force
-                builder.supervision = noSupervisor ? .off : .start(configPath: global.config)
-                report(try builder.up(), for: jail)
-            } catch {
-                // With --all, one broken jail does not stop the others.
-                Console.error(error)
-                failed = true
-                if !selection.all { throw JailError.reported(exitStatus: error.exitStatus) }
-            }
+        try selection.forEach(global.select(selection.names, all: selection.all)) { (jail) throws(JailError) in
+            try SupervisorPart.check(jail)
+            let wireguard = try ConfigLoader.wireguard(for: jail)
+            let held = try JailLock.acquire(jail.name.value, command: "up", wait: lock.wait)
+            defer { withExtendedLifetime(held) {} }
+            var builder = JailBuilder(jail: jail, config: wireguard)
+            builder.forceUserspace = userspace
+            builder.handshakeTimeout = handshakeTimeout
+            builder.rebuild = force
+            builder.supervision = noSupervisor ? .off : .start(configPath: global.config)
+            report(try builder.up(), for: jail)
         }
-        if failed { throw JailError.reported(exitStatus: ExitStatus.failure) }
     }
 
     private func report(_ report: JailBuilder.Report, for jail: JailDefinition) {

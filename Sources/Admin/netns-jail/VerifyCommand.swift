@@ -25,7 +25,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try global.requireRoot("verify")
-        guard let jail = try global.select([name], all: false).first else { throw JailError.reported(exitStatus: ExitStatus.usage) }
+        let jail = try global.jail(named: name)
         let wireguard = try ConfigLoader.wireguard(for: jail, warn: false)
         let state = JailInspection.inspect(JailPaths(name: jail.name, interface: jail.interface))
         let breaches = JailVerification.breaches(state, config: wireguard)
