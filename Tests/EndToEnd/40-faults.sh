@@ -42,6 +42,10 @@
 # 12. `up` SIGKILLed after starting wireguard-go, before recording it: the
 #     held wireguard-go ends; `up` converges; `down` leaves nothing.
 #     Control: an unrecorded wireguard-go outlives `down` and fails `up`.
+# 13. (issue 22) /run/netns-jail full while `up` runs: one netns-jail:
+#     line with the errno's text and the path, never Foundation's own
+#     words, and nothing of the jail left. Control: the same small tmpfs
+#     with room, where `up` succeeds.
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
 topo_suite_begin "EndToEnd/40 faults" nxe2f "$0" "$@"
@@ -519,6 +523,33 @@ check "control: down leaves an unrecorded wireguard-go running" test -d "/proc/$
 out=$(jail_cmd up "$JAIL" --userspace --no-supervisor 2>&1)
 check_contains "control: and the next up fails" "already exists here" "$out"
 kill_pid "$stray"; wait_for 5 sh -c '! ip -n "$1" link show "$2" >/dev/null 2>&1' sh "$TOPO_HOST" "$IFC"
+
+# --- 13. a full /run/netns-jail ------------------------------------------------
+# up_in_small_run FILL: `up` (then `down`) in a private mount namespace
+# whose /run/netns-jail is a 256 KiB tmpfs, filled first when FILL=full;
+# prints up's output and "status N". The jail's namespace file is mounted
+# in that mount namespace only, and `down` there removes it.
+up_in_small_run() {
+    unshare -m --propagation private sh -c '
+        mount -t tmpfs -o size=256k,mode=0755 nxe2f-run /run/netns-jail || exit 99
+        [ "$1" = full ] && dd if=/dev/zero of=/run/netns-jail/fill bs=4k >/dev/null 2>&1
+        nsenter --net="/run/netns/$2" -- "$3" --config "$4" up "$5" --userspace --no-supervisor --handshake-timeout 0 2>&1
+        echo "status $?"
+        nsenter --net="/run/netns/$2" -- "$3" --config "$4" down "$5" >/dev/null 2>&1' \
+        sh "$1" "$TOPO_HOST" "$TOPO_JAIL_BIN" "$TOPO_JAIL_CONF" "$JAIL"
+}
+quiet jail_cmd down "$JAIL"
+out=$(up_in_small_run full)
+check_contains "full /run/netns-jail: up fails (status 1)" "status 1" "$out"
+check_contains "full /run/netns-jail: the errno's text with the path" \
+    "netns-jail: cannot write /run/netns-jail/$JAIL.pid: No space left on device" "$out"
+check_not_contains "full /run/netns-jail: no Foundation error" "CocoaError" "$out"
+check_eq "full /run/netns-jail: one line" 1 "$(grep -c '^netns-jail:' <<<"$out")"
+check_eq "full /run/netns-jail: nothing of the jail is left" "" "$(left_after_down)"
+check "full /run/netns-jail: no resolv.conf left" test ! -e "/etc/netns/$JAIL/resolv.conf"
+out=$(up_in_small_run room)
+check_contains "control: with room in the same tmpfs, up succeeds" "status 0" "$out"
+check_eq "control: and its down leaves nothing" "" "$(left_after_down)"
 
 # --- 6. SIGPIPE -------------------------------------------------------------------
 sed "s/^Endpoint = .*/Endpoint = 192.0.2.200:$TOPO_WG_PORT/" "$TOPO_DIR/$IFC.conf" >"$TOPO_DIR/unreachable.conf"

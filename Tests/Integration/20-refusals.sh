@@ -21,6 +21,7 @@ nxrf_link $USER_A
 nxrf_mnt $USER_A
 nxrf_uts $USER_A
 nxrf_file $USER_A
+nxrf_creating $USER_A
 nxrf_missing $USER_A"
 write_test_policy "$POLICY_OK"
 
@@ -77,6 +78,14 @@ check_eq "control: a user's own user namespace gives it CAP_NET_ADMIN over its n
 
 touch /run/netns/nxrf_file && on_exit "rm -f /run/netns/nxrf_file"
 refused "/run/netns/nxrf_file is not a network namespace" nxrf_file
+
+# A name `ip netns add` is still creating (or `ip netns del` removing): it
+# makes an empty regular file of mode 0 and mounts the namespace over it
+# after. A launch in between is refused as "not up yet", not with open's
+# "Permission denied"; the 0644 file above stays "not a network namespace"
+# (the control: only the shape ip leaves is taken for a jail coming up).
+install -m 0 /dev/null /run/netns/nxrf_creating && on_exit "rm -f /run/netns/nxrf_creating"
+refused "namespace nxrf_creating is not up yet" nxrf_creating
 
 refused "namespace nxrf_missing does not exist: is the jail up?" nxrf_missing
 

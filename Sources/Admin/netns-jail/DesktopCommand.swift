@@ -105,7 +105,7 @@ struct DesktopCommand: ParsableCommand {
         } catch let error as JailError {
             throw error
         } catch {
-            throw JailError.config("cannot read \(source): \(Self.reason(error)); check the path")
+            throw JailError.config("cannot read \(source): \(JailError.reason(error)); check the path")
         }
 
         let jailed: DesktopEntry
@@ -134,7 +134,7 @@ struct DesktopCommand: ParsableCommand {
             // rescans the directory never sees half a launcher.
             try Data(jailed.text.utf8).write(to: target, options: .atomic)
         } catch {
-            throw JailError.failure("cannot write \(target.path): \(Self.reason(error))")
+            throw JailError.failure("cannot write \(target.path): \(JailError.reason(error))")
         }
         Console.out(target.path)
         guard output == nil else { return }
@@ -147,7 +147,7 @@ struct DesktopCommand: ParsableCommand {
                 // The launcher alone would look registered but a link would
                 // still start the unjailed program: take it back.
                 if let previous { try? previous.write(to: target, options: .atomic) } else { try? FileManager.default.removeItem(at: target) }
-                throw JailError.failure("cannot write \(path): \(Self.reason(error)); nothing was changed")
+                throw JailError.failure("cannot write \(path): \(JailError.reason(error)); nothing was changed")
             }
             Console.out(path)
         }
@@ -218,13 +218,5 @@ struct DesktopCommand: ParsableCommand {
             throw .config("HOME is not set; pass --output DIR")
         }
         return home + "/.local/share/applications"
-    }
-
-    /// The system's reason (strerror) behind a failed read or write.
-    static func reason(_ error: any Error) -> String {
-        if let cocoa = error as? CocoaError, let posix = cocoa.underlying as? POSIXError {
-            return String(cString: strerror(posix.code.rawValue))
-        }
-        return "\(error)"
     }
 }

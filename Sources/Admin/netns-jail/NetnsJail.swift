@@ -55,6 +55,7 @@ struct NetnsJail: ParsableCommand {
     /// usage is, rather than ArgumentParser's multi-line usage block.
     private static func jailError(_ error: any Error) -> JailError {
         if let error = error as? JailError { return error }
+        if let error = JailError.file(error) { return error }
         let code = exitCode(for: error)
         var message = message(for: error)
         if message.hasPrefix("Error: ") { message = String(message.dropFirst(7)) }

@@ -30,13 +30,20 @@ public struct NamespaceFile: ~Copyable {
         // could at least swap or detach other people's jails.
         guard let dir = try RootOnlyDirectory(NamespaceFile.directory) else { throw NamespaceFile.missing(name) }
         let fd: Int32
-        switch try dir.open(name.value, shownAs: path) {
+        let lookup: RootOnlyDirectory.Lookup
+        do { lookup = try dir.open(name.value, shownAs: path) } catch {
+            // EACCES: the file has mode 0, which we may not open.
+            if NamespaceFile.isPlaceholder(name, in: dir) { throw NamespaceFile.notUpYet(name) }
+            throw error
+        }
+        switch lookup {
         case .opened(let file): fd = file
         case .missing: throw NamespaceFile.missing(name)
         case .symbolicLink: throw .denied("\(path) is a symbolic link, not a namespace; refusing it")
         }
         guard cl_fd_is_nsfs(fd) == 1, cl_ns_get_nstype(fd) == cl_CLONE_NEWNET else {
             close(fd)
+            if NamespaceFile.isPlaceholder(name, in: dir) { throw NamespaceFile.notUpYet(name) }
             throw .denied("\(path) is not a network namespace; refusing it")
         }
         // The owner of a user namespace holds every capability over the
@@ -76,6 +83,24 @@ public struct NamespaceFile: ~Copyable {
             }
             throw .system(call: "setns", path: NamespaceFile.directory + "/" + name.value, errno: code)
         }
+    }
+
+    /// `ip netns add` creates the name as an empty regular file of mode 0
+    /// and only then mounts the namespace over it; `ip netns del` unmounts
+    /// first and unlinks after. In between, a launch meets that file:
+    /// opening it fails with EACCES (we have no DAC override), and root
+    /// would find a file that is not a namespace. Either way it is refused
+    /// (nothing is entered); this only chooses the words. Only root can
+    /// create files in /run/netns (RootOnlyDirectory), so the shape cannot
+    /// be planted by a user to change a refusal.
+    static func isPlaceholder(_ name: NamespaceName, in dir: borrowing RootOnlyDirectory) -> Bool {
+        var st = stat()
+        guard fstatat(dir.fd, name.value, &st, cl_AT_SYMLINK_NOFOLLOW) == 0 else { return false }
+        return st.st_mode & cl_S_IFMT == cl_S_IFREG && st.st_mode & 0o7777 == 0 && st.st_size == 0 && st.st_uid == 0
+    }
+
+    static func notUpYet(_ name: NamespaceName) -> Refusal {
+        .denied("namespace \(name) is not up yet: netns-jail is still creating (or removing) it; try again when it has finished (as root: netns-jail status \(name))")
     }
 
     static func missing(_ name: NamespaceName) -> Refusal {
