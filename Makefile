@@ -136,7 +136,7 @@ bench-steps: test-deps build
 
 # netns-jail up/down/status against the test topology, next to the seed recipe.
 bench-jail: test-deps build
-	bash bench/jail-timing.sh
+	bash bench/sections/10-wireguard-jail.sh
 
 package: build
 	bash packaging/slackware/make-package.sh

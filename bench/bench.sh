@@ -30,6 +30,7 @@ set -o pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DOC=$REPO_ROOT/docs/BENCHMARKS.md
 RAW_DIR=$REPO_ROOT/bench/out
+mkdir -p "$RAW_DIR"
 # shellcheck source=setup.sh
 . "$REPO_ROOT/bench/setup.sh"
 
@@ -57,26 +58,46 @@ else
         sed -i 's/^\([[:space:]]*restricted-network[[:space:]]\{1,\}\)yes/\1no/' "$FJ_CONF"
         echo "  note firejail: restricted-network set to no in $FJ_CONF for this run (restored at exit)"
     fi
+    # A comparison tool that cannot run, or does not jail, is a row with
+    # its reason; the run goes on with the others (verify_soft).
     if fj_err=$(user_run "${FIREJAIL[@]}" 2>&1); then
-        verify firejail firejail --quiet --noprofile "--netns=$NS"
+        fj_err=$(verify_soft firejail firejail --quiet --noprofile "--netns=$NS") ||
+            FIREJAIL_NOTE="does not jail here: $fj_err"
     else
         FIREJAIL_NOTE="not runnable as an unprivileged user here: $(printf '%s' "$fj_err" | head -n 1)"
     fi
 fi
 [ -n "$FIREJAIL_NOTE" ] && echo "  note firejail: $FIREJAIL_NOTE"
 
-# --- timing: one hyperfine run, as the user, no shell in between ------------
-cmds=(-n "netns-exec" "$NX $NS /bin/true"
-      -n "C reference" "$REF $NS /bin/true"
-      -n "C reference, libseccomp at run time" "$REF_RT $NS /bin/true"
-      -n "sudo recipe" "sudo -n $WRAP /bin/true")
-[ -z "$FIREJAIL_NOTE" ] && cmds+=(-n "firejail" "${FIREJAIL[*]}")
-cmds+=(-n "/bin/true" "/bin/true")
+# --- timing: one hyperfine run per launcher, as the user, no shell ---------
+# One run per row, not one run over all of them: hyperfine stops at the
+# first command that exits non-zero, and a comparison tool failing under
+# load (firejail did, after passing its own check) must cost its own row
+# only. A row that fails is shown with the last line the command printed
+# when run once more (bench_reason), and the run goes on.
+rows=("netns-exec" "$NX $NS /bin/true"
+      "C reference" "$REF $NS /bin/true"
+      "C reference, libseccomp at run time" "$REF_RT $NS /bin/true"
+      "sudo recipe" "sudo -n $WRAP /bin/true")
+[ -z "$FIREJAIL_NOTE" ] && rows+=("firejail" "${FIREJAIL[*]}")
+rows+=("/bin/true" "/bin/true")
 # The machine is shared (builds, tests, a qemu guest): note how busy it was.
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 echo "== timing ($RUNS runs each after $WARMUP warm-up runs, as $BENCH_USER; load average $LOAD_BEFORE)"
-user_run hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" \
-    --export-json "$SCRATCH/out/results.json" "${cmds[@]}" || die "hyperfine failed"
+RESULTS_ARGS=() FAILED_ARGS=()
+for ((i = 0; i < ${#rows[@]}; i += 2)); do
+    name=${rows[i]} cmd=${rows[i + 1]}
+    json=$SCRATCH/out/row-$((i / 2)).json
+    if user_run hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" \
+        --export-json "$json" -n "$name" "$cmd"; then
+        RESULTS_ARGS+=(--results "$json")
+    else
+        # shellcheck disable=SC2086  # the row's command, split as hyperfine -N splits it
+        reason=$(bench_reason "$AS_USER" "$BENCH_USER" env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ LANG=C.UTF-8 $cmd)
+        echo "  FAIL $name: $reason (the run goes on)"
+        FAILED_ARGS+=(--failed "$name=hyperfine stopped: $reason")
+    fi
+done
 
 FIREJAIL_ROOT_JSON=""
 
@@ -118,11 +139,32 @@ SWIFT_V=$(swift --version 2>/dev/null | head -n 1 | sed 's/ (.*//')
 GCC_V=$(gcc -dumpfullversion)
 TOOLS="${SWIFT_V:-swift ?}; gcc $GCC_V; $(hyperfine --version)"
 
-mkdir -p "$RAW_DIR"
-cp "$SCRATCH/out/results.json" "$RAW_DIR/results.json"
+
+# --- sections: the other rows of the same run (bench/sections/README.md) ----
+# Each section runs as a child under the suite lock this run holds, bounded
+# by BENCH_SECTION_LIMIT seconds; one that fails or overruns is a row with
+# its reason and the next one runs. BENCH_SECTIONS picks some by name.
+export BENCH_ROWS=$SCRATCH/out/rows.tsv REPO_ROOT
+: >"$BENCH_ROWS"
+for section in "$REPO_ROOT"/bench/sections/*.sh; do
+    [ -e "$section" ] || continue
+    sname=$(basename "${section%.sh}")
+    case " ${BENCH_SECTIONS:-$sname} " in *" $sname "*) ;; *) continue ;; esac
+    echo "== section $sname (log: bench/out/$sname.log)"
+    before=$(wc -l <"$BENCH_ROWS")
+    BENCH_SECTION=$sname timeout -k 10 "${BENCH_SECTION_LIMIT:-600}" bash "$section" \
+        >"$RAW_DIR/$sname.log" 2>&1 </dev/null
+    rc=$?
+    grep -E '^  (row|FAIL) ' "$RAW_DIR/$sname.log"
+    if [ "$rc" -ne 0 ] && [ "$(wc -l <"$BENCH_ROWS")" -eq "$before" ]; then
+        why=$(sed '/^[[:space:]]*$/d' "$RAW_DIR/$sname.log" | tail -n 1)
+        [ "$rc" -eq 124 ] && why="stopped after ${BENCH_SECTION_LIMIT:-600} s; last line: $why"
+        BENCH_SECTION=$sname bench_failed "the whole section" "exit $rc: ${why:-printed nothing}"
+    fi
+done
 
 python3 "$REPO_ROOT/bench/report.py" \
-    --results "$SCRATCH/out/results.json" \
+    "${RESULTS_ARGS[@]}" "${FAILED_ARGS[@]}" --rows "$BENCH_ROWS" \
     --interleaved "$SCRATCH/out/interleaved.txt" \
     --firejail-root "$FIREJAIL_ROOT_JSON" \
     --firejail-note "$FIREJAIL_NOTE" \

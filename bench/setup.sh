@@ -32,6 +32,19 @@ for c in hyperfine gcc setcap sudo visudo ip python3 setpriv /usr/bin/time; do
     command -v "$c" >/dev/null 2>&1 || die "needs $c; run: make test-deps"
 done
 [ -x "$NETNS_EXEC_BIN" ] || die "$NETNS_EXEC_BIN missing; run: make build"
+# shellcheck source=rows.sh
+. "$REPO_ROOT/bench/rows.sh"
+
+# The machine-wide suite lock (testlib.sh), for the whole run: the bench
+# makes namespaces, a user and the policy file that the suites use too,
+# and a suite beside it would share its CPU and make every number its
+# load's. Its sections (bench/sections/) run under this same hold, so they
+# are told not to wait for it themselves.
+if [ "${NXE_SUITE_LOCK:-on}" != off ]; then
+    echo "== taking the suite lock $SUITE_LOCK (suites and benchmarks run one at a time)"
+    _suite_lock
+    export NXE_SUITE_LOCK=off
+fi
 
 # --- scratch directory and binaries ----------------------------------------
 make_scratch_dir SCRATCH || die "cannot create a scratch directory"
@@ -132,16 +145,20 @@ user_run() {
 
 # --- every launcher must really put /bin/true in the jail, or the numbers mean nothing
 NS_ID="net:[$(stat -L -c %i "/run/netns/$NS")]"
-verify() {
+# verify_soft LABEL CMD...: prints why CMD does not jail and returns 1, or
+# returns 0; verify LABEL CMD... ends the run instead (the launchers under
+# test must jail; a comparison tool that does not is only its own row).
+verify_soft() {
     local label=$1; shift
     local out
     out=$(user_run "$@" /bin/sh -c 'readlink /proc/self/ns/net; cat /etc/resolv.conf; grep ^CapEff /proc/self/status; echo "env=${NETNS_EXEC-}"' 2>&1) \
-        || die "$label failed: $out"
-    case "$out" in *"$NS_ID"*) ;; *) die "$label did not enter $NS: $out" ;; esac
-    case "$out" in *"nameserver 192.0.2.53"*) ;; *) die "$label did not show the jail's resolv.conf: $out" ;; esac
-    case "$out" in *"CapEff:	0000000000000000"*) ;; *) die "$label left capabilities: $out" ;; esac
-    echo "  ok   $label enters $NS, shows its resolv.conf, keeps no capabilities"
+        || { echo "$label failed: $(printf '%s' "$out" | tail -n 1)"; return 1; }
+    case "$out" in *"$NS_ID"*) ;; *) echo "$label did not enter $NS"; return 1 ;; esac
+    case "$out" in *"nameserver 192.0.2.53"*) ;; *) echo "$label did not show the jail's resolv.conf"; return 1 ;; esac
+    case "$out" in *"CapEff:	0000000000000000"*) ;; *) echo "$label left capabilities"; return 1 ;; esac
+    echo "  ok   $label enters $NS, shows its resolv.conf, keeps no capabilities" >&2
 }
+verify() { local why; why=$(verify_soft "$@") || die "$why"; }
 echo "== checking the launchers"
 verify netns-exec "$NX" "$NS"
 verify ref-launcher "$REF" "$NS"

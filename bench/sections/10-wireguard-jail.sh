@@ -1,13 +1,15 @@
 #!/bin/bash
-# make bench-jail: how long `netns-jail up` (without its handshake wait),
+# A section of make bench (bench/sections/README.md), and make bench-jail
+# alone: how long `netns-jail up` (without its handshake wait),
 # `up` on a jail that is already up, `down`, `status` and `verify` take against the test topology (Tests/lib/topology.sh:
 # wireguard-go, a simulated VPN server), next to the seed recipe's start
 # (`ip netns add`, nft, a wireguard-go interface moved in, routes), all with
 # hyperfine. NETNS_JAIL_BIN picks the binary (default .build/release).
-# Prints the hyperfine tables and writes bench/out/jail-timing.md.
+# Each timing is a row (bench/rows.sh); `up` is put beside the seed recipe.
 # Needs root; everything is created in namespaces it removes at exit.
-. "$(dirname "$0")/../Tests/lib/testlib.sh"
-. "$(dirname "$0")/../Tests/lib/topology.sh"
+. "$(dirname "$0")/../../Tests/lib/testlib.sh"
+. "$(dirname "$0")/../../Tests/lib/topology.sh"
+. "$(dirname "$0")/../rows.sh"
 topo_suite_begin "bench: netns-jail timing" nxbt "$0" "$@"
 require_cmd hyperfine
 
@@ -17,8 +19,6 @@ topo_build "$TOPO_DIR" || { fail "topology could not be built"; suite_end; }
 topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
 topo_jail_config "$JAIL" "$IFC" "$TOPO_DIR/$IFC.conf"
 on_exit "topo_jail_sweep $JAIL $IFC"
-install -d -m 0755 "$REPO_ROOT/bench/out"
-out=$REPO_ROOT/bench/out/jail-timing.md
 j="nsenter --net=/run/netns/$TOPO_HOST -- $TOPO_JAIL_BIN --config $TOPO_JAIL_CONF"
 
 # The seed recipe, by hand: what `up` replaces.
@@ -52,17 +52,18 @@ ip netns del nxbt_seed 2>/dev/null; rm -rf /etc/netns/nxbt_seed; true
 SEED
 on_exit "nsenter --net=/run/netns/$TOPO_HOST -- bash $TOPO_DIR/seed-down.sh"
 
-hf() { hyperfine -N --style basic --runs "$RUNS" --warmup 2 --export-markdown "$TOPO_DIR/$1.md" "${@:2}" >"$TOPO_DIR/$1.txt" 2>&1 \
-    && { cat "$TOPO_DIR/$1.md"; cat "$TOPO_DIR/$1.md" >>"$out"; } || { cat "$TOPO_DIR/$1.txt"; fail "hyperfine $1"; }; }
-: >"$out"
-echo "binary: $TOPO_JAIL_BIN" | tee -a "$out"
-hf up --prepare "$j down $JAIL" -n "netns-jail up (no handshake wait)" "$j up $JAIL --handshake-timeout 0" \
-    -n "seed recipe up (ip netns, nft, wireguard-go, wg setconf, routes)" --prepare "nsenter --net=/run/netns/$TOPO_HOST -- bash $TOPO_DIR/seed-down.sh" \
+seed_down="nsenter --net=/run/netns/$TOPO_HOST -- bash $TOPO_DIR/seed-down.sh"
+up="netns-jail up (no handshake wait)" seed="seed recipe up (ip netns, nft, wireguard-go, wg setconf, routes)"
+echo "binary: $TOPO_JAIL_BIN"
+bench_time "$up" -N --runs "$RUNS" --warmup 2 --prepare "$j down $JAIL" -- "$j up $JAIL --handshake-timeout 0"
+bench_time "$seed" -N --runs "$RUNS" --warmup 2 --prepare "$seed_down" -- \
     "nsenter --net=/run/netns/$TOPO_HOST -- bash $TOPO_DIR/seed-up.sh"
+bench_compare "$up" "$seed"
 $j up "$JAIL" >/dev/null 2>&1 || fail "up before status"
-hf status -i -n "netns-jail status" "$j status $JAIL" -n "netns-jail verify" "$j verify $JAIL"
-hf again -n "netns-jail up (already up: inspect, wg syncconf, nothing to change)" "$j up $JAIL"
-hf down --prepare "$j up $JAIL --handshake-timeout 0" -n "netns-jail down" "$j down $JAIL"
+bench_time "netns-jail status" -N -i --runs "$RUNS" --warmup 2 -- "$j status $JAIL"
+bench_time "netns-jail verify" -N -i --runs "$RUNS" --warmup 2 -- "$j verify $JAIL"
+bench_time "netns-jail up (already up: inspect, wg syncconf, nothing to change)" -N --runs "$RUNS" --warmup 2 -- "$j up $JAIL"
+bench_time "netns-jail down" -N --runs "$RUNS" --warmup 2 --prepare "$j up $JAIL --handshake-timeout 0" -- "$j down $JAIL"
 [ -s "$TOPO_DIR/seed.err" ] && tail -5 "$TOPO_DIR/seed.err"
-pass "timings written to $out"
+pass "timings measured"
 suite_end
