@@ -100,14 +100,18 @@ make_netns "$NS_SHARED" || die "cannot create namespace $NS_SHARED"
 install -d -m 0755 -o root -g root "/etc/netns/$NS_SHARED"
 on_exit "rm -rf '/etc/netns/$NS_SHARED'"
 cp -p "/etc/netns/$NS/resolv.conf" "/etc/netns/$NS_SHARED/resolv.conf"
-make_test_user "$BENCH_USER" || die "cannot create user $BENCH_USER"
 # A home of its own, as a desktop user has: by default netns-exec gives the
 # jail its own ~/.config, ~/.local/share, ~/.local/state, ~/.cache and
 # ~/.mozilla (five bind mounts, JailState.swift), which a user without a
 # home (the test users' /nonexistent) would not pay for. The first launch
 # (the checks below) creates the directories.
+# Made with its home (as make_test_user does, but not /nonexistent):
+# usermod afterwards fails while any process still runs under the UID the
+# new account is given, which a process left by another run can hold.
+userdel -f "$BENCH_USER" >/dev/null 2>&1
+useradd -M -N -g nogroup -s /bin/sh -d "$SCRATCH/home" "$BENCH_USER" || die "cannot create user $BENCH_USER"
+on_exit "userdel -f $BENCH_USER"
 install -d -m 0700 -o "$BENCH_USER" -g nogroup "$SCRATCH/home" || die "cannot create a home for $BENCH_USER"
-usermod -d "$SCRATCH/home" "$BENCH_USER" || die "cannot give $BENCH_USER a home"
 chown "$BENCH_USER" "$SCRATCH/out"
 
 # --- the policy file, read by both launchers --------------------------------
