@@ -11,12 +11,17 @@ REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 # shellcheck source=../Tests/lib/testlib.sh
 . "$REPO_ROOT/Tests/lib/testlib.sh"
 
-NS=nxbench_ns
+# BENCH_NAME (default nxbench) names the namespaces, the user and the
+# sudoers drop-in, so that a section of make bench that sources this file
+# itself (bench/sections/) sets up beside the run that started it.
+BN=${BENCH_NAME:-nxbench}
+case $BN in *[!a-z0-9_]* | "" | ?????????*) echo "bench: BENCH_NAME must be 1 to 8 of a-z, 0-9, _" >&2; exit 1 ;; esac
+NS=${BN}_ns
 # The same jail with state=shared, the one case in which the launcher looks
 # for a copy of the program outside (HandOff.swift).
-NS_SHARED=nxbench_sh
-BENCH_USER=nxbench_u
-SUDOERS_NAME=nxbench          # no dot: sudo ignores drop-ins whose name has one
+NS_SHARED=${BN}_sh
+BENCH_USER=${BN}_u
+SUDOERS_NAME=$BN          # no dot: sudo ignores drop-ins whose name has one
 POLICY=/etc/netns-exec.conf
 RUNS=${BENCH_RUNS:-1000}
 WARMUP=${BENCH_WARMUP:-50}
