@@ -1,0 +1,113 @@
+# The simulated provider's OpenVPN server, for the OpenVPN jail suites.
+# Source after topology.sh; call after topo_build. Keys and certificates
+# are made here, at test time, with openssl, in the suite's scratch
+# directory; none is ever committed.
+#
+# The server runs in vpnsrv on the uplink address, over UDP and TCP (two
+# instances), with tls-crypt, a client certificate and a user name and
+# password (checked by a server-side script: test infrastructure, the
+# provider's side). It pushes an address from 198.51.100.128/26 and
+# fd00:5e::100/120 (inside the ranges vpnsrv masquerades, more specific
+# than the WireGuard server's) and the VPN's DNS server.
+
+TOPO_OVPN_UDP_PORT=1194    # the provider's, in vpnsrv (a namespace of the suite's own)
+TOPO_OVPN_TCP_PORT=443
+TOPO_OVPN_USER=p0123456
+TOPO_OVPN_PASS='s3cret pass'
+
+# ovpn_pki DIR: a CA, a server and a client certificate (EC P-256), and a
+# tls-crypt key, under DIR/pki.
+ovpn_pki() {
+    local d=$1/pki
+    install -d -m 0700 "$d" || return 1
+    (
+        cd "$d" || exit 1
+        umask 077
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+            -subj "/CN=Test Provider CA" -keyout ca.key -out ca.crt 2>/dev/null || exit 1
+        for who in server client; do
+            eku=clientAuth; [ $who = server ] && eku=serverAuth
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+                -subj "/CN=test-$who" -keyout $who.key -out $who.csr 2>/dev/null || exit 1
+            printf 'extendedKeyUsage=%s\nkeyUsage=digitalSignature,keyAgreement\nbasicConstraints=CA:FALSE\n' $eku >$who.ext
+            openssl x509 -req -in $who.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+                -extfile $who.ext -out $who.crt 2>/dev/null || exit 1
+        done
+        openvpn --genkey tls-crypt tc.key >/dev/null || exit 1
+    )
+}
+
+# ovpn_server DIR PROTO PORT: one server instance in vpnsrv; its PID in
+# TOPO_OVPN_PID_udp or _tcp. DIR/ovpn-PROTO.log is its log.
+ovpn_server() {
+    local dir=$1 proto=$2 port=$3 net6 pid
+    # Each instance its own address pool, so both can run at once.
+    local net="198.51.100.128 255.255.255.224" net6="fd00:5e::100/124"
+    [ "$proto" = tcp ] && { net="198.51.100.160 255.255.255.224"; net6="fd00:5e::200/124"; }
+    cat >"$dir/pki/check-user.sh" <<EOF
+#!/bin/sh
+# The provider's password check (server side, test infrastructure).
+[ "\$(sed -n 1p "\$1")" = "$TOPO_OVPN_USER" ] && [ "\$(sed -n 2p "\$1")" = "$TOPO_OVPN_PASS" ]
+EOF
+    chmod 0755 "$dir/pki/check-user.sh"
+    cat >"$dir/ovpn-server-$proto.conf" <<EOF
+mode server
+tls-server
+proto $([ "$proto" = tcp ] && echo tcp-server || echo udp)
+local $TOPO_ISP_ADDR
+port $port
+dev ovs$proto
+dev-type tun
+topology subnet
+server $net
+server-ipv6 $net6
+push "dhcp-option DNS $TOPO_TUN_SERVER"
+push "dhcp-option DNS6 $TOPO_TUN_SERVER6"
+push "dhcp-option DOMAIN vpn.test"
+push "redirect-gateway def1 ipv6"
+ca $dir/pki/ca.crt
+cert $dir/pki/server.crt
+key $dir/pki/server.key
+dh none
+tls-crypt $dir/pki/tc.key
+script-security 2
+auth-user-pass-verify $dir/pki/check-user.sh via-file
+tmp-dir $dir/pki
+keepalive 2 10
+disable-dco
+verb 3
+EOF
+    nsenter --net="/run/netns/$TOPO_VPN" -- openvpn --config "$dir/ovpn-server-$proto.conf" >"$dir/ovpn-$proto.log" 2>&1 &
+    pid=$!
+    on_exit "kill_pid $pid"
+    printf -v "TOPO_OVPN_PID_$proto" '%s' "$pid"
+    wait_for 10 grep -q "Initialization Sequence Completed" "$dir/ovpn-$proto.log" || {
+        echo "topology: the OpenVPN server ($proto) did not start" >&2; return 1; }
+}
+
+# ovpn_client_config FILE CANARY: the .ovpn a provider hands out, with
+# inline material, several remotes (one unreachable), remote-random, the
+# update-resolv-conf hook lines and one that would run CANARY (a script
+# that records a run), all of which netns-jail must ignore.
+ovpn_client_config() {
+    local file=$1 canary=$2 dir=${1%/*}
+    printf '#!/bin/sh\ntouch %s.ran\n' "$canary" >"$canary"
+    chmod 0755 "$canary"
+    (umask 077; {
+        printf '# simulated provider config (test topology)\nclient\ndev tun\n'
+        printf 'proto udp\nremote %s %s\nremote %s %s udp\n' "$TOPO_ISP_ADDR" "$TOPO_OVPN_UDP_PORT" "$TOPO_ISP_ADDR" "$TOPO_OVPN_UDP_PORT"
+        printf 'remote-random\nresolv-retry infinite\nnobind\npersist-key\npersist-tun\n'
+        printf 'remote-cert-tls server\nverify-x509-name test-server name\ncipher AES-256-GCM\n'
+        printf 'script-security 2\nup /etc/openvpn/update-resolv-conf\ndown /etc/openvpn/update-resolv-conf\n'
+        printf 'route-up %s\ntls-verify %s\nauth-user-pass\nverb 3\n' "$canary" "$canary"
+        printf '<ca>\n'; cat "$dir/pki/ca.crt"; printf '</ca>\n'
+        printf '<cert>\n'; cat "$dir/pki/client.crt"; printf '</cert>\n'
+        printf '<key>\n'; cat "$dir/pki/client.key"; printf '</key>\n'
+        printf '<tls-crypt>\n'; cat "$dir/pki/tc.key"; printf '</tls-crypt>\n'
+    } >"$file")
+}
+
+# ovpn_auth_file FILE: the credentials, root's and 0600.
+ovpn_auth_file() {
+    (umask 077; printf '%s\n%s\n' "$TOPO_OVPN_USER" "$TOPO_OVPN_PASS" >"$1")
+}
