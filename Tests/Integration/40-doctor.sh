@@ -113,6 +113,19 @@ fi
 if command -v wg >/dev/null 2>&1; then
     check_eq "wg found" "ok    wg: $(command -v wg)" "$(line wg)"
 fi
+# OpenVPN: the program and its version as it prints them itself, and a
+# tun device made by hand in a namespace of ours.
+ovpn=$(command -v openvpn)
+if [ -n "$ovpn" ]; then
+    check_eq "openvpn: path and version" "ok    openvpn: $ovpn, $("$ovpn" --version | sed -n '1s/^\(OpenVPN [^ ]*\).*/\1/p')" "$(line openvpn)"
+else
+    check_contains "openvpn: warn, install" "warn  openvpn: not installed" "$(line openvpn)"
+fi
+if ip -n nxdoc_wg tuntap add dev nxdoctun mode tun 2>/dev/null; then
+    check_eq "tun: ok" "ok    tun: /dev/net/tun" "$(line tun)"
+else
+    check_contains "tun: warn, no tun device" "warn  tun: " "$(line tun)"
+fi
 if command -v nft >/dev/null 2>&1; then
     check_eq "nftables: ok" "ok    nftables: the kernel accepts the kill switch ruleset" "$(line nftables)"
 else

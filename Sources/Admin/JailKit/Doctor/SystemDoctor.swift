@@ -44,6 +44,7 @@ public struct SystemDoctor {
             let probes: [() -> [SystemCheck]] = [
                 { [EtcOverlayCheck.run(in: namespace)] },
                 { WireGuardCheck.run(in: namespace) },
+                { OpenVPNCheck.run(in: namespace) },
                 { [NftablesCheck.run(in: namespace)] },
             ]
             for probe in probes {
@@ -57,7 +58,7 @@ public struct SystemDoctor {
                 probe().forEach(emit)
             }
         } catch {
-            emit(SystemCheck(.fail, "probes", "\(error.message); the overlay, WireGuard and nftables probes did not run"))
+            emit(SystemCheck(.fail, "probes", "\(error.message); the overlay, WireGuard, OpenVPN and nftables probes did not run"))
         }
         Interruption.disarm()
 
