@@ -6,7 +6,7 @@ import NetnsPolicy
     private func written(_ text: String, credentials: OpenVPNCredentials? = OpenVPNCredentials(user: "p1234567", password: "s3cret")) throws -> String {
         let config = try OVPN.parse(text)
         return OpenVPNClientFile(config: config, source: OVPN.file, interface: InterfaceName("tun-vpn")!,
-                                 credentials: credentials, user: "netns-openvpn", group: "netns-openvpn").text
+                                 credentials: credentials, user: "netns-openvpn", group: "netns-openvpn", hook: "/proc/self/fd/3 openvpn-up vpn tun-vpn").text
     }
 
     @Test func writesOnlyWhatPassedThenItsOwnOptions() throws {
@@ -43,7 +43,9 @@ import NetnsPolicy
             dev-type tun
             ifconfig-noexec
             route-noexec
-            script-security 1
+            script-security 2
+            up "/proc/self/fd/3 openvpn-up vpn tun-vpn"
+            disable-dco
             persist-tun
             persist-key
             nobind
@@ -71,7 +73,7 @@ import NetnsPolicy
         #expect(errors.contains { $0.contains("not several") })   // tls-crypt and tls-auth both: refused whole
         let text = try written(hostile.replacingOccurrences(of: OVPN.block("tls-crypt", "OpenVPN Static key V1", OVPN.staticKey), with: ""))
         let own: Set<String> = ["client", "dev", "dev-type", "ifconfig-noexec", "route-noexec", "script-security", "persist-tun",
-                                "persist-key", "nobind", "auth-retry", "verb", "user", "group", "proto", "remote", "key-direction"]
+                                "persist-key", "nobind", "auth-retry", "verb", "user", "group", "proto", "remote", "key-direction", "up", "disable-dco"]
         var inBlock = false
         for line in text.split(separator: "\n").map(String.init) {
             if line.hasPrefix("<"), line.hasSuffix(">") { inBlock = !line.hasPrefix("</"); continue }
@@ -80,7 +82,8 @@ import NetnsPolicy
             #expect(own.contains(name) || OpenVPNDirective.passed[name] != nil, "\(line)")
         }
         #expect(!text.contains("/tmp"))
-        #expect(text.contains("script-security 1\n"))
+        #expect(text.components(separatedBy: "\nup ").count == 2, "one up line, netns-jail's")
+        #expect(text.contains("\nup \"/proc/self/fd/3 openvpn-up vpn tun-vpn\"\n"))
     }
 
     @Test func credentialsGoInlineOnlyWhenAsked() throws {

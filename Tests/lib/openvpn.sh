@@ -37,13 +37,19 @@ ovpn_pki() {
     )
 }
 
-# ovpn_server DIR PROTO PORT: one server instance in vpnsrv; its PID in
-# TOPO_OVPN_PID_udp or _tcp. DIR/ovpn-PROTO.log is its log.
+# ovpn_server DIR PROTO PORT [bare]: one server instance in vpnsrv; its PID
+# in TOPO_OVPN_PID_udp or _tcp. DIR/ovpn-PROTO.log is its log. `bare`: it
+# pushes no IPv6 and no DNS server.
 ovpn_server() {
-    local dir=$1 proto=$2 port=$3 net6 pid
+    local dir=$1 proto=$2 port=$3 bare=${4:-} pid
     # Each instance its own address pool, so both can run at once.
     local net="198.51.100.128 255.255.255.224" net6="fd00:5e::100/124"
     [ "$proto" = tcp ] && { net="198.51.100.160 255.255.255.224"; net6="fd00:5e::200/124"; }
+    local extra="server-ipv6 $net6
+push \"dhcp-option DNS $TOPO_TUN_SERVER\"
+push \"dhcp-option DNS6 $TOPO_TUN_SERVER6\"
+push \"dhcp-option DOMAIN vpn.test\""
+    [ "$bare" = bare ] && extra=""
     cat >"$dir/pki/check-user.sh" <<EOF
 #!/bin/sh
 # The provider's password check (server side, test infrastructure).
@@ -60,10 +66,7 @@ dev ovs$proto
 dev-type tun
 topology subnet
 server $net
-server-ipv6 $net6
-push "dhcp-option DNS $TOPO_TUN_SERVER"
-push "dhcp-option DNS6 $TOPO_TUN_SERVER6"
-push "dhcp-option DOMAIN vpn.test"
+$extra
 push "redirect-gateway def1 ipv6"
 ca $dir/pki/ca.crt
 cert $dir/pki/server.crt
@@ -85,21 +88,25 @@ EOF
         echo "topology: the OpenVPN server ($proto) did not start" >&2; return 1; }
 }
 
-# ovpn_client_config FILE CANARY: the .ovpn a provider hands out, with
-# inline material, several remotes (one unreachable), remote-random, the
-# update-resolv-conf hook lines and one that would run CANARY (a script
-# that records a run), all of which netns-jail must ignore.
+# ovpn_client_config FILE CANARY PROTO: the .ovpn a provider hands out,
+# with inline material, two remotes for PROTO (udp: the UDP server; tcp:
+# the TCP server), remote-random, the update-resolv-conf hook lines and
+# others that would run CANARY (a script that records each run) or write
+# FILE.written-*, all of which netns-jail must ignore.
 ovpn_client_config() {
-    local file=$1 canary=$2 dir=${1%/*}
-    printf '#!/bin/sh\ntouch %s.ran\n' "$canary" >"$canary"
+    local file=$1 canary=$2 proto=$3 dir=${1%/*} port=$TOPO_OVPN_UDP_PORT
+    [ "$proto" = tcp ] && port=$TOPO_OVPN_TCP_PORT
+    printf '#!/bin/sh\necho "$0 $*" >>%s.ran\n' "$canary" >"$canary"
     chmod 0755 "$canary"
     (umask 077; {
-        printf '# simulated provider config (test topology)\nclient\ndev tun\n'
-        printf 'proto udp\nremote %s %s\nremote %s %s udp\n' "$TOPO_ISP_ADDR" "$TOPO_OVPN_UDP_PORT" "$TOPO_ISP_ADDR" "$TOPO_OVPN_UDP_PORT"
+        printf '# simulated provider config (test topology)\r\nclient\r\ndev tun\n'
+        printf 'proto %s\nremote %s %s\nremote %s %s %s\n' "$proto" "$TOPO_ISP_ADDR" "$port" "$TOPO_ISP_ADDR" "$port" "$proto"
         printf 'remote-random\nresolv-retry infinite\nnobind\npersist-key\npersist-tun\n'
         printf 'remote-cert-tls server\nverify-x509-name test-server name\ncipher AES-256-GCM\n'
         printf 'script-security 2\nup /etc/openvpn/update-resolv-conf\ndown /etc/openvpn/update-resolv-conf\n'
-        printf 'route-up %s\ntls-verify %s\nauth-user-pass\nverb 3\n' "$canary" "$canary"
+        printf 'route-up %s\ntls-verify %s\nipchange %s\nlearn-address %s\n' "$canary" "$canary" "$canary" "$canary"
+        printf 'plugin %s\nlog %s.written-log\nstatus %s.written-status\nwritepid %s.written-pid\n' "$canary" "$file" "$file" "$file"
+        printf 'management %s.written-sock unix\ncd /\ndaemon\nsetenv PATH /tmp\nauth-user-pass\nverb 3\n' "$file"
         printf '<ca>\n'; cat "$dir/pki/ca.crt"; printf '</ca>\n'
         printf '<cert>\n'; cat "$dir/pki/client.crt"; printf '</cert>\n'
         printf '<key>\n'; cat "$dir/pki/client.key"; printf '</key>\n'

@@ -10,7 +10,7 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         for jail in try global.load().jails {
-            Console.out("\(jail.name)\t\(jail.interface)\t\(jail.wireguard)")
+            Console.out("\(jail.name)\t\(jail.interface)\t\(jail.openvpn?.config ?? jail.wireguard)")
         }
     }
 }

@@ -16,6 +16,7 @@ struct NetnsJail: ParsableCommand {
         DoctorCommand.self,
         SuperviseCommand.self,
         RelayCommand.self,
+        OpenVPNUpCommand.self,
     ]
 
     static let configuration = CommandConfiguration(

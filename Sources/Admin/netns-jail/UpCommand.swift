@@ -38,6 +38,9 @@ struct UpCommand: ParsableCommand {
         try global.requireRoot("up")
         try selection.forEach(global.select(selection.names, all: selection.all)) { (jail) throws(JailError) in
             try SupervisorPart.check(jail)
+            // An OpenVPN jail's file and credentials, checked (and its
+            // ignored lines named) before anything changes.
+            if jail.openvpn != nil { _ = try ConfigLoader.openvpn(for: jail) }
             let wireguard = try ConfigLoader.wireguard(for: jail)
             let held = try JailLock.acquire(jail.name.value, command: "up", wait: lock.wait)
             defer { withExtendedLifetime(held) {} }

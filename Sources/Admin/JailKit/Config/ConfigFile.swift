@@ -56,8 +56,12 @@ public enum ConfigLoader {
         }
     }
 
-    /// Parses a jail's WireGuard file; `up` also prints its warnings.
+    /// Parses a jail's WireGuard file; `up` also prints its warnings. For an
+    /// OpenVPN jail, the same values from what its server pushed.
     public static func wireguard(for jail: JailDefinition, warn: Bool = true) throws(JailError) -> WireGuardConfig {
+        // An OpenVPN jail's expectations in the same shape (OpenVPNJail.view):
+        // what the server pushed, as recorded, or the section's DNS.
+        if jail.openvpn != nil { return OpenVPNJail.view(jail) }
         let file = try ConfigFile.read(jail.wireguard)
         try file.requireRootControlled()
         if warn && file.readableByOthers {
@@ -69,6 +73,36 @@ public enum ConfigLoader {
             return config
         } catch {
             throw .configFile(error)
+        }
+    }
+}
+
+extension ConfigLoader {
+    /// A jail's .ovpn (root-controlled, parsed through the allow-list) and
+    /// its credentials when the file asks for them (`auth-user-pass`).
+    /// `up` also prints the warnings: one line per ignored directive.
+    public static func openvpn(for jail: JailDefinition, warn: Bool = true) throws(JailError) -> (config: OpenVPNConfig, credentials: OpenVPNCredentials?) {
+        guard let settings = jail.openvpn else { throw .config("[\(jail.name)] has no 'openvpn =' line") }
+        let file = try ConfigFile.read(settings.config)
+        try file.requireRootControlled()
+        let config: OpenVPNConfig
+        do { config = try OpenVPNConfig.parse(bytes: file.bytes, file: settings.config) } catch { throw .configFile(error) }
+        if warn {
+            if file.readableByOthers && config.material[.key] != nil {
+                Console.warn("\(settings.config) holds a private key and is readable by group or other; run: chmod 0600 \(settings.config)")
+            }
+            for warning in config.warnings { Console.warn("\(warning)") }
+        }
+        switch config.credentials {
+        case .notAsked:
+            if warn, let auth = settings.auth { Console.warn("\(settings.config) has no auth-user-pass line, so \(auth) (openvpn-auth) is not used") }
+            return (config, nil)
+        case .asked(let providerFile, let line):
+            guard let auth = settings.auth else {
+                let suggestion = providerFile.map { " (the file names \($0); if it holds them, name it)" } ?? ""
+                throw .config("\(settings.config):\(line): auth-user-pass asks for a user name and password; put them on two lines of a root-only file (chmod 0600) and add 'openvpn-auth = FILE' to [\(jail.name)]\(suggestion)")
+            }
+            return (config, try OpenVPNCredentials.load(auth))
         }
     }
 }

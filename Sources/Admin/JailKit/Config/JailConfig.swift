@@ -3,8 +3,12 @@ import NetnsPolicy
 /// One jail from /etc/netns-jail.conf.
 public struct JailDefinition: Equatable, Sendable {
     public let name: NamespaceName
-    /// Absolute path of the wg-quick style WireGuard config.
+    /// Absolute path of the wg-quick style WireGuard config; empty for a
+    /// jail whose tunnel is OpenVPN (`openvpn`).
     public let wireguard: String
+    /// `openvpn = FILE` and its keys; nil for a WireGuard jail. A section
+    /// names exactly one of `wireguard` and `openvpn`.
+    public var openvpn: OpenVPNSettings?
     public let interface: InterfaceName
     /// Line of the `[NAME]` header, for messages.
     public let line: Int
@@ -33,7 +37,9 @@ public struct JailDefinition: Equatable, Sendable {
 /// /etc/netns-jail.conf:
 ///
 ///     [vpn_jail]
-///     wireguard = /etc/wireguard/proton0.conf
+///     wireguard = /etc/wireguard/proton0.conf   # or: openvpn = /etc/openvpn/provider.ovpn
+///                                               #     openvpn-auth = /etc/openvpn/provider.auth
+///                                               #     dns = 198.51.100.53 (if the server pushes none)
 ///     interface = proton0        # optional; default: the config's base name
 ///     handshake-age = 180        # optional; seconds, see JailDefinition
 ///     port-forward = natpmp      # optional; see PortForwardSettings
@@ -60,17 +66,27 @@ public struct JailConfig: Equatable, Sendable {
         func fail(_ line: Int, _ message: String) { errors.append(Diagnostic(file: file, line: line, message: message)) }
 
         struct Pending { var name: NamespaceName?; var line: Int; var wireguard: String?; var interface: String?; var interfaceLine = 0; var handshakeAge: Int?
+                       var openvpn = OpenVPNSettings(config: ""); var openvpnKeys: [String: Int] = [:]
                        var portForward = PortForwardSettings(); var portForwardOn = false; var portForwardKeys = false; var portForwardRefused = false
                        var seen: Set<String> = []; var relays: [RelaySpec] = [] }
         var pending: Pending?
 
         func close() {
             guard let p = pending, let name = p.name else { return }
-            guard let path = p.wireguard else {
-                fail(p.line, "[\(name)] has no 'wireguard = /path/to/wg.conf' line")
+            let openvpn = p.openvpnKeys["openvpn"] != nil
+            if let other = p.openvpnKeys.first(where: { $0.key != "openvpn" }), !openvpn {
+                fail(other.value, "\(other.key) belongs to an OpenVPN jail; add 'openvpn = /path/to/provider.ovpn' or remove the line")
                 return
             }
-            let interfaceText = p.interface ?? defaultInterface(forConfigAt: path)
+            if openvpn && p.wireguard != nil {
+                fail(p.openvpnKeys["openvpn"]!, "[\(name)] names both wireguard and openvpn; a jail has one tunnel, so keep one of the lines")
+                return
+            }
+            guard let path = p.wireguard ?? (openvpn ? p.openvpn.config : nil) else {
+                fail(p.line, "[\(name)] has no 'wireguard = /path/to/wg.conf' or 'openvpn = /path/to/provider.ovpn' line")
+                return
+            }
+            let interfaceText = p.interface ?? (openvpn ? "tun-\(name)".prefix(15).description : defaultInterface(forConfigAt: path))
             guard let interface = InterfaceName(interfaceText) else {
                 if p.interface != nil {
                     fail(p.interfaceLine, "interface \(Quoted.text(interfaceText)) is not a valid interface name: 1 to 15 of letters, digits, '_', '.' and '-'")
@@ -81,6 +97,10 @@ public struct JailConfig: Equatable, Sendable {
             }
             if let other = jails.first(where: { $0.interface == interface }) {
                 fail(p.interface != nil ? p.interfaceLine : p.line, "interface \(interface) is already used by [\(other.name)] on line \(other.line)")
+                return
+            }
+            if openvpn && p.portForwardOn {
+                fail(p.line, "[\(name)]: port-forward is not available in an OpenVPN jail yet; remove the port-forward lines")
                 return
             }
             // A refused port-forward line was reported already.
@@ -98,8 +118,9 @@ public struct JailConfig: Equatable, Sendable {
                     return
                 }
             }
-            var jail = JailDefinition(name: name, wireguard: path, interface: interface, line: p.line,
+            var jail = JailDefinition(name: name, wireguard: openvpn ? "" : path, interface: interface, line: p.line,
                                       handshakeAge: p.handshakeAge ?? JailDefinition.defaultHandshakeAge, relays: p.relays)
+            jail.openvpn = openvpn ? p.openvpn : nil
             jail.portForward = p.portForwardOn ? p.portForward : nil
             jails.append(jail)
         }
@@ -136,6 +157,10 @@ public struct JailConfig: Equatable, Sendable {
                         continue
                     }
                     pending?.wireguard = value
+                case let lower where OpenVPNSettings.keys.contains(lower):
+                    if pending?.openvpnKeys[lower] != nil { fail(number, "\(lower) appears twice in this section"); continue }
+                    pending?.openvpnKeys[lower] = number
+                    if let message = pending?.openvpn.apply(lower, value) { fail(number, message) }
                 case "interface":
                     if pending?.interface != nil { fail(number, "interface appears twice in this section"); continue }
                     pending?.interface = value
@@ -164,7 +189,7 @@ public struct JailConfig: Equatable, Sendable {
                     }
                     if lower == "port-forward" { pending?.portForwardOn = true } else { pending?.portForwardKeys = true }
                 default:
-                    fail(number, "unknown key \(key); a jail section takes 'wireguard', 'interface', 'handshake-age', 'publish', 'host-service' and the port-forward keys")
+                    fail(number, "unknown key \(key); a jail section takes 'wireguard' or 'openvpn' (with 'openvpn-auth' and 'dns'), 'interface', 'handshake-age', 'publish', 'host-service' and the port-forward keys")
                 }
             }
         }

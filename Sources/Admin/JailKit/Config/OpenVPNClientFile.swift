@@ -10,8 +10,12 @@ import NetnsPolicy
 ///   interface name, which netns-jail moves into the jail;
 /// - `ifconfig-noexec`, `route-noexec`: OpenVPN sets no address and no
 ///   route anywhere; the jail applies what the server pushed, inside;
-/// - `script-security 1`: OpenVPN may run no script at all (nothing from
-///   the provider's file reaches this file anyway);
+/// - `script-security 2` and `up HOOK`: the one program OpenVPN runs is
+///   netns-jail's own hook (OpenVPNHook), from a descriptor, which moves
+///   the device into the jail and records the push; nothing from the
+///   provider's file that runs a program reaches this file;
+/// - `disable-dco`: a tun device, which can move into the jail (a
+///   data-channel-offload device is another kind of device);
 /// - `persist-tun`, `persist-key`: a reconnect keeps the device (and so
 ///   the jail's addresses) and needs no root to reopen anything;
 /// - `nobind`: no fixed local port, so several jails never collide;
@@ -29,15 +33,19 @@ public struct OpenVPNClientFile: Sendable {
     /// The unprivileged user and group OpenVPN becomes after setup.
     public let user: String
     public let group: String
+    /// OpenVPN's `up` command (OpenVPNTunnel.hookCommand): checked words.
+    public let hook: String
 
     public init(config: OpenVPNConfig, source: String, interface: InterfaceName,
-                credentials: OpenVPNCredentials?, user: String, group: String) {
+                credentials: OpenVPNCredentials?, user: String, group: String, hook: String) {
+        precondition(hook.utf8.allSatisfy { isPrintableASCII($0) || $0 == 0x20 } && !hook.contains("\""), "the hook command is netns-jail's own words")
         self.config = config
         self.source = source
         self.interface = interface
         self.credentials = credentials
         self.user = user
         self.group = group
+        self.hook = hook
     }
 
     public var text: String {
@@ -67,7 +75,9 @@ public struct OpenVPNClientFile: Sendable {
             dev-type tun
             ifconfig-noexec
             route-noexec
-            script-security 1
+            script-security 2
+            up "\(hook)"
+            disable-dco
             persist-tun
             persist-key
             nobind

@@ -48,7 +48,7 @@ public struct JailStatus: Sendable, Codable {
         up = namespace && tunnel && comparison == .intact
         wireguardGoPID = state.wireguardGoPID
         if case .running(let pid) = supervisor { supervisorPID = pid } else { supervisorPID = nil }
-        implementation = state.tunnel == nil ? nil : (state.pidFileExists ? WireGuardImplementation.userspace.rawValue : WireGuardImplementation.kernel.rawValue)
+        implementation = state.tunnel == nil ? nil : jail.openvpn != nil ? WireGuardImplementation.openvpn.rawValue : (state.pidFileExists ? WireGuardImplementation.userspace.rawValue : WireGuardImplementation.kernel.rawValue)
         addresses = state.tunnelAddresses
         peers = state.peers
         handshakeAgeLimit = jail.handshakeAge

@@ -75,6 +75,7 @@ public enum JailVerification {
         }
         for problem in state.etcProblems { add(problem, repairable: false) }
 
+        if let dead = OpenVPNJail.deadProcess(paths) { add(dead) }
         if state.pidFileExists && state.wireguardGoPID == nil {
             add("the wireguard-go process recorded in \(paths.pidFile) is not running")
         } else if let pid = state.wireguardGoPID, state.tunnel == nil {

@@ -52,7 +52,10 @@ public struct JailBuilder {
     var paths: JailPaths { JailPaths(name: jail.name, interface: jail.interface) }
 
     /// The jail's kind of tunnel (JailTunnel): the one place it is chosen.
-    var tunnel: any JailTunnel { WireGuardTunnel(jail: jail, config: config, forceUserspace: forceUserspace) }
+    var tunnel: any JailTunnel {
+        jail.openvpn != nil ? OpenVPNJailTunnel(jail: jail)
+            : WireGuardTunnel(jail: jail, config: config, forceUserspace: forceUserspace)
+    }
 
     /// Rebuild a jail whose namespace holds what netns-jail did not make
     /// (or an interface under a name the config no longer gives): the old

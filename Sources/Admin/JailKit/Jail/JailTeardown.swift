@@ -21,7 +21,7 @@ public struct JailTeardown {
 
     var paths: JailPaths { JailPaths(name: jail.name, interface: jail.interface) }
     /// The kind of tunnel to remove (JailTunnel).
-    var tunnelKind: any JailTunnel.Type { WireGuardTunnel.self }
+    var tunnelKind: any JailTunnel.Type { jail.openvpn != nil ? OpenVPNJailTunnel.self : WireGuardTunnel.self }
 
     /// The caller holds the jail's lock (JailLock).
     public func down() throws(JailError) -> Outcome {

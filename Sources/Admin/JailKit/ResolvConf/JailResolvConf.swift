@@ -19,13 +19,16 @@ struct JailResolvConf {
     /// launched).
     func install(rollback: Rollback?) throws(JailError) {
         let paths = self.paths
-        let text = ResolvConf(config).text(jail: jail.name.value, source: jail.wireguard)
+        let source = jail.openvpn?.config ?? jail.wireguard
+        let text = ResolvConf(config).text(jail: jail.name.value, source: source)
         let previous = try? Data(contentsOf: URL(fileURLWithPath: paths.resolvConf))
         if let previous, String(decoding: previous, as: UTF8.self) == text { return }
-        if config.interface.dnsServers.isEmpty {
-            Console.warn("\(jail.wireguard) has no DNS server; name lookups in \(jail.name) will fail")
+        // An OpenVPN jail gets its resolvers from the push (OpenVPNJail),
+        // after this file first exists without one.
+        if config.interface.dnsServers.isEmpty && jail.openvpn == nil {
+            Console.warn("\(source) has no DNS server; name lookups in \(jail.name) will fail")
         } else if config.interface.dnsServers.count > 3 {
-            Console.warn("\(jail.wireguard) lists \(config.interface.dnsServers.count) DNS servers; the C library uses only the first 3")
+            Console.warn("\(source) lists \(config.interface.dnsServers.count) DNS servers; the C library uses only the first 3")
         }
         _ = try ResolvConf.ensureDirectory(JailPaths.etcNetns)
         let created = try ResolvConf.ensureDirectory(paths.etcDirectory)

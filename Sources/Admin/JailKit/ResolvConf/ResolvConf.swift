@@ -23,7 +23,7 @@ public struct ResolvConf: Sendable {
         if servers.isEmpty {
             // With no nameserver line glibc asks 127.0.0.1, which in the jail
             // is only the jail's own lo: lookups fail rather than leave.
-            out += "# The WireGuard config has no DNS entry, so name lookups fail.\n"
+            out += "# No DNS server is known (yet), so name lookups fail.\n"
         }
         for server in servers { out += "nameserver \(server)\n" }
         if !searchDomains.isEmpty { out += "search \(searchDomains.joined(separator: " "))\n" }
@@ -57,15 +57,16 @@ public struct ResolvConf: Sendable {
         return false
     }
 
-    /// Writes `text` to `path` as root:root 0644 via a temporary file and rename.
-    static func write(_ text: String, to path: String) throws(JailError) {
+    /// Writes `text` to `path` as root:root `mode` (0644 for resolv.conf;
+    /// 0600 for what holds a secret) via a temporary file and rename.
+    static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws(JailError) {
         let temporary = path + ".netns-jail-new"
         unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .failure("open(\(temporary)): \(String(cString: strerror(errno)))") }
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let ok = written == bytes.count && fchown(fd, 0, 0) == 0 && fchmod(fd, 0o644) == 0 && fsync(fd) == 0
+        let ok = written == bytes.count && fchown(fd, 0, 0) == 0 && fchmod(fd, mode) == 0 && fsync(fd) == 0
         let savedErrno = errno
         close(fd)
         guard ok, rename(temporary, path) == 0 else {

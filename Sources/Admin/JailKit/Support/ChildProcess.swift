@@ -117,10 +117,10 @@ enum ChildProcess {
     /// where `down` would not find it. The held shell's argv is
     /// `/bin/sh -c SCRIPT PATH ARGUMENTS...` (`heldScript`).
     static func spawnHeld(_ path: String, _ arguments: [String], environment: [String: String],
-                          output: Output, newSession: Bool) throws(Failure) -> (pid: pid_t, release: Int32)
+                          output: Output, newSession: Bool, inherit: (from: Int32, to: Int32)? = nil) throws(Failure) -> (pid: pid_t, release: Int32)
     {
         let child = try spawn(heldShell, ["-c", heldScript, path] + arguments, environment: environment,
-                              input: [], output: output, newSession: newSession)
+                              input: [], output: output, newSession: newSession, inherit: inherit)
         return (child.pid, child.stdin)
     }
 

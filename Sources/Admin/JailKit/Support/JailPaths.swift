@@ -32,6 +32,13 @@ public struct JailPaths: Sendable {
     /// The jail's own directory, root's: published Unix sockets (RelaySpec).
     public var relayDirectory: String { "\(JailPaths.stateDirectory)/\(name)" }
     public var logFile: String { "\(JailPaths.stateDirectory)/\(name).wireguard-go.log" }
+    /// An OpenVPN jail: the file OpenVPN reads (OpenVPNClientFile, 0600:
+    /// it holds the key and the password), the OpenVPN process, its log,
+    /// and what the server pushed (OpenVPNHook).
+    public var openvpnConfigFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn.conf" }
+    public var openvpnPidFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn.pid" }
+    public var openvpnLogFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn.log" }
+    public var openvpnPushFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn-push" }
     public var etcDirectory: String { "\(JailPaths.etcNetns)/\(name)" }
     public var resolvConf: String { "\(etcDirectory)/resolv.conf" }
     /// wireguard-go's control socket; `wg` finds a userspace interface here

@@ -14,6 +14,8 @@ import NetnsPolicy
 public enum WireGuardImplementation: String, Sendable, Codable {
     case kernel
     case userspace = "wireguard-go"
+    /// Not WireGuard: the jail's tunnel is OpenVPN (OpenVPNTunnel).
+    case openvpn
 }
 
 enum WireGuardDevice {

@@ -1,0 +1,204 @@
+#!/bin/bash
+# End to end: OpenVPN jails (issue 24). Debian's openvpn is the simulated
+# provider's server in vpnsrv (Tests/lib/openvpn.sh: keys and certificates
+# made now with openssl, tls-crypt, a client certificate and a user name
+# and password), over UDP (pushing IPv4, IPv6 and DNS) and over TCP (a
+# "bare" server pushing neither IPv6 nor DNS). The jail is built by the
+# real netns-jail from a provider-style .ovpn, and entered by the real
+# launcher as an unprivileged user. Checks:
+#  1. refusals first, each one line, nothing changed: an openvpn-auth file
+#     readable by others, a missing .ovpn, a malformed one;
+#  2. up over UDP: the hook, plugin and file-writing lines are ignored with
+#     one warning each, the canary they name never runs and the files they
+#     name are never written; OpenVPN reads only netns-jail's 0600 file and
+#     runs as nobody; the jail holds lo and the tunnel only; jailed traffic
+#     leaves as the provider (IPv4, IPv6); DNS goes to the pushed resolver
+#     and never to the host's;
+#  3. the kill switch: a jailed client polls while OpenVPN is SIGKILLed and
+#     while the server is stopped: every request that arrives comes from
+#     the provider's address, the supervisor brings OpenVPN back, the
+#     client gets through again; the uplink capture holds nothing but
+#     OpenVPN's own UDP (control: a host request in the same capture);
+#  4. TCP with a server that pushes no DNS: up fails with one line and
+#     leaves nothing; with `dns =` it comes up, over TCP, with no IPv6
+#     address or route (none pushed), and its traffic leaves as the
+#     provider;
+#  5. down stops OpenVPN and removes its files.
+. "$(dirname "$0")/../lib/testlib.sh"
+. "$(dirname "$0")/../lib/topology.sh"
+. "$(dirname "$0")/../lib/openvpn.sh"
+topo_suite_begin "EndToEnd/70 OpenVPN jails" nxovp "$0" "$@"
+require_cmd openvpn openssl
+
+JAIL=nxovp_jail IFC=nxovp0 USR=nxovp_user JAIL2=nxovp_tcp IFC2=nxovp1
+tag=$$$RANDOM
+work=$TOPO_DIR/ovpn
+install -d -m 0755 "$work"
+
+topo_build "$TOPO_DIR" || { fail "topology could not be built"; topo_suite_end; }
+topo_host_resolver "$TOPO_DIR" || { fail "host resolver (nscd) could not be started"; topo_suite_end; }
+ovpn_pki "$TOPO_DIR" || { fail "test PKI (openssl)"; topo_suite_end; }
+ovpn_server "$TOPO_DIR" udp "$TOPO_OVPN_UDP_PORT" || { fail "OpenVPN server (UDP)"; topo_suite_end; }
+ovpn_server "$TOPO_DIR" tcp "$TOPO_OVPN_TCP_PORT" bare || { fail "OpenVPN server (TCP)"; topo_suite_end; }
+
+OVPN=$TOPO_DIR/provider.ovpn AUTH=$TOPO_DIR/provider.auth CANARY=$TOPO_DIR/canary.sh
+ovpn_client_config "$OVPN" "$CANARY" udp
+ovpn_auth_file "$AUTH"
+section() {  # NAME IFACE OVPN [EXTRA LINE]
+    (umask 077; printf '[%s]\nopenvpn = %s\nopenvpn-auth = %s\ninterface = %s\n%s\n' "$1" "$3" "$AUTH" "$2" "${4:-}" >>"$TOPO_JAIL_CONF")
+}
+section "$JAIL" "$IFC" "$OVPN"
+nothing_changed() {  # DESC NAME
+    check "$1: no namespace" test ! -e "/run/netns/$2"
+    check "$1: no /etc/netns/$2" test ! -e "/etc/netns/$2"
+    check_eq "$1: no OpenVPN file, process record or push" "" "$(ls /run/netns-jail/"$2".openvpn.conf /run/netns-jail/"$2".openvpn.pid /run/netns-jail/"$2".openvpn-push 2>/dev/null)"
+}
+
+# --- 1. refusals ---------------------------------------------------------------
+on_exit "topo_jail_sweep $JAIL $IFC"
+chmod 0644 "$AUTH"
+check_refusal netns-jail 2 "an openvpn-auth file readable by others" "run: chmod 0600 $AUTH" jail_cmd up "$JAIL"
+nothing_changed "after the readable openvpn-auth" "$JAIL"
+chmod 0600 "$AUTH"
+mv "$OVPN" "$OVPN.away"
+check_refusal netns-jail 2 "a missing .ovpn" "cannot open $OVPN" jail_cmd up "$JAIL"
+nothing_changed "after the missing .ovpn" "$JAIL"
+(umask 077; { cat "$OVPN.away"; printf 'dev tap\n'; } >"$OVPN")
+check_refusal netns-jail 2 "a malformed .ovpn (dev tap)" "only tun devices are supported" jail_cmd up "$JAIL"
+nothing_changed "after the malformed .ovpn" "$JAIL"
+mv "$OVPN.away" "$OVPN"
+
+# --- 2. up over UDP --------------------------------------------------------------
+topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1
+check "netns-jail up builds the OpenVPN jail" test $? -eq 0 -a -e "/run/netns/$JAIL"
+[ -e "/run/netns/$JAIL" ] || { cat "$TOPO_DIR/up.out"; topo_suite_end; }
+out=$(cat "$TOPO_DIR/up.out")
+check_contains "up says the tunnel is OpenVPN" "$IFC (openvpn)" "$out"
+for d in script-security up down route-up tls-verify ipchange learn-address plugin log status writepid management cd daemon setenv; do
+    check_eq "one warning for the ignored '$d' line" 1 "$(grep -c "warning: $OVPN:[0-9]*: ignoring '$d'" <<<"$out")"
+done
+check_eq "no other warning" 0 "$(grep -v "ignoring '" <<<"$out" | grep -c warning)"
+check "the canary named by route-up, tls-verify, ipchange, learn-address and plugin never ran" test ! -e "$CANARY.ran"
+check_eq "no file named by log, status, writepid or management was written" "" "$(ls "$OVPN".written-* 2>/dev/null)"
+conf=/run/netns-jail/$JAIL.openvpn.conf
+check_eq "OpenVPN's file is root's and 0600" "root 600" "$(stat -c '%U %a' "$conf" 2>&1)"
+check_not_contains "OpenVPN's file names no hook of the provider's" "update-resolv-conf" "$(cat "$conf")"
+check_not_contains "OpenVPN's file names no canary" "$CANARY" "$(cat "$conf")"
+ovpn_pid=$(topo_record_pid "/run/netns-jail/$JAIL.openvpn.pid")
+check_eq "OpenVPN runs as nobody after setup" nobody "$(ps -o user= -p "$ovpn_pid" 2>&1)"
+check "OpenVPN's UDP socket is in the host's namespace" \
+    test "$(in_ns "$TOPO_HOST" ss -uanpH | grep -c "pid=$ovpn_pid,")" -ge 1
+check_eq "the jail holds lo and the tunnel only" "lo $IFC" "$(ip -n "$JAIL" -o link show | awk -F': ' '{print $2}' | sort | paste -sd' ')"
+
+topo_jail_user "$USR" "$JAIL $USR require=$IFC"
+launcher=$TOPO_LAUNCHER
+jailed() { host_run "$USR" "$launcher" "$JAIL" "$@"; }
+check_eq "jailed curl is seen as the provider (IPv4)" "$TOPO_VPN_PUBLIC" "$(jailed curl -sS -m 5 "http://$TOPO_WEB/o2-jail-$tag" 2>&1)"
+check_eq "jailed curl is seen as the provider (IPv6)" "$TOPO_VPN_PUBLIC6" "$(jailed curl -sS -m 5 "http://[$TOPO_WEB6]/o2-jail6-$tag" 2>&1)"
+check_eq "the host's own curl is seen as the host" "$TOPO_HOST_ADDR" "$(host_run "$USR" curl -sS -m 5 "http://$TOPO_WEB/o2-host-$tag" 2>&1)"
+resolv=$(jailed cat /etc/resolv.conf)
+check_contains "the jail's resolv.conf lists the pushed IPv4 resolver" "nameserver $TOPO_TUN_SERVER" "$resolv"
+check_contains "the jail's resolv.conf lists the pushed IPv6 resolver" "nameserver $TOPO_TUN_SERVER6" "$resolv"
+check_contains "the jail's resolv.conf has the pushed domain" "search vpn.test" "$resolv"
+check_eq "a jailed lookup is answered by the provider's DNS" "$TOPO_VPN_ANSWER" \
+    "$(jailed getent ahostsv4 "o2-jail-$tag.test" | awk 'NR==1{print $1}')"
+check_contains "the provider's DNS logged the jail's query" "o2-jail-$tag.test" "$(cat "$TOPO_DIR/vpn-dns.log")"
+check_not_contains "the host's DNS logged no query from the jail" "o2-jail" "$(cat "$TOPO_DIR/host-dns.log")"
+status=$(jail_cmd status "$JAIL" 2>&1)
+check "status calls the OpenVPN jail healthy" test $? -eq 0
+jail_cmd verify "$JAIL" >"$work/verify.out" 2>&1
+check "verify passes" test $? -eq 0
+
+# --- 3. the kill switch ------------------------------------------------------------
+nsenter --net="/run/netns/$TOPO_HOST" -- tcpdump -i "$TOPO_UPLINK" -n -U -Z root -w "$work/uplink.pcap" >"$work/tcpdump.out" 2>&1 &
+tcpdump_pid=$!
+on_exit "kill_pid $tcpdump_pid"
+wait_for 10 grep -q "listening on" "$work/tcpdump.out" || { fail "tcpdump did not start"; topo_suite_end; }
+take_ports CTL 10 "$TOPO_HOST" || { fail "no free ports for the control"; topo_suite_end; }
+CTL_PORTS=$CTL-$((CTL + 9))
+check_eq "control: the host's own request during the capture" "$TOPO_HOST_ADDR" \
+    "$(host_run "$USR" curl -sS -m 5 --local-port "$CTL_PORTS" "http://$TOPO_WEB/o3-ctl-$tag" 2>&1)"
+# One marked request every half second, at most 160, until $work/stop.
+client='i=0; while [ $i -lt 160 ] && [ ! -e "$1/stop" ]; do i=$((i+1))
+  if r=$(curl -sS -m 1 "http://$2/$3-$i" 2>&1); then echo "$i ok $r"; else echo "$i fail"; fi
+  sleep 0.5; done'
+host_run_bg client_pid "$work/client.log" "$USR" "$launcher" "$JAIL" sh -c "$client" client "$work" "$TOPO_WEB" "o3-$tag"
+oks_after() { awk -v n="$1" '$1 > n && $2 == "ok"' "$work/client.log" | wc -l; }
+last() { tail -n 1 "$work/client.log" | cut -d' ' -f1; }
+wait_for 10 sh -c '[ "$(grep -c " ok " "$1")" -ge 2 ]' sh "$work/client.log"
+check "the jailed client gets through before the cut" test "$(oks_after 0)" -ge 2
+
+kill -KILL "$ovpn_pid"
+cut1=$(last)
+wait_for 5 sh -c '! kill -0 "$1" 2>/dev/null' sh "$ovpn_pid"
+wait_for 40 sh -c 'p=$(sed -n "1s/ .*//p" "$1"); [ -n "$p" ] && [ "$p" != "$2" ] && kill -0 "$p" 2>/dev/null && ip -n "$3" link show "$4" >/dev/null 2>&1' \
+    sh "/run/netns-jail/$JAIL.openvpn.pid" "$ovpn_pid" "$JAIL" "$IFC"
+new_pid=$(topo_record_pid "/run/netns-jail/$JAIL.openvpn.pid")
+check "the supervisor started a new OpenVPN after SIGKILL" test -n "$new_pid" -a "$new_pid" != "$ovpn_pid"
+mark=$(last)
+wait_for 20 sh -c '[ "$(awk -v n="$2" '"'"'$1 > n && $2 == "ok"'"'"' "$1" | wc -l)" -ge 1 ]' sh "$work/client.log" "$mark"
+check "the jailed client gets through again after the repair" test "$(oks_after "$mark")" -ge 1
+
+kill -STOP "$TOPO_OVPN_PID_udp"
+cut2=$(last)
+sleep 3
+stopped=$(awk -v a="$cut2" '$1 > a + 1 && $2 == "ok"' "$work/client.log" | wc -l)
+check_eq "no jailed request gets through while the server is stopped" 0 "$stopped"
+kill -CONT "$TOPO_OVPN_PID_udp"
+mark=$(last)
+wait_for 30 sh -c '[ "$(awk -v n="$2" '"'"'$1 > n && $2 == "ok"'"'"' "$1" | wc -l)" -ge 1 ]' sh "$work/client.log" "$mark"
+check "the jailed client gets through once the server answers again" test "$(oks_after "$mark")" -ge 1
+touch "$work/stop"
+wait_for 5 sh -c '! kill -0 "$1" 2>/dev/null' sh "$client_pid"
+kill_pid "$tcpdump_pid"
+
+marked=$(grep -E " /o3-$tag-" "$TOPO_DIR/web.log")
+check "the IP server saw the client's requests" test -n "$marked"
+check_eq "every marked request came from the provider's address" "" \
+    "$(printf '%s\n' "$marked" | awk -v vpn="$TOPO_VPN_PUBLIC" 'NF && $1 != vpn')"
+count() { tcpdump -r "$work/uplink.pcap" -n "$1" 2>/dev/null | wc -l; }
+ovpn_udp="udp and host $TOPO_ISP_ADDR and port $TOPO_OVPN_UDP_PORT"
+control="tcp and host $TOPO_HOST_ADDR and portrange $CTL_PORTS"
+check "control: the capture holds the host's plain HTTP request" test "$(count "$control and dst port 80")" -gt 0
+check "the capture holds OpenVPN's encrypted UDP" test "$(count "$ovpn_udp")" -gt 0
+check_eq "no packet carries a tunnel address in the clear" 0 "$(count "net 198.51.100.0/24 or net fd00:5e::/64")"
+unreach="icmp and icmp[icmptype] == icmp-unreach and dst host $TOPO_ISP_ADDR"
+others="not ($ovpn_udp) and not ($control) and not arp and not ($unreach) and not (ip6 and (icmp6 or multicast))"
+check_eq "no packet other than OpenVPN's, the control and link chatter" 0 "$(count "$others")"
+[ "$(count "$others")" -eq 0 ] || tcpdump -r "$work/uplink.pcap" -n -v "$others" 2>/dev/null | head -n 20 | sed 's/^/       /'
+
+# --- 4. TCP, no DNS and no IPv6 pushed ------------------------------------------------
+OVPN2=$TOPO_DIR/provider-tcp.ovpn
+ovpn_client_config "$OVPN2" "$CANARY" tcp
+section "$JAIL2" "$IFC2" "$OVPN2"
+on_exit "topo_jail_sweep $JAIL2 $IFC2"
+err=$(jail_cmd up "$JAIL2" --no-supervisor 2>&1 >/dev/null | grep -v ': warning: ')
+check_contains "no DNS pushed and none named: up fails" "pushed no DNS server and [$JAIL2] names none" "$err"
+check_eq "no DNS pushed: one line" 1 "$(printf '%s\n' "$err" | grep -c .)"
+nothing_changed "after the refused TCP jail" "$JAIL2"
+check_eq "no OpenVPN is left for $JAIL2" "" "$(pgrep -f "openvpn --config /run/netns-jail/$JAIL2.openvpn.conf")"
+sed -i "/^\[$JAIL2\]/,\$d" "$TOPO_JAIL_CONF"
+section "$JAIL2" "$IFC2" "$OVPN2" "dns = $TOPO_TUN_SERVER"
+topo_jail_up "$JAIL2" "$IFC2" --no-supervisor >"$TOPO_DIR/up2.out" 2>&1
+check "with dns = the TCP jail comes up" test $? -eq 0 -a -e "/run/netns/$JAIL2"
+pid2=$(topo_record_pid "/run/netns-jail/$JAIL2.openvpn.pid")
+check_eq "its OpenVPN talks TCP to the server" 1 \
+    "$(in_ns "$TOPO_HOST" ss -tnpH state established "dst $TOPO_ISP_ADDR:$TOPO_OVPN_TCP_PORT" | grep -c "pid=$pid2,")"
+check_eq "its resolv.conf names the section's resolver" "nameserver $TOPO_TUN_SERVER" "$(grep nameserver "/etc/netns/$JAIL2/resolv.conf")"
+check_eq "no IPv6 pushed: no IPv6 route in the jail" "" "$(ip -n "$JAIL2" -6 route show 2>&1 | grep -v '^fe80')"
+check_eq "no IPv6 pushed: no global IPv6 address" "" "$(ip -n "$JAIL2" -6 addr show scope global 2>&1)"
+write_test_policy "$JAIL $USR require=$IFC
+$JAIL2 $USR require=$IFC2"
+check_eq "the TCP jail's curl is seen as the provider" "$TOPO_VPN_PUBLIC" \
+    "$(host_run "$USR" "$launcher" "$JAIL2" curl -sS -m 5 "http://$TOPO_WEB/o4-$tag" 2>&1)"
+check "the TCP jail's IPv6 request fails" test -z "$(host_run "$USR" "$launcher" "$JAIL2" curl -sS -m 3 "http://[$TOPO_WEB6]/o4-6-$tag" 2>/dev/null)"
+
+# --- 5. down ---------------------------------------------------------------------------
+pid1=$(topo_record_pid "/run/netns-jail/$JAIL.openvpn.pid")
+jail_cmd down "$JAIL" >"$work/down.out" 2>&1
+check "down succeeds" test $? -eq 0
+check "down stopped OpenVPN" sh -c '! kill -0 "$1" 2>/dev/null' sh "$pid1"
+nothing_changed "after down" "$JAIL"
+check "the canary never ran, all along" test ! -e "$CANARY.ran"
+
+topo_suite_end
