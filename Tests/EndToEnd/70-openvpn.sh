@@ -48,6 +48,16 @@ section() {  # NAME IFACE OVPN [EXTRA LINE]
     (umask 077; printf '[%s]\nopenvpn = %s\nopenvpn-auth = %s\ninterface = %s\n%s\n' "$1" "$3" "$AUTH" "$2" "${4:-}" >>"$TOPO_JAIL_CONF")
 }
 section "$JAIL" "$IFC" "$OVPN"
+# ovpn_sweep NAME: cleanup only: the OpenVPN netns-jail recorded for NAME,
+# if that PID still runs openvpn with NAME's file.
+ovpn_sweep() {
+    local pid
+    pid=$(topo_record_pid "/run/netns-jail/$1.openvpn.pid")
+    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "openvpn --config /run/netns-jail/$1.openvpn.conf"; then
+        kill_pid "$pid"
+    fi
+    rm -f /run/netns-jail/"$1".openvpn*
+}
 nothing_changed() {  # DESC NAME
     check "$1: no namespace" test ! -e "/run/netns/$2"
     check "$1: no /etc/netns/$2" test ! -e "/etc/netns/$2"
@@ -55,7 +65,7 @@ nothing_changed() {  # DESC NAME
 }
 
 # --- 1. refusals ---------------------------------------------------------------
-on_exit "topo_jail_sweep $JAIL $IFC"
+on_exit "ovpn_sweep $JAIL; topo_jail_sweep $JAIL $IFC"
 chmod 0644 "$AUTH"
 check_refusal netns-jail 2 "an openvpn-auth file readable by others" "run: chmod 0600 $AUTH" jail_cmd up "$JAIL"
 nothing_changed "after the readable openvpn-auth" "$JAIL"
@@ -171,7 +181,7 @@ check_eq "no packet other than OpenVPN's, the control and link chatter" 0 "$(cou
 OVPN2=$TOPO_DIR/provider-tcp.ovpn
 ovpn_client_config "$OVPN2" "$CANARY" tcp
 section "$JAIL2" "$IFC2" "$OVPN2"
-on_exit "topo_jail_sweep $JAIL2 $IFC2"
+on_exit "ovpn_sweep $JAIL2; topo_jail_sweep $JAIL2 $IFC2"
 err=$(jail_cmd up "$JAIL2" --no-supervisor 2>&1 >/dev/null | grep -v ': warning: ')
 check_contains "no DNS pushed and none named: up fails" "pushed no DNS server and [$JAIL2] names none" "$err"
 check_eq "no DNS pushed: one line" 1 "$(printf '%s\n' "$err" | grep -c .)"
@@ -183,7 +193,7 @@ topo_jail_up "$JAIL2" "$IFC2" --no-supervisor >"$TOPO_DIR/up2.out" 2>&1
 check "with dns = the TCP jail comes up" test $? -eq 0 -a -e "/run/netns/$JAIL2"
 pid2=$(topo_record_pid "/run/netns-jail/$JAIL2.openvpn.pid")
 check_eq "its OpenVPN talks TCP to the server" 1 \
-    "$(in_ns "$TOPO_HOST" ss -tnpH state established "dst $TOPO_ISP_ADDR:$TOPO_OVPN_TCP_PORT" | grep -c "pid=$pid2,")"
+    "$(in_ns "$TOPO_HOST" ss -tnpH state established dst "$TOPO_ISP_ADDR:$TOPO_OVPN_TCP_PORT" | grep -c "pid=$pid2,")"
 check_eq "its resolv.conf names the section's resolver" "nameserver $TOPO_TUN_SERVER" "$(grep nameserver "/etc/netns/$JAIL2/resolv.conf")"
 check_eq "no IPv6 pushed: no IPv6 route in the jail" "" "$(ip -n "$JAIL2" -6 route show 2>&1 | grep -v '^fe80')"
 check_eq "no IPv6 pushed: no global IPv6 address" "" "$(ip -n "$JAIL2" -6 addr show scope global 2>&1)"
