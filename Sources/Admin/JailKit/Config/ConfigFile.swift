@@ -87,22 +87,25 @@ extension ConfigLoader {
         try file.requireRootControlled()
         let config: OpenVPNConfig
         do { config = try OpenVPNConfig.parse(bytes: file.bytes, file: settings.config) } catch { throw .configFile(error) }
-        if warn {
-            if file.readableByOthers && config.material[.key] != nil {
-                Console.warn("\(settings.config) holds a private key and is readable by group or other; run: chmod 0600 \(settings.config)")
-            }
-            for warning in config.warnings { Console.warn("\(warning)") }
-        }
+        let credentials: OpenVPNCredentials?
         switch config.credentials {
         case .notAsked:
-            if warn, let auth = settings.auth { Console.warn("\(settings.config) has no auth-user-pass line, so \(auth) (openvpn-auth) is not used") }
-            return (config, nil)
+            credentials = nil
         case .asked(let providerFile, let line):
             guard let auth = settings.auth else {
                 let suggestion = providerFile.map { " (the file names \($0); if it holds them, name it)" } ?? ""
                 throw .config("\(settings.config):\(line): auth-user-pass asks for a user name and password; put them on two lines of a root-only file (chmod 0600) and add 'openvpn-auth = FILE' to [\(jail.name)]\(suggestion)")
             }
-            return (config, try OpenVPNCredentials.load(auth))
+            credentials = try OpenVPNCredentials.load(auth)
         }
+        // Warnings once nothing is refused: a refusal is one line.
+        if warn {
+            if file.readableByOthers && config.material[.key] != nil {
+                Console.warn("\(settings.config) holds a private key and is readable by group or other; run: chmod 0600 \(settings.config)")
+            }
+            if credentials == nil, let auth = settings.auth { Console.warn("\(settings.config) has no auth-user-pass line, so \(auth) (openvpn-auth) is not used") }
+            for warning in config.warnings { Console.warn("\(warning)") }
+        }
+        return (config, credentials)
     }
 }
