@@ -114,10 +114,12 @@ check_eq "a jailed lookup is answered by the provider's DNS" "$TOPO_VPN_ANSWER" 
     "$(jailed getent ahostsv4 "o2-jail-$tag.test" | awk 'NR==1{print $1}')"
 check_contains "the provider's DNS logged the jail's query" "o2-jail-$tag.test" "$(cat "$TOPO_DIR/vpn-dns.log")"
 check_not_contains "the host's DNS logged no query from the jail" "o2-jail" "$(cat "$TOPO_DIR/host-dns.log")"
-status=$(jail_cmd status "$JAIL" 2>&1)
+jail_cmd status "$JAIL" >"$work/status.out" 2>&1
 check "status calls the OpenVPN jail healthy" test $? -eq 0
+check_contains "status names the tunnel OpenVPN" "$IFC up (openvpn" "$(cat "$work/status.out")"
+grep -q problem "$work/status.out" && sed 's/^/       /' "$work/status.out"
 jail_cmd verify "$JAIL" >"$work/verify.out" 2>&1
-check "verify passes" test $? -eq 0
+check "verify passes" test $? -eq 0 || sed 's/^/       /' "$work/verify.out"
 
 # --- 3. the kill switch ------------------------------------------------------------
 nsenter --net="/run/netns/$TOPO_HOST" -- tcpdump -i "$TOPO_UPLINK" -n -U -Z root -w "$work/uplink.pcap" >"$work/tcpdump.out" 2>&1 &
@@ -182,9 +184,10 @@ OVPN2=$TOPO_DIR/provider-tcp.ovpn
 ovpn_client_config "$OVPN2" "$CANARY" tcp
 section "$JAIL2" "$IFC2" "$OVPN2"
 on_exit "ovpn_sweep $JAIL2; topo_jail_sweep $JAIL2 $IFC2"
-err=$(jail_cmd up "$JAIL2" --no-supervisor 2>&1 >/dev/null | grep -v ': warning: ')
-check_contains "no DNS pushed and none named: up fails" "pushed no DNS server and [$JAIL2] names none" "$err"
-check_eq "no DNS pushed: one line" 1 "$(printf '%s\n' "$err" | grep -c .)"
+err=$(jail_cmd up "$JAIL2" --no-supervisor 2>&1 >/dev/null)
+check "no DNS pushed and none named: up fails" test $? -ne 0
+check_contains "no DNS pushed: the failure is up's last line, one line" "pushed no DNS server and [$JAIL2] names none" "$(printf '%s\n' "$err" | tail -n 1)"
+check_eq "no DNS pushed: said once" 1 "$(printf '%s\n' "$err" | grep -c "pushed no DNS server")"
 nothing_changed "after the refused TCP jail" "$JAIL2"
 check_eq "no OpenVPN is left for $JAIL2" "" "$(pgrep -f "openvpn --config /run/netns-jail/$JAIL2.openvpn.conf")"
 sed -i "/^\[$JAIL2\]/,\$d" "$TOPO_JAIL_CONF"

@@ -59,9 +59,9 @@ public enum ConfigLoader {
     /// Parses a jail's WireGuard file; `up` also prints its warnings. For an
     /// OpenVPN jail, the same values from what its server pushed.
     public static func wireguard(for jail: JailDefinition, warn: Bool = true) throws(JailError) -> WireGuardConfig {
-        // An OpenVPN jail's expectations in the same shape (OpenVPNJail.view):
+        // An OpenVPN jail's expectations in the same shape (OpenVPNPush.view):
         // what the server pushed, as recorded, or the section's DNS.
-        if jail.openvpn != nil { return OpenVPNJail.view(jail) }
+        if jail.openvpn != nil { return OpenVPNPush.view(jail) }
         let file = try ConfigFile.read(jail.wireguard)
         try file.requireRootControlled()
         if warn && file.readableByOthers {

@@ -35,7 +35,7 @@ struct OpenVPNJailTunnel: JailTunnel {
         if push.dnsServers.isEmpty && (jail.openvpn?.dns ?? []).isEmpty {
             throw .failure("the OpenVPN server pushed no DNS server and [\(jail.name)] names none, so jailed lookups would have nowhere to go; add 'dns = ADDRESS' (the provider's resolver) to [\(jail.name)]")
         }
-        try JailResolvConf(jail: jail, config: OpenVPNJail.view(jail, push: push)).install(rollback: nil)
+        try JailResolvConf(jail: jail, config: OpenVPNPush.view(jail, push: push)).install(rollback: nil)
         return Self.name
     }
 
@@ -46,7 +46,7 @@ struct OpenVPNJailTunnel: JailTunnel {
     func implementation(_ live: TunnelLive) -> String { Self.name }
 
     func route() throws(JailError) {
-        guard let push = OpenVPNTunnel.recordedPush(paths) else {
+        guard let push = OpenVPNPush.recorded(paths) else {
             throw .failure("\(paths.openvpnPushFile) is missing or damaged; run netns-jail up \(jail.name) to connect OpenVPN again")
         }
         try OpenVPNTunnel.route(paths, push)
@@ -79,25 +79,8 @@ struct OpenVPNJailTunnel: JailTunnel {
     static func stopForRebuild(_ paths: JailPaths) { try? OpenVPNTunnel.remove(paths) }
 }
 
-/// How the parts that read a WireGuardConfig (resolv.conf, `verify`,
-/// `status`) see an OpenVPN jail: `view`, what the server pushed in that
-/// shape, with no peer.
+/// What `verify` and `status` check only in an OpenVPN jail.
 enum OpenVPNJail {
-    /// What the jail should have: the recorded push, else (before the
-    /// first push) only the section's `dns`.
-    static func view(_ jail: JailDefinition, push recorded: OpenVPNPush? = nil) -> WireGuardConfig {
-        let paths = JailPaths(name: jail.name, interface: jail.interface)
-        var view = WireGuardConfig()
-        if let push = recorded ?? OpenVPNTunnel.recordedPush(paths) {
-            view.interface.addresses = [push.address4, push.address6].compactMap { $0 }
-            view.interface.mtu = push.mtu
-            view.interface.dnsServers = push.dnsServers
-            view.interface.searchDomains = push.searchDomains
-        }
-        if view.interface.dnsServers.isEmpty { view.interface.dnsServers = jail.openvpn?.dns ?? [] }
-        return view
-    }
-
     /// What only an OpenVPN jail can lack: its OpenVPN process, recorded
     /// (`openvpnPidFile`) and no longer running.
     static func deadProcess(_ paths: JailPaths) -> String? {

@@ -83,17 +83,10 @@ struct OpenVPNTunnel {
             if let status = ChildProcess.exited(pid) {
                 throw .failure("openvpn for \(paths.name) exited (status \(status)): \(lastLogLine()); see \(paths.openvpnLogFile)")
             }
-            if let push = Self.recordedPush(paths) { return push }
+            if let push = OpenVPNPush.recorded(paths) { return push }
             usleep(50_000)
         }
         throw .failure("openvpn for \(paths.name) did not connect within \(Int(timeout)) seconds: \(lastLogLine()); see \(paths.openvpnLogFile)")
-    }
-
-    /// What the hook recorded; nil when there is no record or it is not one.
-    static func recordedPush(_ paths: JailPaths) -> OpenVPNPush? {
-        let bytes = readSmallFile(paths.openvpnPushFile, limit: 4096)
-        guard !bytes.isEmpty else { return nil }
-        return OpenVPNPush(record: String(decoding: bytes, as: UTF8.self))
     }
 
     private func lastLogLine() -> String {
@@ -127,6 +120,7 @@ struct OpenVPNTunnel {
     static func recordedProcess(_ paths: JailPaths) -> Int32? {
         guard let record = ProcessRecord.read(paths.openvpnPidFile), record.isRunning else { return nil }
         var argv = ProcessesInside.arguments(of: record.pid)
+        if argv.last == "" { argv.removeLast() }   // cmdline ends in a NUL
         if argv.count >= 4, argv[0] == ChildProcess.heldShell, argv[1] == "-c", argv[2] == ChildProcess.heldScript {
             argv.removeFirst(3)
         }

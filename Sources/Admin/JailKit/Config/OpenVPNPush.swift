@@ -131,3 +131,29 @@ public struct OpenVPNPush: Equatable, Sendable {
         }
     }
 }
+
+extension OpenVPNPush {
+    /// What the hook recorded; nil when there is no record or it is not one.
+    static func recorded(_ paths: JailPaths) -> OpenVPNPush? {
+        let bytes = readSmallFile(paths.openvpnPushFile, limit: 4096)
+        guard !bytes.isEmpty else { return nil }
+        return OpenVPNPush(record: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// How the parts that read a WireGuardConfig (resolv.conf, `verify`,
+    /// `status`, the supervisor) see an OpenVPN jail: what the server
+    /// pushed (the record, else before the first push only the section's
+    /// `dns`), in that shape, with no peer.
+    static func view(_ jail: JailDefinition, push recorded: OpenVPNPush? = nil) -> WireGuardConfig {
+        let paths = JailPaths(name: jail.name, interface: jail.interface)
+        var view = WireGuardConfig()
+        if let push = recorded ?? OpenVPNPush.recorded(paths) {
+            view.interface.addresses = [push.address4, push.address6].compactMap { $0 }
+            view.interface.mtu = push.mtu
+            view.interface.dnsServers = push.dnsServers
+            view.interface.searchDomains = push.searchDomains
+        }
+        if view.interface.dnsServers.isEmpty { view.interface.dnsServers = jail.openvpn?.dns ?? [] }
+        return view
+    }
+}
