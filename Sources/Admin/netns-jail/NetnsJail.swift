@@ -13,6 +13,7 @@ struct NetnsJail: ParsableCommand {
         VerifyCommand.self,
         ListCommand.self,
         DesktopCommand.self,
+        SettingsCommand.self,
         DoctorCommand.self,
         SuperviseCommand.self,
         RelayCommand.self,
