@@ -121,7 +121,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/netns-exec $(DESTDIR)$(BINDIR)/netns-jail
 	rm -f $(DESTDIR)$(LIBEXECDIR)/netns-jail/qbittorrent-port
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/netns-jail
-	rm -f $(DESTDIR)$(MANDIR)/man1/netns-exec.1 $(DESTDIR)$(MANDIR)/man5/netns-exec.conf.5
+	rm -f $(DESTDIR)$(MANDIR)/man1/netns-exec.1 $(DESTDIR)$(MANDIR)/man1/netns-jail-settings.1 $(DESTDIR)$(MANDIR)/man5/netns-exec.conf.5
 	rm -f $(DESTDIR)$(MANDIR)/man5/netns-jail.conf.5 $(DESTDIR)$(MANDIR)/man8/netns-jail.8
 
 demo: test-deps build

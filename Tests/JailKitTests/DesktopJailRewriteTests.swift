@@ -99,3 +99,27 @@ struct DesktopJailRewriteTests {
         #expect(throws: DesktopEntryError.self) { _ = try jail(once) }
     }
 }
+
+@Suite("Programs netns-jail desktop warns about (JailCompatibility)")
+struct JailCompatibilityTests {
+    @Test func knownProgramsGetOneReason() {
+        let w = JailCompatibility.warning(for: "/usr/bin/qutebrowser", permitsUserNamespaces: false)
+        #expect(w?.hasPrefix("qutebrowser will not work in the jail: ") == true)
+        #expect(w?.contains("userns=allow") == true)
+        #expect(JailCompatibility.warning(for: "ktorrent", permitsUserNamespaces: true)?.contains("session bus") == true)
+        #expect(JailCompatibility.warning(for: "/snap/bin/spotify", permitsUserNamespaces: true)?.hasPrefix("snap ") == true)
+        #expect(JailCompatibility.warning(for: "flatpak", permitsUserNamespaces: true) != nil)
+    }
+
+    @Test func userNamespacesAllowedSilenceOnlyThatNeed() {
+        #expect(JailCompatibility.warning(for: "falkon", permitsUserNamespaces: true) == nil)
+        #expect(JailCompatibility.warning(for: "signal-desktop", permitsUserNamespaces: true) == nil)
+        #expect(JailCompatibility.warning(for: "flatpak", permitsUserNamespaces: true) != nil)
+    }
+
+    @Test func everyOtherProgramIsQuiet() {
+        for program in ["qbittorrent", "firefox-esr", "thunderbird", "transmission-gtk", "/usr/bin/deluge-gtk", "vlc"] {
+            #expect(JailCompatibility.warning(for: program, permitsUserNamespaces: false) == nil)
+        }
+    }
+}

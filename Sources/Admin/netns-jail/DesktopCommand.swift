@@ -27,6 +27,10 @@ struct DesktopCommand: ParsableCommand {
             --no-defaults leaves mimeapps.list alone. With --output nothing is registered: \
             run update-desktop-database DIR and xdg-mime default ID TYPE yourself.
 
+            A program known not to work in a jail (its web engine's or Electron's \
+            sandbox without userns=allow, KTorrent without a session bus, flatpak, snaps) \
+            gets one warning line saying why; the launcher is written all the same.
+
             Exit status: 0 written; 1 a file could not be written (nothing is left \
             changed); 2 bad arguments or a source file that cannot be jailed (nothing \
             was written).
@@ -137,6 +141,7 @@ struct DesktopCommand: ParsableCommand {
             throw JailError.failure("cannot write \(target.path): \(JailError.reason(error))")
         }
         Console.out(target.path)
+        warnIfKnownToBreak(source: jailed, permitsUserNamespaces: rewrite.permitsUserNamespaces)
         guard output == nil else { return }
         if let (path, list) = defaults {
             do {
@@ -152,6 +157,17 @@ struct DesktopCommand: ParsableCommand {
             Console.out(path)
         }
         registerWithDesktop(directory)
+    }
+
+    /// One line for a program known not to work in a jail, and why
+    /// (JailCompatibility); the launcher is written all the same. The
+    /// program is the main Exec's, after the netns-exec prefix.
+    func warnIfKnownToBreak(source jailed: DesktopEntry, permitsUserNamespaces: Bool) {
+        guard let exec = jailed.value(DesktopKey(name: "Exec"), in: DesktopEntry.mainGroup),
+              let arguments = try? DesktopExec.arguments(ofValue: exec), arguments.count > 2,
+              let warning = JailCompatibility.warning(for: arguments[2], permitsUserNamespaces: permitsUserNamespaces)
+        else { return }
+        Console.warn(warning)
     }
 
     /// Whether the namespace's policy line says userns=allow. A policy that

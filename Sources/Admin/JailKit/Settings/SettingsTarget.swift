@@ -38,7 +38,9 @@ public struct SettingsTarget: Sendable {
             filters: [:]),
         SettingsTarget(
             name: "firefox", title: "Firefox", processNames: ["firefox", "firefox-esr", "firefox-bin"],
-            roots: [".mozilla/firefox"],
+            // Firefox 153 keeps new profiles in ~/.config/mozilla, older
+            // ones in ~/.mozilla; whichever there are.
+            roots: [".mozilla/firefox", ".config/mozilla/firefox"],
             notCopied: [(".cache/mozilla", "its cache")],
             rules: mozillaRules, filters: ["prefs.js": .mozillaPrefs]),
         SettingsTarget(
