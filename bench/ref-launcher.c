@@ -162,14 +162,17 @@ static void log_line(int prio, const char *fmt, ...) {
 // DesktopNotice.show: for a menu launch (stderr not a terminal) the
 // refusal is also sent to the desktop by notify-send, from a child that
 // goes back to the caller's network namespace and drops every privilege
-// first. The launcher does not wait for it.
+// first. The launcher does not wait for it. (Titled "netns-exec" here:
+// the launcher's title and link come from argv in that child, which no
+// comparison looks into. FirstLaunch's watcher is left out for the same
+// reason: the launch itself only stats a file and forks.)
 static void desktop_notice(const char *message) {
     if (isatty(2) || fork() != 0) return;
     if (caller_netns >= 0) setns(caller_netns, CLONE_NEWNET);
     drop_privileges();
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; null >= 0 && fd <= 2; fd++) dup2(null, fd);
-    execlp("notify-send", "notify-send", "--app-name=netns-exec", "--urgency=critical",
+    execlp("notify-send", "notify-send", "--app-name=netns-exec", "--urgency=normal",
            "--icon=dialog-error", "netns-exec", message, (char *)NULL);
     _exit(127);
 }

@@ -9,7 +9,13 @@
 #    namespace: the notice still arrives, so it was sent from the caller's;
 #  - the same refusal on a terminal: no Notify (control: the count moves
 #    only for menu launches);
-#  - a launch that works: no Notify.
+#  - a launch that works: no Notify;
+#  - notices are titled with the menu entry's name (--menu-name=, as
+#    netns-jail desktop writes it) or the command, at normal urgency, and a
+#    refused launch names the link it leaves unopened (markup made text);
+#  - the first launch of a program in a jail tells once (a notice from a
+#    menu, a line on a terminal) that it runs with its own settings and how
+#    to copy the usual ones; a refused launch does not use it up.
 # shellcheck source=../lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
 suite_begin integration-menu-refusals
@@ -54,7 +60,8 @@ menu_launch nxmn_gone; rc=$?
 check_eq "jail down, from a menu: refused with 125" 125 $rc
 before=1
 check "jail down, from a menu: one notification" wait_for 5 grep -q "nxmn_gone" "$NOTES"
-check_contains "the notification carries the reason, from netns-exec" "$(printf 'notify\tnetns-exec\tnetns-exec\tnamespace nxmn_gone does not exist')" "$(cat "$NOTES")"
+check_contains "the notification carries the reason, from netns-exec, titled with the command" "$(printf 'notify\tnetns-exec\ttrue\tnamespace nxmn_gone does not exist')" "$(cat "$NOTES")"
+check_eq "the notification is not critical (urgency normal, 1)" "urgency=1" "$(grep nxmn_gone "$NOTES" | head -n1 | awk -F'\t' '{print $5}')"
 check_contains "stderr still has the line" "netns-exec: namespace nxmn_gone does not exist" "$(cat "$SCRATCH/bus/stderr")"
 
 before=$(notices)
@@ -76,11 +83,70 @@ check_contains "on a terminal: the line is shown there" "netns-exec: namespace n
 sleep 1
 check_eq "on a terminal: no notification" "$before" "$(notices)"
 
+# Control: the server tells urgencies apart (a critical one is logged as 2).
+as_user $USR env DBUS_SESSION_BUS_ADDRESS="$BUS" notify-send --urgency=critical nxmn critical-control >/dev/null 2>&1
+check "control: a critical notification is logged as urgency=2" wait_for 5 grep -q 'critical-control.*urgency=2' "$NOTES"
+
+# From a jailed launcher (netns-jail desktop writes --menu-name=): titled
+# with the menu entry's name, and the link left unopened is named, with
+# what could be markup made text. One failure, one notice.
+before=$(notices)
+as_user $USR env DBUS_SESSION_BUS_ADDRESS="$BUS" "$NX" "--menu-name=qBittorrent (VPN)" nxmn_gone qbittorrent \
+    --profile x 'magnet:?xt=urn:btih:nxmn&dn=<img src="http://192.0.2.1/x">' </dev/null >/dev/null 2>&1
+check "a refused menu launch with a link: a notification" wait_for 5 grep -q 'btih:nxmn' "$NOTES"
+sleep 1
+check_eq "one failure, one notification" $((before + 1)) "$(notices)"
+note=$(grep 'btih:nxmn' "$NOTES")
+check_contains "titled with the menu entry's name" "$(printf 'notify\tnetns-exec\tqBittorrent (VPN)\tnamespace nxmn_gone')" "$note"
+check_contains "naming the link it leaves unopened, as text" \
+    'Not opened: magnet:?xt=urn:btih:nxmn&amp;dn=&lt;img src="http://192.0.2.1/x"&gt;' "$note"
+
 # A launch that works shows nothing.
 before=$(notices)
 menu_launch $NS; rc=$?
 check_eq "a working menu launch exits 0" 0 $rc
 sleep 1
 check_eq "a working menu launch: no notification" "$before" "$(notices)"
+
+# The first launch of a program in a jail, for a user with a home: one
+# notice says it runs with its own settings and how to copy the usual ones;
+# the next launch says nothing; a refused launch does not use it up.
+HU=nxmn_home
+make_test_user $HU
+install -d -m 0700 -o $HU "$SCRATCH/home"
+usermod -d "$SCRATCH/home" $HU
+nscd -i passwd 2>/dev/null
+write_test_policy "$NS $USR $HU resolver=host
+nxmn_down $USR $HU require=nxmn0 resolver=host
+nxmn_gone $USR resolver=host"
+home_launch() {   # home_launch NAMESPACE CMD...: as a menu would, as $HU
+    local ns=$1; shift
+    as_user $HU env DBUS_SESSION_BUS_ADDRESS="$BUS" HOME="$SCRATCH/home" "$NX" "--menu-name=Tool (VPN)" "$ns" "$@" \
+        </dev/null >/dev/null 2>&1
+}
+before=$(notices)
+home_launch nxmn_down true; rc=$?
+check_eq "a refused first launch: 125" 125 $rc
+check "a refused first launch: its refusal notice" wait_for 5 grep -q 'Tool (VPN).*nxmn0' "$NOTES"
+sleep 1
+check_eq "a refused first launch: no first-launch notice" $((before + 1)) "$(notices)"
+check "a refused first launch: nothing remembered" test ! -e "$SCRATCH/home/.netns-exec/nxmn_down/launched/true"
+before=$(notices)
+home_launch $NS true; rc=$?
+check_eq "a first launch exits 0" 0 $rc
+check "a first launch from a menu: one notice" wait_for 5 grep -q 'its own settings' "$NOTES"
+check_contains "titled with the menu name, saying where the settings are and what to run" \
+    "$(printf 'notify\tnetns-exec\tTool (VPN)\tRuns in the jail %s with its own settings, kept in ~/.netns-exec/%s, not your usual ones. To start from a copy of those, quit it and run: netns-jail settings %s true\turgency=1' $NS $NS $NS)" \
+    "$(cat "$NOTES")"
+check "remembered, as the user's own file" test "$(stat -c %U "$SCRATCH/home/.netns-exec/$NS/launched/true" 2>/dev/null)" = $HU
+home_launch $NS true
+sleep 1
+check_eq "the second launch: no notice" $((before + 1)) "$(notices)"
+# (The command outlives the notice: the line is written as it starts.)
+out=$(timeout 20 script -qec "$(printf '%q %q env HOME=%q %q %q sh -c %q' "$AS_USER" $HU "$SCRATCH/home" "$NX" $NS 'sleep 1; printf ok')" /dev/null </dev/null 2>&1 | tr -d '\r')
+check_contains "on a terminal, a first launch: one line on stderr" \
+    "netns-exec: sh runs in $NS with its own settings, kept in ~/.netns-exec/$NS, not your usual ones; to start from a copy of those, quit it and run: netns-jail settings $NS sh" "$out"
+out=$(timeout 20 script -qec "$(printf '%q %q env HOME=%q %q %q sh -c %q' "$AS_USER" $HU "$SCRATCH/home" "$NX" $NS 'sleep 1; printf ok')" /dev/null </dev/null 2>&1 | tr -d '\r')
+check_eq "on a terminal, the next launch: only the program's output" "ok" "$out"
 
 suite_end

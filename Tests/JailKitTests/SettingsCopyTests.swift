@@ -226,6 +226,14 @@ struct SettingsCopyTests {
         #expect(!ProfileTree.staysInside("", depth: 0))
     }
 
+    @Test func programsAreFoundByTheirCommandsToo() {
+        #expect(SettingsTarget.named("firefox-esr")?.name == "firefox")
+        #expect(SettingsTarget.named("transmission-gtk")?.name == "transmission")
+        #expect(SettingsTarget.named("deluge-gtk")?.name == "deluge")
+        #expect(SettingsTarget.named("QBittorrent")?.name == "qbittorrent")
+        #expect(SettingsTarget.named("bash") == nil)
+    }
+
     @Test func lockAndCacheNamesMatchWholeComponents() {
         #expect(LeftBehind.reason(for: "places.sqlite", rules: []) == nil)
         #expect(LeftBehind.reason(for: ".lock", rules: []) == .lock)

@@ -49,4 +49,14 @@ struct InvocationTests {
         _ = try Invocation.parse(count: argv.count) { asked.append($0); return argv[$0] }
         #expect(asked == [1, 1])  // once as a candidate option, once as the name
     }
+
+    @Test func menuNameIsAnOptionAndIsFound() throws {
+        let args = ["--menu-name=qBittorrent (VPN)", "vpn_jail", "qbittorrent", "--menu-name=not-ours"]
+        #expect(try parse(args) == .launch(namespace: NamespaceName("vpn_jail")!, commandIndex: 3))
+        let all = ["netns-exec"] + args
+        #expect(Invocation.menuName(count: all.count) { all[$0] } == "qBittorrent (VPN)")
+        let none = ["netns-exec", "vpn_jail", "--menu-name=x"]
+        #expect(Invocation.menuName(count: none.count) { none[$0] } == nil)
+        #expect(throws: Invocation.UsageError.self) { try parse(["--menu-name", "vpn_jail", "x"]) }
+    }
 }

@@ -1,7 +1,7 @@
 """A stand-in desktop notification server for the tests: owns
 org.freedesktop.Notifications on the session bus named by
 DBUS_SESSION_BUS_ADDRESS and appends one line per Notify call to LOG:
-"notify<TAB>APP<TAB>SUMMARY<TAB>BODY". Answers the other calls a client
+"notify<TAB>APP<TAB>SUMMARY<TAB>BODY<TAB>urgency=N". Answers the other calls a client
 makes (capabilities, server information) as a minimal server would.
 Runs until killed, or 60 s at most.
 
@@ -36,9 +36,10 @@ def main():
             continue
         member = msg.header.fields.get(3)  # HeaderFields.member
         if member == "Notify":
-            app, _replaces, _icon, summary, body = msg.body[:5]
+            app, _replaces, _icon, summary, body, _actions, hints = msg.body[:7]
+            urgency = hints.get("urgency", ("y", 1))[1]
             with open(log, "a") as f:
-                f.write("notify\t%s\t%s\t%s\n" % (app, summary, body.replace("\n", " ")))
+                f.write("notify\t%s\t%s\t%s\turgency=%s\n" % (app, summary, body.replace("\n", " "), urgency))
             conn.send(new_method_return(msg, "u", (next_id,)))
             next_id += 1
         elif member == "GetCapabilities":

@@ -10,6 +10,7 @@
 #include <linux/nsfs.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <termios.h>
 #include <unistd.h>
@@ -145,6 +147,48 @@ int cl_return_to_caller_netns(void) {
     return caller_netns < 0 ? 0 : setns(caller_netns, CLONE_NEWNET);
 }
 int cl_dup2(int from, int to) { return dup2(from, to); }
+
+static int watcher_pipe = -1;
+int cl_fork_watcher(void) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    pid_t child = fork();
+    if (child < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (child == 0) {
+        /* Detached: the launch reaps this child at once, so the command it
+           becomes never has the watcher as a child of its own. */
+        if (fork() != 0) _exit(0);
+        close(fds[1]);
+        watcher_pipe = fds[0];
+        return 1;
+    }
+    close(fds[0]);
+    watcher_pipe = fds[1];
+    while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {}
+    return 0;
+}
+int cl_watch_launch(int timeout_ms) {
+    struct pollfd p = {.fd = watcher_pipe, .events = POLLIN};
+    int ready;
+    do ready = poll(&p, 1, timeout_ms); while (ready < 0 && errno == EINTR);
+    if (ready <= 0) return 0;
+    char byte;
+    ssize_t n;
+    do n = read(watcher_pipe, &byte, 1); while (n < 0 && errno == EINTR);
+    return n == 0 ? 1 : 0;
+}
+void cl_call_off_watcher(void) {
+    if (watcher_pipe < 0) return;
+    char byte = 'x';
+    ssize_t n;
+    do n = write(watcher_pipe, &byte, 1); while (n < 0 && errno == EINTR);
+    close(watcher_pipe);
+    watcher_pipe = -1;
+}
 
 int cl_attach_mount(int mount_fd, int directory_fd) {
     return (int)syscall(SYS_move_mount, mount_fd, "", directory_fd, "",

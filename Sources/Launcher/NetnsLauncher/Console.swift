@@ -23,6 +23,7 @@ public enum Console {
     /// launch (DesktopNotice), and exits 125: the fail-safe end of every
     /// error path before exec.
     public static func refuse(_ refusal: Refusal, log: AuditLog? = nil) -> Never {
+        FirstLaunch.callOff()
         error(refusal.message)
         log?.refused(refusal.message)
         DesktopNotice.show(refusal.message)

@@ -14,6 +14,8 @@ enum Usage {
           -l, --list      list the namespaces you may enter, and whether each exists
           -h, --help      show this help
           -V, --version   show the version
+          --menu-name=TEXT  the menu entry's name, to title desktop notices
+                          (netns-jail desktop writes it into jailed launchers)
           --              end of options
 
         Exit status: the command's own; 125 if netns-exec refused or failed,

@@ -60,6 +60,7 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
         return entry
     }
     DesktopNotice.prepare()
+    if !entry.sharesState { FirstLaunch.watch(namespace, home: caller.home, command: argv[commandIndex]!) }
     step(log: log) { () throws(Refusal) in try NamespaceFile.enter(namespace) }    // 4. Namespace
     if let tunnel = entry.requiredInterface {
         step(log: log) { () throws(Refusal) in try Tunnel.requireUp(tunnel, in: namespace) }
@@ -96,6 +97,7 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
         try SyscallFilter.loadJail(permitsUserNamespaces: entry.permitsUserNamespaces)
     }
     let status = Command.exec(argv: argv, index: commandIndex, environment: &environment)  // 13. Exec
+    FirstLaunch.callOff()
     log.notExecuted(command: command, status: status)
     exit(status)
 }

@@ -34,6 +34,26 @@ public enum Invocation: Equatable, Sendable {
         }
     }
 
+    /// `--menu-name=TEXT`: the name of the menu entry that started the
+    /// launch, which `netns-jail desktop` writes into the jailed launchers,
+    /// so that a desktop notice names the program as the menu does. It is
+    /// only ever shown, to the caller, in the caller's own notification:
+    /// nothing trusts it, and nothing else reads it.
+    public static let menuNameOption = "--menu-name="
+
+    /// The menu name given among the options, if any (the last one).
+    public static func menuName(count: Int, argument: (Int) -> String) -> String? {
+        var index = 1
+        var name: String?
+        while index < count {
+            let arg = argument(index)
+            guard arg.utf8.first == UInt8(ascii: "-"), arg != "--" else { break }
+            if arg.hasPrefix(menuNameOption) { name = String(arg.dropFirst(menuNameOption.count)) }
+            index += 1
+        }
+        return name
+    }
+
     /// Parses argv. `count` includes argv[0]; `argument(i)` returns argv[i]
     /// for 1 <= i < count and is only called for the arguments up to the
     /// namespace, so a long command line costs nothing.
@@ -49,6 +69,7 @@ public enum Invocation: Equatable, Sendable {
             case "-h", "--help": wantsHelp = true; continue
             case "-V", "--version": wantsVersion = true; continue
             case "-l", "--list": wantsList = true; continue
+            case _ where arg.hasPrefix(menuNameOption): continue
             default: throw .unknownOption(arg)
             }
             break // after "--"

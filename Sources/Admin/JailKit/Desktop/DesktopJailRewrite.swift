@@ -5,7 +5,8 @@ import NetnsPolicy
 ///
 /// What changes, and why:
 /// - Every `Exec=` in `[Desktop Entry]` and in each `[Desktop Action …]`
-///   group gets `netns-exec NAME ` in front. The original value follows
+///   group gets `netns-exec "--menu-name=Name (VPN)" NAMESPACE ` in front
+///   (the jailed entry's Name, which titles the launcher's notices). The original value follows
 ///   unchanged, so quoting and field codes (`%U`, `%f`, …) keep their meaning.
 /// - `DBusActivatable` is removed. With `DBusActivatable=true` a desktop
 ///   starts the program by activating its D-Bus name and ignores `Exec`, so
@@ -61,9 +62,17 @@ public struct DesktopJailRewrite: Sendable {
 
     /// What goes in front of every `Exec=` value, in file form, with its
     /// trailing space. A namespace name never needs quoting
-    /// (`[A-Za-z0-9][A-Za-z0-9_.-]*`); the launcher path might.
-    public var execPrefix: String {
-        "\(DesktopExec.fileForm(ofArgument: launcher)) \(namespace.value) "
+    /// (`[A-Za-z0-9][A-Za-z0-9_.-]*`); the launcher path and the menu name
+    /// might. The menu name (`--menu-name=`, the jailed entry's Name) only
+    /// titles the launcher's desktop notices, so they name the program as
+    /// the menu does; netns-exec trusts nothing in it.
+    public func execPrefix(menuName: String?) -> String {
+        var words = [DesktopExec.fileForm(ofArgument: launcher)]
+        if let menuName, !menuName.isEmpty {
+            words.append(DesktopExec.fileForm(ofArgument: Invocation.menuNameOption + menuName))
+        }
+        words.append(namespace.value)
+        return words.joined(separator: " ") + " "
     }
 
     /// The desktop file ID of the jailed copy of `sourceFileName`
@@ -89,7 +98,8 @@ public struct DesktopJailRewrite: Sendable {
 
         var entry = source
         var groupsWithExec: Set<String> = []
-        let prefix = execPrefix
+        let menuName = source.value(DesktopKey(name: "Name"), in: main).map { DesktopExec.unescapeString($0) + nameSuffix }
+        let prefix = execPrefix(menuName: menuName)
         let launcherName = Self.baseName(launcher)
         try entry.rewriteEntries { (group, key, value, line) throws(DesktopEntryError) -> String? in
             guard group == main || group.hasPrefix(DesktopEntry.actionGroupPrefix) else { return value }

@@ -23,8 +23,23 @@ public struct SettingsTarget: Sendable {
     /// Files copied with lines or keys taken out, by file name.
     public let filters: [String: ContentFilter]
 
+    /// By its name, or by the name of its program (`firefox-esr`,
+    /// `transmission-gtk`, `deluge-gtk`), which is what netns-exec's
+    /// first-launch notice knows.
     public static func named(_ name: String) -> SettingsTarget? {
-        all.first { $0.name == name.lowercased() }
+        let name = name.lowercased()
+        return all.first { $0.name == name } ?? all.first { target in
+            target.processNames.contains(name) || target.aliases.contains(name)
+        }
+    }
+
+    /// Program names longer than a process name (15 bytes) keeps.
+    var aliases: [String] {
+        switch name {
+        case "transmission": return ["transmission-gtk", "transmission-qt", "transmission-daemon"]
+        case "chromium": return ["chromium-browser"]
+        default: return []
+        }
     }
 
     public static let names: String = all.map(\.name).joined(separator: ", ")

@@ -56,6 +56,17 @@ int cl_keep_caller_netns(void);
 int cl_return_to_caller_netns(void);
 /// dup2(2), for a child about to exec.
 int cl_dup2(int from, int to);
+/// FirstLaunch's watcher: a pipe (close-on-exec) and a detached grandchild
+/// holding its read end; the launch keeps the write end. Returns 1 in the
+/// watcher, 0 in the launch (after its child, the watcher's parent, has
+/// exited), -1 when none could be made (the launch goes on).
+int cl_fork_watcher(void);
+/// In the watcher: 1 when the launch's end of the pipe closed with nothing
+/// written (it reached its exec), 0 when it was called off or
+/// `timeout_ms` passed.
+int cl_watch_launch(int timeout_ms);
+/// In the launch: calls the watcher off (one byte), if there is one.
+void cl_call_off_watcher(void);
 /// unshare(2).
 int cl_unshare(int flags);
 /// ioctl(fd, NS_GET_NSTYPE): the CLONE_NEW* type of a namespace file, or -1.
