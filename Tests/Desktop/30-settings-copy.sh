@@ -42,7 +42,7 @@ check "qBittorrent runs (its profile socket)" wait_for 30 test -S "$QC/ipc-socke
 check_refusal netns-jail 1 "the copy while qBittorrent runs" "qBittorrent is running" settings "$JAIL" qbittorrent
 check "nothing was copied while it ran" test ! -e "$STORE/config/qBittorrent"
 kill -KILL "$QB"
-wait_for 10 bash -c "! kill -0 $QB" 2>/dev/null
+wait "$QB" 2>/dev/null   # reaped: a zombie would still be a qbittorrent in /proc
 ln -s ../../secret "$QC/planted" && chown -h "$USR" "$QC/planted"
 check "control: qBittorrent left its socket" test -S "$QC/ipc-socket"
 check "control: qBittorrent's settings say DHT off" grep -qx 'Session\\DHTEnabled=false' "$QC/qBittorrent.conf"
@@ -97,10 +97,15 @@ check "Firefox loads the page (the server sets its cookie)" wait_for 60 grep -q 
 ini=$(profiles_ini)
 check "Firefox made a profile" test -n "$ini"
 FD=$(dirname "$ini")
-P=$FD/$(sed -n 's/^Path=//p' "$ini" | grep -v '^/' | head -n1)
-check "Firefox stored the cookie" wait_for 30 test -s "$P/cookies.sqlite"
+# The profile in use is the one that got the cookie (profiles.ini may list
+# another, made and left unused).
+cookie_profile() { find "$FD" -mindepth 2 -maxdepth 2 -name cookies.sqlite -size +0 | head -n1; }
+has_cookie() { [ -n "$(cookie_profile)" ]; }
+check "Firefox stored the cookie" wait_for 30 has_cookie
+P=$(dirname "$(cookie_profile)")
 check_refusal netns-jail 1 "the copy while Firefox runs" "Firefox is running" settings "$JAIL" firefox
 desk_stop "$FF"
+wait "$FF" 2>/dev/null
 check "Firefox wrote prefs.js at its exit" test -s "$P/prefs.js"
 # The user's own choice, and what a signed-in user has (Firefox makes
 # neither without an account): logins, the sync account and its prefs.
@@ -113,7 +118,7 @@ check "Firefox runs again (its profile lock)" wait_for 60 test -L "$P/lock"
 check "Firefox loads a page again" wait_for 60 grep -q 'GET /again' "$L/cookie-server.log"
 sleep 2
 kill -KILL "$FF"
-wait_for 10 bash -c "! kill -0 $FF" 2>/dev/null
+wait "$FF" 2>/dev/null
 desk_stop_in_user_firefox() { local p; for p in $(pgrep -u "$DESK_UID" -f firefox-esr); do kill -KILL "$p"; done; }
 desk_stop_in_user_firefox
 wait_for 10 bash -c "! pgrep -u $DESK_UID -x firefox-esr"
@@ -122,7 +127,7 @@ ln -s ../../../../secret "$P/planted" && chown -h "$USR" "$P/planted"
 for f in lock .parentlock cookies.sqlite key4.db cert9.db logins.json signedInUser.json places.sqlite; do
     check "control: $f is in Firefox's profile" test -e "$P/$f" -o -L "$P/$f"
 done
-out=$(settings "$JAIL" firefox 2>&1); rc=$?
+out=$(settings "$JAIL" firefox --verbose 2>&1); rc=$?
 printf '%s\n' "$out" >"$L/firefox-copy.out"
 check_eq "the copy: exit 0" 0 "$rc"
 rel=${P#"$DESK_HOME"/.}

@@ -51,7 +51,7 @@ check_refusal netns-jail 2 "empty --config" "--config needs a path" "$NJ" --conf
 printf '[Desktop Entry]\nType=Application\nName=Probe\nExec=/bin/true\n' >"$SCRATCH/probe.desktop"
 err=$("$NJ" --config "$CONF" desktop "$SCRATCH/probe.desktop" --namespace nxcli_jail --output "$SCRATCH" 2>&1); rc=$?
 check_eq "--config before desktop: accepted ($err)" 0 $rc
-check "--config before desktop: the jailed copy is written" grep -q '^Exec=netns-exec "--menu-name=[^"]*" nxcli_jail /bin/true' "$SCRATCH/probe-netns-nxcli_jail.desktop"
+check "--config before desktop: the jailed copy is written" grep -q '^Exec=netns-exec --menu-name=[A-Za-z0-9._=-]* nxcli_jail /bin/true' "$SCRATCH/probe-netns-nxcli_jail.desktop"
 
 check_eq "--version is the VERSION file's" "netns-jail $(tr -d ' \n' <"$REPO_ROOT/VERSION")" "$("$NJ" --version 2>&1)"
 

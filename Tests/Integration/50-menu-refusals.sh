@@ -111,14 +111,11 @@ check_eq "a working menu launch: no notification" "$before" "$(notices)"
 # The first launch of a program in a jail, for a user with a home: one
 # notice says it runs with its own settings and how to copy the usual ones;
 # the next launch says nothing; a refused launch does not use it up.
-HU=nxmn_home
-make_test_user $HU
+# (The same user, now with a home: the session bus takes only its own uid.)
+HU=$USR
 install -d -m 0700 -o $HU "$SCRATCH/home"
 usermod -d "$SCRATCH/home" $HU
 nscd -i passwd 2>/dev/null
-write_test_policy "$NS $USR $HU resolver=host
-nxmn_down $USR $HU require=nxmn0 resolver=host
-nxmn_gone $USR resolver=host"
 home_launch() {   # home_launch NAMESPACE CMD...: as a menu would, as $HU
     local ns=$1; shift
     as_user $HU env DBUS_SESSION_BUS_ADDRESS="$BUS" HOME="$SCRATCH/home" "$NX" "--menu-name=Tool (VPN)" "$ns" "$@" \

@@ -37,13 +37,13 @@ struct DesktopJailRewriteTests {
             Name[de]=Strom (VPN)
             GenericName=Client
             TryExec=torrent
-            Exec=netns-exec "--menu-name=Torrent (VPN)" vpn_jail torrent --profile "My Profile" %U
+            Exec=netns-exec --menu-name=Torrent=20=28VPN=29 vpn_jail torrent --profile "My Profile" %U
             Actions=new;
             X-NetnsExec-Namespace=vpn_jail
 
             [Desktop Action new]
             Name=New Window
-            Exec=netns-exec "--menu-name=Torrent (VPN)" vpn_jail "/opt/T C/torrent" --new %u
+            Exec=netns-exec --menu-name=Torrent=20=28VPN=29 vpn_jail "/opt/T C/torrent" --new %u
 
             [X-Vendor Group]
             Exec=left alone
@@ -56,7 +56,7 @@ struct DesktopJailRewriteTests {
         let custom = DesktopJailRewrite(namespace: NamespaceName("a.b-c")!, launcher: "/opt/my tools/netns-exec",
                                         nameSuffix: #" [jail\1]"#)
         let out = try jail("[Desktop Entry]\nType=Application\nName=X\nExec=x\n", with: custom)
-        #expect(out.contains(#"Exec="/opt/my tools/netns-exec" "--menu-name=X [jail\\\\1]" a.b-c x"#))
+        #expect(out.contains(#"Exec="/opt/my tools/netns-exec" --menu-name=X=20=5Bjail=5C1=5D a.b-c x"#))
         #expect(out.contains(#"Name=X [jail\\1]"#))
     }
 
@@ -91,7 +91,7 @@ struct DesktopJailRewriteTests {
     @Test func chromiumWhereThePolicyAllowsUserNamespaces() throws {
         let allowing = DesktopJailRewrite(namespace: NamespaceName("vpn_jail")!, permitsUserNamespaces: true)
         let text = try jail("[Desktop Entry]\nType=Application\nName=C\nExec=/usr/bin/chromium %U\n", with: allowing)
-        #expect(text.contains("Exec=netns-exec \"--menu-name=C (VPN)\" vpn_jail /usr/bin/chromium %U\n"))
+        #expect(text.contains("Exec=netns-exec --menu-name=C=20=28VPN=29 vpn_jail /usr/bin/chromium %U\n"))
     }
 
     @Test func jailingTheOutputAgainIsRefused() throws {

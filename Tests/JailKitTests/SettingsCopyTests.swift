@@ -256,3 +256,35 @@ extension SettingsCopyTests {
         #expect(home.exists(".netns-exec/vpn/config/.deluge.netns-settings-1"))
     }
 }
+
+extension SettingsCopyTests {
+    /// A running program is found by its name among the caller's
+    /// processes; once it has exited, even unreaped, it is not.
+    @Test func aRunningProgramIsFoundAndAZombieIsNot() throws {
+        let home = Home()
+        let program = home.path + "/nxst-prog"
+        #expect(FileManager.default.createFile(atPath: program, contents: FileManager.default.contents(atPath: "/bin/sleep")))
+        chmod(program, 0o755)
+        var pid: pid_t = 0
+        var argv: [UnsafeMutablePointer<CChar>?] = [strdup(program), strdup("5"), nil]
+        defer { for p in argv { free(p) } }
+        #expect(posix_spawn(&pid, program, nil, nil, &argv, nil) == 0)
+        // Its name is the program's once its execve is done.
+        var found: Int32?
+        for _ in 0..<100 where found == nil {
+            found = RunningProgram.find(["nxst-prog"])?.pid
+            if found == nil { usleep(20_000) }
+        }
+        #expect(found == pid)
+        kill(pid, SIGKILL)
+        var gone = false
+        for _ in 0..<100 where !gone {
+            gone = RunningProgram.find(["nxst-prog"]) == nil
+            if !gone { usleep(20_000) }
+        }
+        #expect(gone, "a killed, unreaped process still counts as running")
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(RunningProgram.find(["nxst-prog"]) == nil)
+    }
+}

@@ -59,4 +59,17 @@ struct InvocationTests {
         #expect(Invocation.menuName(count: none.count) { none[$0] } == nil)
         #expect(throws: Invocation.UsageError.self) { try parse(["--menu-name", "vpn_jail", "x"]) }
     }
+
+    @Test func menuNamesTravelAsOnePlainWord() {
+        for name in ["qBittorrent (VPN)", "qBittorrent торрент (VPN)", "a=b %U \"x\" ;$", ""] {
+            let word = Invocation.encodeMenuName(name)
+            #expect(word.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "=")].contains(b)
+            })
+            #expect(Invocation.decodeMenuName(word) == name)
+        }
+        #expect(Invocation.encodeMenuName("qBittorrent (VPN)") == "qBittorrent=20=28VPN=29")
+        #expect(Invocation.decodeMenuName("Tool (VPN)") == "Tool (VPN)")
+        #expect(Invocation.decodeMenuName("x=4") == "x=4")
+    }
 }

@@ -58,16 +58,16 @@ expect_exec() {
 }
 
 expect_exec org.qbittorrent.qBittorrent.desktop \
-    'Exec=netns-exec "--menu-name=qBittorrent (VPN)" vpn_jail qbittorrent %U'
+    'Exec=netns-exec --menu-name=qBittorrent=20=28VPN=29 vpn_jail qbittorrent %U'
 expect_exec browser.desktop \
-    'Exec=netns-exec "--menu-name=Example Browser (VPN)" vpn_jail /usr/lib/example-browser/browser %u' \
-    'Exec=netns-exec "--menu-name=Example Browser (VPN)" vpn_jail /usr/lib/example-browser/browser --new-window %u' \
-    'Exec=netns-exec "--menu-name=Example Browser (VPN)" vpn_jail /usr/lib/example-browser/browser --private-window %u'
+    'Exec=netns-exec --menu-name=Example=20Browser=20=28VPN=29 vpn_jail /usr/lib/example-browser/browser %u' \
+    'Exec=netns-exec --menu-name=Example=20Browser=20=28VPN=29 vpn_jail /usr/lib/example-browser/browser --new-window %u' \
+    'Exec=netns-exec --menu-name=Example=20Browser=20=28VPN=29 vpn_jail /usr/lib/example-browser/browser --private-window %u'
 expect_exec org.example.Files.desktop \
-    'Exec=netns-exec "--menu-name=Files (VPN)" vpn_jail example-files --new-window %U' \
-    'Exec=netns-exec "--menu-name=Files (VPN)" vpn_jail example-files --new-window'
+    'Exec=netns-exec --menu-name=Files=20=28VPN=29 vpn_jail example-files --new-window %U' \
+    'Exec=netns-exec --menu-name=Files=20=28VPN=29 vpn_jail example-files --new-window'
 expect_exec quoted-args.desktop \
-    'Exec=netns-exec "--menu-name=Quoted Arguments (VPN)" vpn_jail "/opt/Example Tools/bin/quoted tool" --title "A \\"quoted\\" title" --home "\\$HOME/My Files" --path "C:\\\\temp" 100%% %F'
+    'Exec=netns-exec --menu-name=Quoted=20Arguments=20=28VPN=29 vpn_jail "/opt/Example Tools/bin/quoted tool" --title "A \\"quoted\\" title" --home "\\$HOME/My Files" --path "C:\\\\temp" 100%% %F'
 
 # --- names, file ID, markers ----------------------------------------------------
 q=$S/out/org.qbittorrent.qBittorrent-netns-vpn_jail.desktop
@@ -115,11 +115,11 @@ for f in /usr/share/applications/*.desktop; do
             "$(desktop-file-validate "$f" 2>&1 | sed "s|^$f: ||")" \
             "$(desktop-file-validate "$S/out/$id" 2>&1 | sed "s|^$S/out/$id: ||")"
     fi
-    # The menu name (the entry's Name, quoted with its suffix) is left out
+    # The menu name (the entry's Name with its suffix, encoded) is left out
     # here; the fixtures above check it exactly.
     check_eq "system $(basename "$f"): Exec lines prefixed, rest unchanged" \
         "$(grep '^Exec=' "$f" | sed 's/^Exec=/Exec=netns-exec sys /')" \
-        "$(grep '^Exec=' "$S/out/$id" | sed 's/^Exec=netns-exec "--menu-name=\([^"\\]\|\\\\\\\\\|\\\\.\)*" /Exec=netns-exec /')"
+        "$(grep '^Exec=' "$S/out/$id" | sed 's/^Exec=netns-exec --menu-name=[A-Za-z0-9._=-]* /Exec=netns-exec /')"
     n=$((n + 1))
 done
 [ "$n" -gt 0 ] || skip "no application .desktop files in /usr/share/applications"
@@ -141,19 +141,19 @@ launch() {   # launch DESKTOP ARG...: gio launch as the test user, then wait for
 desk "$S/in/quoted-args.desktop" --namespace vpn_jail --output "$S/home/g" --launcher "$S/bin/argv-dump" >/dev/null
 launch "$S/home/g/quoted-args-netns-vpn_jail.desktop" "/tmp/one file.txt"
 check_eq "gio launch: quoted arguments reach the program as the original meant" \
-    "$(printf '%s\n' '[--menu-name=Quoted Arguments (VPN)]' '[vpn_jail]' '[/opt/Example Tools/bin/quoted tool]' '[--title]' '[A "quoted" title]' \
+    "$(printf '%s\n' '[--menu-name=Quoted=20Arguments=20=28VPN=29]' '[vpn_jail]' '[/opt/Example Tools/bin/quoted tool]' '[--title]' '[A "quoted" title]' \
         '[--home]' '[$HOME/My Files]' '[--path]' '[C:\temp]' '[100%]' '[/tmp/one file.txt]')" \
     "$(cat "$S/home/argv.out" 2>/dev/null)"
 desk "$S/in/org.qbittorrent.qBittorrent.desktop" --namespace vpn_jail --output "$S/home/g" --launcher "$S/bin/argv-dump" >/dev/null
 launch "$S/home/g/org.qbittorrent.qBittorrent-netns-vpn_jail.desktop" "magnet:?xt=urn:btih:0123456789abcdef"
 check_eq "gio launch: %U becomes the URI, after netns-exec --menu-name=... NAME" \
-    "$(printf '%s\n' '[--menu-name=qBittorrent (VPN)]' '[vpn_jail]' '[qbittorrent]' '[magnet:?xt=urn:btih:0123456789abcdef]')" \
+    "$(printf '%s\n' '[--menu-name=qBittorrent=20=28VPN=29]' '[vpn_jail]' '[qbittorrent]' '[magnet:?xt=urn:btih:0123456789abcdef]')" \
     "$(cat "$S/home/argv.out" 2>/dev/null)"
 check "a launcher path with a space is quoted for the file" \
     bash -c "mkdir -p '$S/sp ace' && cp '$S/bin/argv-dump' '$S/sp ace/' && chmod -R a+rX '$S/sp ace'"
 desk "$S/in/org.qbittorrent.qBittorrent.desktop" --namespace vpn_jail --output "$S/home/h" --launcher "$S/sp ace/argv-dump" >/dev/null
 launch "$S/home/h/org.qbittorrent.qBittorrent-netns-vpn_jail.desktop"
-check_eq "gio launch: ... and GLib finds it" "$(printf '%s\n' '[--menu-name=qBittorrent (VPN)]' '[vpn_jail]' '[qbittorrent]')" "$(cat "$S/home/argv.out" 2>/dev/null)"
+check_eq "gio launch: ... and GLib finds it" "$(printf '%s\n' '[--menu-name=qBittorrent=20=28VPN=29]' '[vpn_jail]' '[qbittorrent]')" "$(cat "$S/home/argv.out" 2>/dev/null)"
 
 # --- default output directory, overwrite rule, refusals ---------------------------
 out=$(desk "$S/in/browser.desktop" --namespace vpn_jail)
@@ -204,8 +204,8 @@ check_eq "mimeapps.list: the jailed copy is the default for each of the original
 check "update-desktop-database ran: mimeinfo.cache lists it for magnet links" \
     grep -qx "x-scheme-handler/magnet=$QID;" "$L/home/.local/share/applications/mimeinfo.cache"
 check_eq "xdg-mime names it the default" "$QID" "$(lenv xdg-mime query default x-scheme-handler/magnet)"
-check_eq "xdg-open MAGNET now starts the jailed launcher" "jailed vpn_jail qbittorrent $MAGNET" "$(opened xdg-open "$MAGNET")"
-check_eq "and so does gio open" "jailed vpn_jail qbittorrent $MAGNET" "$(opened gio open "$MAGNET")"
+check_eq "xdg-open MAGNET now starts the jailed launcher" "jailed --menu-name=qBittorrent=20=28VPN=29 vpn_jail qbittorrent $MAGNET" "$(opened xdg-open "$MAGNET")"
+check_eq "and so does gio open" "jailed --menu-name=qBittorrent=20=28VPN=29 vpn_jail qbittorrent $MAGNET" "$(opened gio open "$MAGNET")"
 before=$(cat "$L/home/.config/mimeapps.list")
 lenv "$JAIL" desktop "$L/sys/applications/org.qbittorrent.qBittorrent.desktop" --namespace vpn_jail \
     --launcher "$L/bin/fake-netns-exec" --force >/dev/null 2>&1

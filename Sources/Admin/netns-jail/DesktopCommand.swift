@@ -14,8 +14,8 @@ struct DesktopCommand: ParsableCommand {
         abstract: "Write a copy of a .desktop launcher that starts the program inside a jail.",
         discussion: """
             Every Exec= line (also those of [Desktop Action] groups) is prefixed with \
-            'netns-exec "--menu-name=ENTRY NAME" NAME' (the menu name titles netns-exec's \
-            desktop notices), keeping field codes such as %U; Name= and its translations \
+            'netns-exec --menu-name=ENTRY NAME' (the entry's name, encoded as one word, \
+            titles netns-exec's desktop notices), keeping field codes such as %U; Name= and its translations \
             get a suffix; DBusActivatable is removed, because with it the desktop starts the \
             program through D-Bus and ignores Exec. The copy gets a new desktop file ID, \
             SOURCE-netns-NAME.desktop, so the original launcher stays. Root is not needed.

@@ -5,8 +5,9 @@ import NetnsPolicy
 ///
 /// What changes, and why:
 /// - Every `Exec=` in `[Desktop Entry]` and in each `[Desktop Action …]`
-///   group gets `netns-exec "--menu-name=Name (VPN)" NAMESPACE ` in front
-///   (the jailed entry's Name, which titles the launcher's notices). The original value follows
+///   group gets `netns-exec --menu-name=Name=20=28VPN=29 NAMESPACE ` in
+///   front (the jailed entry's Name, encoded as one plain word, which
+///   titles the launcher's notices). The original value follows
 ///   unchanged, so quoting and field codes (`%U`, `%f`, …) keep their meaning.
 /// - `DBusActivatable` is removed. With `DBusActivatable=true` a desktop
 ///   starts the program by activating its D-Bus name and ignores `Exec`, so
@@ -69,7 +70,7 @@ public struct DesktopJailRewrite: Sendable {
     public func execPrefix(menuName: String?) -> String {
         var words = [DesktopExec.fileForm(ofArgument: launcher)]
         if let menuName, !menuName.isEmpty {
-            words.append(DesktopExec.fileForm(ofArgument: Invocation.menuNameOption + menuName))
+            words.append(Invocation.menuNameOption + Invocation.encodeMenuName(menuName))
         }
         words.append(namespace.value)
         return words.joined(separator: " ") + " "

@@ -30,8 +30,19 @@ public enum RunningProgram {
             let bytes = (try? Descriptor.readAll(fd, limit: 64)) ?? []
             close(fd)
             let comm = String(decoding: bytes, as: UTF8.self).trimmed
-            if names.contains(comm) { return (pid, comm) }
+            if names.contains(comm) && !isZombie(procFD, name) { return (pid, comm) }
         }
         return nil
+    }
+
+    /// A process that has exited and waits for its parent (state Z in
+    /// /proc/PID/stat, after the parenthesised name) holds no profile.
+    static func isZombie(_ procFD: Int32, _ pid: String) -> Bool {
+        let fd = openat(procFD, pid + "/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return true }   // gone since the listing
+        defer { close(fd) }
+        let bytes = (try? Descriptor.readAll(fd, limit: 1024)) ?? []
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")), close + 2 < bytes.count else { return false }
+        return bytes[close + 2] == UInt8(ascii: "Z")
     }
 }
