@@ -111,11 +111,24 @@ check_eq "a working menu launch: no notification" "$before" "$(notices)"
 # The first launch of a program in a jail, for a user with a home: one
 # notice says it runs with its own settings and how to copy the usual ones;
 # the next launch says nothing; a refused launch does not use it up.
-# (The same user, now with a home: the session bus takes only its own uid.)
-HU=$USR
-install -d -m 0700 -o $HU "$SCRATCH/home"
+# Another user, with a home, and a session bus and notification server of
+# its own (a session bus takes only its own uid's clients).
+HU=nxmn_home
+make_test_user $HU
+install -d -m 0700 -o $HU "$SCRATCH/home" "$SCRATCH/hbus"
 usermod -d "$SCRATCH/home" $HU
 nscd -i passwd 2>/dev/null
+write_test_policy "$NS $USR $HU resolver=host
+nxmn_down $USR $HU require=nxmn0 resolver=host
+nxmn_gone $USR resolver=host"
+BUS="unix:abstract=nxmn-home-$$-$RANDOM"
+bg_as_user DAEMON2 $HU dbus-daemon --session --nofork --nopidfile --address="$BUS" >"$SCRATCH/hbus/daemon.log" 2>&1
+wait_for 5 as_user $HU env DBUS_SESSION_BUS_ADDRESS="$BUS" dbus-send --session --dest=org.freedesktop.DBus \
+    --type=method_call --print-reply / org.freedesktop.DBus.ListNames || fail "the second session bus did not start"
+NOTES=$SCRATCH/hbus/notices.log
+bg_as_user NOTIFYD2 $HU env DBUS_SESSION_BUS_ADDRESS="$BUS" /usr/bin/python3 "$REPO_ROOT/Tests/lib/notifyd.py" "$NOTES" \
+    >"$SCRATCH/hbus/notifyd.out" 2>&1
+wait_for 5 grep -q ready "$NOTES" || fail "the second notification server did not start"
 home_launch() {   # home_launch NAMESPACE CMD...: as a menu would, as $HU
     local ns=$1; shift
     as_user $HU env DBUS_SESSION_BUS_ADDRESS="$BUS" HOME="$SCRATCH/home" "$NX" "--menu-name=Tool (VPN)" "$ns" "$@" \
