@@ -35,7 +35,9 @@ GUEST_DIR=$REPO_ROOT/Tests/Guest
 #  - 6.1 (Landlock ABI 2, REFER granted): launch, refusal, doctor, the
 #    escape matrix but Escape/10, and the jail's traffic and kill switch
 #    over kernel WireGuard (EndToEnd/10, /20; on 6.12 as well they made
-#    that lane pass 1200 s).
+#    that lane pass 1200 s), and OpenVPN jails (EndToEnd/70: the tun
+#    driver, a module in Debian's kernels, and the host's openvpn; about
+#    200 s here).
 #  - 5.10 (no Landlock; Debian's Yama default is 0, so launches are refused
 #    there, as doctor says; the scope is set to 1): launch and traffic only,
 #    as it is the slowest guest (boot about 60 s, every suite about twice
@@ -47,7 +49,7 @@ common="Tests/Integration/10-launch.sh+Tests/Integration/20-refusals.sh+Tests/In
 escape="Tests/Escape/20-namespaces.sh+Tests/Escape/30-processes.sh+Tests/Escape/40-terminal.sh+Tests/Escape/50-privileges.sh+Tests/Escape/60-descriptors-env.sh"
 traffic="Tests/EndToEnd/10-jail-traffic.sh+Tests/EndToEnd/20-kill-switch.sh"
 SLACK=lockdown,yama,loadpin,safesetid,integrity
-LANES=${NXE_GUEST_LANES:-"6.12:$SLACK:1:$common+Tests/Escape/10-abis.sh+$escape+Tests/EndToEnd/50-port-forward.sh | 6.1:default::$common+$escape+$traffic 5.10:default:1:Tests/Integration/10-launch.sh+Tests/EndToEnd/10-jail-traffic.sh"}
+LANES=${NXE_GUEST_LANES:-"6.12:$SLACK:1:$common+Tests/Escape/10-abis.sh+$escape+Tests/EndToEnd/50-port-forward.sh | 6.1:default::$common+$escape+$traffic+Tests/EndToEnd/70-openvpn.sh 5.10:default:1:Tests/Integration/10-launch.sh+Tests/EndToEnd/10-jail-traffic.sh"}
 # run-suites.sh stops any suite after 900 s (this one is given more, see
 # there); each lane stays inside its budget.
 BUDGET=${NXE_GUEST_BUDGET:-1200}
