@@ -5,10 +5,10 @@
 //   Sources/Launcher  netns-exec, NetnsLauncher, CLinux
 //   Sources/Admin     netns-jail, JailKit, JailRelay, CRelay, CDoctor, CVersion
 //   Sources/Filter    netns-exec-filter, CSeccomp
-//   Sources/Shared    NetnsPolicy, NetnsLimits
+//   Sources/Shared    NetnsPolicy, NetnsHost, NetnsLimits
 //
 //   netns-exec  the capability-bearing launcher: Sources/Launcher (with
-//               NetnsPolicy and NetnsLimits from Sources/Shared). It is
+//               NetnsPolicy, NetnsHost and NetnsLimits from Sources/Shared). It is
 //               Embedded Swift (no Swift runtime, no Foundation, no
 //               argument-parsing framework; SECURITY.md), which SwiftPM cannot
 //               build next to ordinary Swift in one package, so
@@ -35,6 +35,11 @@ let package = Package(
         .systemLibrary(name: "NetnsLimits", path: "Sources/Shared/NetnsLimits"),
         .target(name: "NetnsPolicy", dependencies: ["NetnsLimits"],
                 path: "Sources/Shared/NetnsPolicy"),
+        // The host contract both programs keep: the well-known paths, what
+        // the jail's /run hides, the root-only rule, and the launcher's
+        // pure rules (the command's environment, the hand-off match, the
+        // mount table's lines), unit-tested here as ordinary Swift.
+        .target(name: "NetnsHost", path: "Sources/Shared/NetnsHost"),
         // The jail's seccomp rules. Run at build time by
         // scripts/build-launcher.sh, it prints the BPF program that the
         // launcher loads, so libseccomp is a build dependency only.
@@ -44,7 +49,7 @@ let package = Package(
                           path: "Sources/Filter/netns-exec-filter"),
 
         // --- the admin tool ---
-        .target(name: "JailKit", dependencies: ["NetnsPolicy", "NetnsLimits"],
+        .target(name: "JailKit", dependencies: ["NetnsPolicy", "NetnsHost", "NetnsLimits"],
                 path: "Sources/Admin/JailKit"),
         // Two calls for `netns-jail doctor` that Swift's Glibc module lacks
         // (Landlock's syscall, getxattr). A dependency of the tool, not of
@@ -68,6 +73,7 @@ let package = Package(
 
         // --- unit tests (no privilege needed) ---
         .testTarget(name: "NetnsPolicyTests", dependencies: ["NetnsPolicy"]),
+        .testTarget(name: "NetnsHostTests", dependencies: ["NetnsHost"]),
         .testTarget(name: "JailKitTests", dependencies: ["JailKit"]),
     ]
 )

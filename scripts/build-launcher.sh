@@ -11,7 +11,7 @@
 # and touches half the memory (docs/BENCHMARKS.md). SwiftPM cannot build
 # one module twice, once embedded for netns-exec and once normally for
 # netns-jail and the tests, so this script compiles the launcher's modules
-# (NetnsPolicy, NetnsLauncher, netns-exec) and CLinux.c by hand.
+# (NetnsPolicy, NetnsHost, NetnsLauncher, netns-exec) and CLinux.c by hand.
 #
 # -DFLAG arguments become Swift compile-time conditions (the Makefile's
 # test and pause builds). Environment: SWIFTC, SWIFT, CC, CFLAGS_EXTRA.
@@ -83,6 +83,9 @@ mv -f "$work/Version.swift.tmp" "$work/Version.swift"
     "$swiftc" "${swiftflags[@]}" -parse-as-library -module-name NetnsPolicy \
         -emit-module -emit-module-path "$work/NetnsPolicy.swiftmodule" \
         -c -o "$work/NetnsPolicy.o" "$repo"/Sources/Shared/NetnsPolicy/*.swift
+    "$swiftc" "${swiftflags[@]}" -parse-as-library -module-name NetnsHost \
+        -emit-module -emit-module-path "$work/NetnsHost.swiftmodule" \
+        -c -o "$work/NetnsHost.o" "$repo"/Sources/Shared/NetnsHost/*.swift
     "$swiftc" "${swiftflags[@]}" -parse-as-library -module-name NetnsLauncher \
         -emit-module -emit-module-path "$work/NetnsLauncher.swiftmodule" \
         -c -o "$work/NetnsLauncher.o" "$repo"/Sources/Launcher/NetnsLauncher/*.swift
@@ -96,7 +99,7 @@ mv -f "$work/Version.swift.tmp" "$work/Version.swift"
     # The Unicode tables are needed only for non-ASCII string comparison;
     # the linker takes the members that are referenced.
     "$cc" "${ldflags[@]}" -o "$out/netns-exec.tmp" \
-        "$work/main.o" "$work/NetnsLauncher.o" "$work/NetnsPolicy.o" "$work/CLinux.o" \
+        "$work/main.o" "$work/NetnsLauncher.o" "$work/NetnsHost.o" "$work/NetnsPolicy.o" "$work/CLinux.o" \
         "${compat[@]}" "$embedded/libswiftUnicodeDataTables.a"
 }
 mv -f "$out/netns-exec.tmp" "$out/netns-exec"

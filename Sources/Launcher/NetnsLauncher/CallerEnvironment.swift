@@ -1,4 +1,5 @@
 import CLinux
+import NetnsHost
 import NetnsPolicy
 import NetnsLimits
 
@@ -23,22 +24,11 @@ import NetnsLimits
 /// they asked for; process isolation and the filter still follow before
 /// the command runs.)
 public struct CallerEnvironment: ~Copyable {
-    private var storage: [UInt8]
-    private var offsets: [Int]
+    /// The rules of what the command gets are CommandEnvironment's
+    /// (NetnsHost, unit-tested in SwiftPM); this reads the caller's bytes.
+    private var environment: CommandEnvironment
 
-    public static let marker = "NETNS_EXEC"
     static let maximumSize = Int(NX_ENVIRON_MAX_BYTES)
-
-    /// Variables the command does not get when the jail keeps its own
-    /// state: each could lead a program to the state or the session bus it
-    /// shares with its copy outside (XDG_*_HOME naming a directory other
-    /// than the ones JailState covers; the bus address).
-    static let perJailDropped = ["XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
-                                 "DBUS_SESSION_BUS_ADDRESS"]
-    /// An address no D-Bus library can connect to, and that stops libdbus
-    /// and GDBus from looking for the session bus any other way (X11
-    /// autolaunch would find the outside bus through the display).
-    static let noSessionBus = "DBUS_SESSION_BUS_ADDRESS=disabled:"
 
     public init(namespace: NamespaceName, sharesState: Bool) throws(Refusal) {
         guard cl_get_no_new_privs() == 1, cl_set_dumpable() == 0 else {
@@ -50,52 +40,15 @@ public struct CallerEnvironment: ~Copyable {
         guard let bytes = try Descriptor.readAll(fd, limit: CallerEnvironment.maximumSize, path: "/proc/self/environ") else {
             throw .denied("the environment is larger than \(CallerEnvironment.maximumSize) bytes")
         }
-        // Drop any NETNS_EXEC the caller set: the child must be able to
-        // trust that the variable names the jail it is really in.
-        var kept: [UInt8] = []
-        kept.reserveCapacity(bytes.count + 80)
-        let prefix = Array((CallerEnvironment.marker + "=").utf8)
-        let dropped = (sharesState ? [] : CallerEnvironment.perJailDropped).map { Array(($0 + "=").utf8) }
-        for entry in bytes.split(separator: 0, omittingEmptySubsequences: true)
-        where !entry.starts(with: prefix) && !dropped.contains(where: { entry.starts(with: $0) }) {
-            kept.append(contentsOf: entry)
-            kept.append(0)
-        }
-        if !sharesState {
-            kept.append(contentsOf: CallerEnvironment.noSessionBus.utf8)
-            kept.append(0)
-        }
-        kept.append(contentsOf: prefix)
-        kept.append(contentsOf: namespace.value.utf8)
-        kept.append(0)
-
-        var starts: [Int] = [0]
-        for (i, b) in kept.enumerated() where b == 0 && i + 1 < kept.count { starts.append(i + 1) }
-        storage = kept
-        offsets = starts
+        environment = CommandEnvironment(caller: bytes, namespace: namespace.value, sharesState: sharesState)
     }
 
     /// The value of `name` as the command will see it, or nil (for the
     /// hand-off check's PATH lookup: the launcher reads no variable itself).
-    public func value(of name: String) -> String? {
-        let prefix = Array((name + "=").utf8)
-        for start in offsets {
-            let entry = storage[start...].prefix(while: { $0 != 0 })
-            if entry.starts(with: prefix) {
-                return String(decoding: entry.dropFirst(prefix.count), as: UTF8.self)
-            }
-        }
-        return nil
-    }
+    public func value(of name: String) -> String? { environment.value(of: name) }
 
     /// Calls `body` with a NULL-terminated envp array that lives for the call.
     public mutating func withEnvp<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-        let offsets = self.offsets
-        return storage.withUnsafeMutableBufferPointer { buffer in
-            let base = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var pointers: [UnsafeMutablePointer<CChar>?] = offsets.map { base + $0 }
-            pointers.append(nil)
-            return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-        }
+        environment.withEnvp(body)
     }
 }

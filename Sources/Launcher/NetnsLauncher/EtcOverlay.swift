@@ -1,4 +1,5 @@
 import CLinux
+import NetnsHost
 import NetnsPolicy
 import NetnsLimits
 
@@ -22,7 +23,7 @@ import NetnsLimits
 /// unless the namespace's policy line says `resolver=host` (then the
 /// host's resolv.conf shows through, as with ip netns exec).
 enum EtcOverlay {
-    static let root = "/etc/netns"
+    static let root = HostPaths.etcNetns
     static let maximumFileSize = Int(NX_ETC_FILE_MAX_BYTES)
     static let maximumFiles = Int(NX_ETC_FILES_MAX)
 

@@ -1,4 +1,5 @@
 import CLinux
+import NetnsHost
 import NetnsPolicy
 
 /// Refuses a launch whose program is already running, as the caller,
@@ -32,8 +33,6 @@ import NetnsPolicy
 /// outside: the caller's own dumpable processes. It runs before process
 /// isolation for exactly that reason.
 public enum HandOff {
-    /// The kernel keeps a process name of at most this many bytes.
-    static let commLength = 15
     /// /proc entries looked at, at most; a machine with more processes is
     /// checked up to here (the check is advisory, the bound keeps it short).
     static let maximumEntries = 1 << 17
@@ -66,22 +65,14 @@ public enum HandOff {
     /// else the first executable regular file in `path` (glibc's default
     /// path when PATH is unset, as execvpe does).
     static func resolve(_ command: String, path: String?) -> Program? {
-        let name = baseName(command)
-        var candidates: [String] = []
-        if command.utf8.contains(UInt8(ascii: "/")) {
-            candidates = [command]
-        } else {
-            for dir in (path ?? "/bin:/usr/bin").split(separator: ":", omittingEmptySubsequences: false) {
-                candidates.append((dir.isEmpty ? "." : String(dir)) + "/" + command)
-            }
-        }
-        for candidate in candidates {
+        let name = HandOffMatch.baseName(command)
+        for candidate in HandOffMatch.candidates(for: command, path: path) {
             var st = stat()
             guard stat(candidate, &st) == 0, st.st_mode & cl_S_IFMT == cl_S_IFREG,
                   access(candidate, X_OK) == 0 else { continue }
             let script = isScript(candidate)
             return Program(name: name, device: st.st_dev, inode: st.st_ino,
-                           comm: script ? Array(name.utf8.prefix(commLength)) : nil)
+                           comm: script ? HandOffMatch.comm(ofScript: name) : nil)
         }
         return nil
     }
@@ -92,7 +83,7 @@ public enum HandOff {
         defer { close(fd) }
         var magic: [UInt8] = [0, 0]
         let n = magic.withUnsafeMutableBytes { read(fd, $0.baseAddress!, 2) }
-        return n == 2 && magic == [UInt8(ascii: "#"), UInt8(ascii: "!")]
+        return n == 2 && HandOffMatch.isScript(start: magic)
     }
 
     /// The pid of a process running `program` in a network namespace other
@@ -105,7 +96,7 @@ public enum HandOff {
         var seen = 0
         while seen < maximumEntries, let entry = readdir(proc) {
             seen += 1
-            guard let pid = processID(entry.pointee.d_name), pid != me else { continue }
+            guard let pid = withUnsafeBytes(of: entry.pointee.d_name, { HandOffMatch.processID($0) }), pid != me else { continue }
             guard runs(program, pid: pid) else { continue }
             var net = stat()
             guard stat("/proc/\(pid)/ns/net", &net) == 0, net.st_ino != jail else { continue }
@@ -135,7 +126,6 @@ public enum HandOff {
         let dir = dirfd(fds)
         var seen = 0
         var target = [CChar](repeating: 0, count: 64)
-        let prefix = Array("socket:".utf8)
         while let entry = readdir(fds) {
             seen += 1
             if seen > maximumDescriptors { return true }
@@ -144,8 +134,8 @@ public enum HandOff {
                     readlinkat(dir, raw.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.baseAddress!, buffer.count)
                 }
             }
-            guard n >= prefix.count else { continue }
-            if target.prefix(prefix.count).map({ UInt8(bitPattern: $0) }) == prefix { return true }
+            guard n > 0 else { continue }
+            if HandOffMatch.isSocket(linkText: target.prefix(n).map { UInt8(bitPattern: $0) }) { return true }
         }
         return false
     }
@@ -156,34 +146,9 @@ public enum HandOff {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         // Gone or unreadable since it was listed: not a copy.
-        var name: [UInt8]
         do throws(Refusal) {
             guard let bytes = try Descriptor.readAll(fd, limit: 64, expected: 32, path: path) else { return nil }
-            name = bytes
+            return HandOffMatch.comm(read: bytes)
         } catch { return nil }
-        if name.last == UInt8(ascii: "\n") { name.removeLast() }
-        return name
-    }
-
-    /// A /proc entry's name as a pid, or nil for the other entries.
-    static func processID<T>(_ name: T) -> Int32? {
-        withUnsafeBytes(of: name) { raw -> Int32? in
-            var value: Int32 = 0
-            var digits = 0
-            for byte in raw {
-                if byte == 0 { break }
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 9 else { return nil }
-                value = value * 10 + Int32(byte - UInt8(ascii: "0"))
-                digits += 1
-            }
-            return digits > 0 ? value : nil
-        }
-    }
-
-    static func baseName(_ path: String) -> String {
-        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
-            return String(path[path.utf8.index(after: slash)...])
-        }
-        return path
     }
 }

@@ -1,4 +1,5 @@
 import CLinux
+import NetnsHost
 import NetnsPolicy
 
 /// The host's /run, /proc and /sys wherever else they are mounted.
@@ -53,14 +54,14 @@ struct HostMounts {
             defer { close(fd) }
             let path = Array(root.utf8)
             let mount = try table.mount(of: fd, path: root)
-            guard isWithin(path, mount.point) else {
+            guard PathBytes.isWithin(path, mount.point) else {
                 throw .denied("\(root) is not below its own mount's path in \(MountTable.path); refusing to build the jail's view")
             }
-            identities.append(Identity(device: mount.device, root: joined(mount.root, relative(path, to: mount.point)),
+            identities.append(Identity(device: mount.device, root: PathBytes.joined(mount.root, PathBytes.relative(path, to: mount.point)),
                                        jailPath: path))
             // Filesystems mounted inside it (the user's runtime directory,
             // /run/lock, a resolver's own tmpfs) are beneath it too.
-            for inner in table.mounts where isWithin(inner.point, path) && inner.point != path {
+            for inner in table.mounts where PathBytes.isWithin(inner.point, path) && inner.point != path {
                 identities.append(Identity(device: inner.device, root: inner.root, jailPath: inner.point))
             }
         }
@@ -70,29 +71,29 @@ struct HostMounts {
             let stacked = table.mounts.filter { $0.point == target }.map { $0.id }
             covers.append(Cover(target: target, source: source, expected: stacked + [mount.id]))
         }
-        for mount in table.mounts where !replaced.contains(where: { isWithin(mount.point, $0) }) {
+        for mount in table.mounts where !replaced.contains(where: { PathBytes.isWithin(mount.point, $0) }) {
             if mount.type == Array("proc".utf8) {
-                add(mount.point, joined(Array("/proc".utf8), relative(mount.root, to: [UInt8(ascii: "/")])), mount)
+                add(mount.point, PathBytes.joined(Array("/proc".utf8), PathBytes.relative(mount.root, to: [UInt8(ascii: "/")])), mount)
                 continue
             }
             if mount.type == Array("sysfs".utf8) {
-                add(mount.point, joined(Array("/sys".utf8), relative(mount.root, to: [UInt8(ascii: "/")])), mount)
+                add(mount.point, PathBytes.joined(Array("/sys".utf8), PathBytes.relative(mount.root, to: [UInt8(ascii: "/")])), mount)
                 continue
             }
             // The mount shows a directory of the host's /run: the most
             // specific identity says where the jail has it.
-            let shows = identities.filter { $0.device == mount.device && isWithin(mount.root, $0.root) }
+            let shows = identities.filter { $0.device == mount.device && PathBytes.isWithin(mount.root, $0.root) }
             if let best = shows.max(by: { $0.root.count < $1.root.count }) {
-                add(mount.point, joined(best.jailPath, relative(mount.root, to: best.root)), mount)
+                add(mount.point, PathBytes.joined(best.jailPath, PathBytes.relative(mount.root, to: best.root)), mount)
                 continue
             }
             // The mount shows a directory that holds the host's /run (a
             // bind of the filesystem /run is a plain directory of): /run
             // shows below it, unless something is mounted there, which is
             // then looked at on its own.
-            for identity in identities where identity.device == mount.device && isWithin(identity.root, mount.root) {
-                let target = joined(mount.point, relative(identity.root, to: mount.root))
-                if replaced.contains(where: { isWithin(target, $0) }) { continue }
+            for identity in identities where identity.device == mount.device && PathBytes.isWithin(identity.root, mount.root) {
+                let target = PathBytes.joined(mount.point, PathBytes.relative(identity.root, to: mount.root))
+                if replaced.contains(where: { PathBytes.isWithin(target, $0) }) { continue }
                 if table.mounts.contains(where: { $0.point == target }) { continue }
                 add(target, identity.jailPath, mount)
             }
@@ -100,7 +101,7 @@ struct HostMounts {
         // Outermost first; a place inside one already covered is covered with it.
         covers.sort { $0.target.count < $1.target.count }
         var kept: [Cover] = []
-        for cover in covers where !kept.contains(where: { isWithin(cover.target, $0.target) }) {
+        for cover in covers where !kept.contains(where: { PathBytes.isWithin(cover.target, $0.target) }) {
             kept.append(cover)
         }
         return HostMounts(covers: kept)

@@ -1,4 +1,5 @@
 import CLinux
+import NetnsHost
 import NetnsPolicy
 
 /// The jailed program's own state: its settings, data, caches and profile
@@ -23,11 +24,8 @@ import NetnsPolicy
 /// no link can aim a bind anywhere else.
 enum JailState {
     /// Relative to the home directory; the store's name for each follows.
-    static let covered: [(path: String, store: String)] = [
-        (".config", "config"), (".local/share", "local-share"), (".local/state", "local-state"),
-        (".cache", "cache"), (".mozilla", "mozilla"),
-    ]
-    static let store = ".netns-exec"
+    static let covered = HostPaths.coveredState
+    static let store = HostPaths.stateStore
 
     static func separate(for namespace: NamespaceName, uid: uid_t, home: String) throws(Refusal) {
         let homeFD = cl_open(home, cl_O_PATH | O_DIRECTORY | O_CLOEXEC)

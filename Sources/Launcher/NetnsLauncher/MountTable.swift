@@ -1,17 +1,11 @@
 import CLinux
+import NetnsHost
 import NetnsLimits
 
-/// The mounts of our mount namespace, as /proc/self/mountinfo lists them:
-/// for each, which filesystem (device) and which directory of it (root)
-/// shows at which path (point). Paths are bytes, unescaped.
+/// The mounts of our mount namespace, as /proc/self/mountinfo lists them
+/// (each line read by MountInfo, NetnsHost).
 struct MountTable {
-    struct Mount {
-        let id: Int64
-        let device: [UInt8]     // "major:minor", compared as given
-        let root: [UInt8]
-        let point: [UInt8]
-        let type: [UInt8]
-    }
+    typealias Mount = MountInfo
 
     let mounts: [Mount]
 
@@ -29,51 +23,12 @@ struct MountTable {
         }
         var mounts: [Mount] = []
         for line in bytes.split(separator: UInt8(ascii: "\n")) {
-            guard let mount = parse(Array(line)) else {
+            guard let mount = MountInfo(line: Array(line)) else {
                 throw .denied("\(path) has a line netns-exec cannot read; refusing to build the jail's view")
             }
             mounts.append(mount)
         }
         return MountTable(mounts: mounts)
-    }
-
-    /// `ID PARENT MAJOR:MINOR ROOT POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER`
-    static func parse(_ line: [UInt8]) -> Mount? {
-        let fields = line.split(separator: UInt8(ascii: " ")).map { Array($0) }
-        guard fields.count >= 8, let id = number(fields[0]),
-              let dash = fields[6...].firstIndex(of: [UInt8(ascii: "-")]), dash + 1 < fields.count,
-              let root = unescape(fields[3]), let point = unescape(fields[4]) else { return nil }
-        return Mount(id: id, device: fields[2], root: root, point: point, type: fields[dash + 1])
-    }
-
-    static func number(_ digits: [UInt8]) -> Int64? {
-        guard !digits.isEmpty, digits.count <= 18 else { return nil }
-        var value: Int64 = 0
-        for d in digits {
-            guard d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int64(d - UInt8(ascii: "0"))
-        }
-        return value
-    }
-
-    /// The kernel writes space, tab, newline and backslash in paths as
-    /// `\ooo` (octal).
-    static func unescape(_ field: [UInt8]) -> [UInt8]? {
-        var out: [UInt8] = []
-        var i = 0
-        while i < field.count {
-            if field[i] != UInt8(ascii: "\\") { out.append(field[i]); i += 1; continue }
-            guard i + 3 < field.count else { return nil }
-            var value = 0
-            for d in field[(i + 1)...(i + 3)] {
-                guard d >= UInt8(ascii: "0"), d <= UInt8(ascii: "7") else { return nil }
-                value = value * 8 + Int(d - UInt8(ascii: "0"))
-            }
-            guard value < 256 else { return nil }
-            out.append(UInt8(value))
-            i += 4
-        }
-        return out
     }
 
     /// The mount that `fd` is on.
@@ -85,25 +40,4 @@ struct MountTable {
         }
         return found
     }
-}
-
-/// Paths as bytes: `a` is `b` or lies beneath it.
-func isWithin(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    if b == [UInt8(ascii: "/")] { return a.first == UInt8(ascii: "/") }
-    return a == b || (a.starts(with: b) && a.count > b.count && a[b.count] == UInt8(ascii: "/"))
-}
-
-/// The part of `a` below `b` (which it is within), without a leading
-/// slash: "" when they are the same.
-func relative(_ a: [UInt8], to b: [UInt8]) -> [UInt8] {
-    if a == b { return [] }
-    let cut = b == [UInt8(ascii: "/")] ? 1 : b.count + 1
-    return Array(a.dropFirst(cut))
-}
-
-/// `base` and the relative path `rest` joined with one slash.
-func joined(_ base: [UInt8], _ rest: [UInt8]) -> [UInt8] {
-    if rest.isEmpty { return base }
-    if base.last == UInt8(ascii: "/") { return base + rest }
-    return base + [UInt8(ascii: "/")] + rest
 }

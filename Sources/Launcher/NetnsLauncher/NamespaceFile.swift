@@ -1,4 +1,5 @@
 import CLinux
+import NetnsHost
 import NetnsPolicy
 
 /// A network namespace named under /run/netns, opened so that nothing but a
@@ -12,7 +13,7 @@ import NetnsPolicy
 ///  - the network namespace must belong to our own (the initial) user
 ///    namespace.
 public struct NamespaceFile: ~Copyable {
-    public static let directory = "/run/netns"
+    public static let directory = HostPaths.namespaces
 
     let fd: Int32
     let name: NamespaceName

@@ -1,20 +1,17 @@
 import CLinux
+import NetnsHost
 import NetnsPolicy
 import NetnsLimits
 
 /// Reads the allow-list, after checking that only root could have written
 /// it: the file and its directory must be owned by root and not writable by
 /// group or other, as sudo and doas insist. The path is fixed when the
-/// binary is built; there is no option or variable that changes it.
+/// binary is built (HostPaths); there is no option or variable that
+/// changes it.
 public enum PolicyFile {
-    #if NETNS_EXEC_TEST_BUILD
-    // Test builds only (make test-build). Never in an installed binary.
-    public static let directory = "/run/netns-exec-test"
-    #else
-    public static let directory = "/etc"
-    #endif
-    public static let name = "netns-exec.conf"
-    public static var path: String { directory + "/" + name }
+    public static let directory = HostPaths.policyDirectory
+    public static let name = HostPaths.policyName
+    public static var path: String { HostPaths.policyFile }
 
     /// Larger files are refused rather than read in part.
     static let maximumSize = Int(NX_POLICY_MAX_BYTES)

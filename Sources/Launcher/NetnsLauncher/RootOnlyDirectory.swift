@@ -1,4 +1,5 @@
 import CLinux
+import NetnsHost
 import NetnsPolicy
 
 /// A directory that only root can change, held open: the one way the
@@ -80,11 +81,8 @@ struct RootOnlyDirectory: ~Copyable {
         if isDirectory ? type != cl_S_IFDIR : type != cl_S_IFREG {
             throw .denied("\(what) is not a \(isDirectory ? "directory" : "regular file")")
         }
-        guard st.st_uid == 0 else {
-            throw .denied("\(what) is not owned by root; as root run: chown root:root \(what)")
-        }
-        guard st.st_mode & (cl_S_IWGRP | cl_S_IWOTH) == 0 else {
-            throw .denied("\(what) is writable by group or other; as root run: chmod go-w \(what)")
+        if let refusal = RootOnly.refusal(owner: st.st_uid, mode: st.st_mode, path: what) {
+            throw .denied(refusal)
         }
         return Int(st.st_size)
     }

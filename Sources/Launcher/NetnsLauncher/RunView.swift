@@ -1,4 +1,5 @@
 import CLinux
+import NetnsHost
 import NetnsLimits
 import NetnsPolicy
 
@@ -32,45 +33,19 @@ import NetnsPolicy
 /// path is looked up after the check. A link is copied as a link, never
 /// followed. Names are bytes throughout.
 enum RunView {
-    /// Relative to /run (and to /var/run where that is a directory of its
-    /// own rather than the usual link to /run).
-    static let hidden = [
-        "nscd",              // glibc's nscd client, unscd
-        "systemd/resolve",   // nss-resolve's varlink socket
-        "avahi-daemon",      // nss-mdns
-    ]
-    static let roots = ["/run", "/var/run"]
+    /// What the jail's /run leaves out is JailRun's list (NetnsHost),
+    /// shared with netns-jail; the rules per directory are JailRun.Rules.
+    typealias Rules = JailRun.Rules
+
     /// A /run with more entries than this is refused rather than rebuilt
     /// in part (it is a few dozen on a desktop).
     static let maximumEntries = Int(NX_RUN_ENTRIES_MAX)
-
-    /// What a directory of the jail's /run leaves out, as paths relative
-    /// to that directory, in bytes.
-    struct Rules {
-        /// Left out.
-        var hidden: [[UInt8]]
-        /// Rebuilt with only the entries RuntimeDirectory shows.
-        var filtered: [[UInt8]]
-
-        /// The rules for the entry `name`, relative to it.
-        func below(_ name: [UInt8]) -> Rules {
-            Rules(hidden: Rules.under(name, hidden), filtered: Rules.under(name, filtered))
-        }
-
-        var isEmpty: Bool { hidden.isEmpty && filtered.isEmpty }
-
-        static func under(_ name: [UInt8], _ paths: [[UInt8]]) -> [[UInt8]] {
-            let prefix = name + [UInt8(ascii: "/")]
-            return paths.compactMap { $0.starts(with: prefix) ? Array($0.dropFirst(prefix.count)) : nil }
-        }
-    }
 
     /// `runtimeDirectoryOf`: the caller's uid where the jail keeps its own
     /// state, whose /run/user/UID then shows only what RuntimeDirectory
     /// allows; nil under state=shared (the user's whole directory).
     static func build(_ roots: [String], runtimeDirectoryOf uid: uid_t?) throws(Refusal) {
-        let rules = Rules(hidden: hidden.map { Array($0.utf8) },
-                          filtered: uid.map { [Array("user/\($0)".utf8)] } ?? [])
+        let rules = Rules.top(runtimeDirectoryOf: uid)
         for root in roots {
             try rebuild(root, rules: rules)
         }
@@ -83,7 +58,7 @@ enum RunView {
     static func rootsToRebuild() -> [String] {
         var seen: [(dev_t, ino_t)] = []
         var found: [String] = []
-        for root in roots {
+        for root in JailRun.roots {
             var st = stat()
             guard lstat(root, &st) == 0, st.st_mode & cl_S_IFMT == cl_S_IFDIR else { continue }
             if seen.contains(where: { $0 == (st.st_dev, st.st_ino) }) { continue }

@@ -1,6 +1,6 @@
 /// What the jail's /run/user/UID shows when the jail keeps its own state:
-/// an allow-list, the one place it is written (RunView applies it; the C
-/// reference launcher carries a copy).
+/// an allow-list, the one place it is written (the launcher's RunView
+/// applies it; the C reference launcher carries a copy).
 ///
 /// The user's runtime directory is where the user's own daemons listen, and
 /// a daemon outside the jail acts from the host's network namespace. Hiding
@@ -13,10 +13,10 @@
 /// screen, and everything else in the directory is absent. Each name here
 /// is a reviewed way out of the jail; SECURITY.md ("The user's runtime
 /// directory") says why each is allowed and what is left out.
-enum RuntimeDirectory {
+public enum RuntimeDirectory {
     /// Names shown, as bytes; a pattern ending in `*` matches any name that
     /// begins with the rest.
-    static let shown = [
+    public static let shown = [
         "wayland-*",                // the Wayland compositor's display socket (and its .lock)
         "pipewire-0",               // PipeWire's client socket: audio and video streams
         "dconf",                    // dconf's change flag (the settings are in ~/.config)
@@ -25,7 +25,7 @@ enum RuntimeDirectory {
         "xauth_*",                  // KDE's cookie for Xwayland
     ]
 
-    static func shows(_ name: [UInt8]) -> Bool {
+    public static func shows(_ name: [UInt8]) -> Bool {
         shown.contains { pattern in
             let bytes = Array(pattern.utf8)
             if bytes.last == UInt8(ascii: "*") {
