@@ -5,8 +5,9 @@
 #   FUZZ_TARGETS="..."   a subset of: policy invocation jailconf wireguard natpmp
 #
 # policy and invocation compile the NetnsPolicy sources straight into the
-# fuzz binary. jailconf and wireguard need NetnsPolicy as a module (JailKit
-# imports it), so it is built first as an instrumented static library.
+# fuzz binary. jailconf and wireguard need NetnsPolicy and NetnsHost as
+# modules (JailKit imports them), so they are built first as instrumented
+# static libraries.
 # Seeds are committed under fuzz/corpus/TARGET and only read; new inputs go
 # to fuzz/out/corpus/TARGET, crashes and hangs to fuzz/out/artifacts/TARGET.
 # Exit status: 0 when no target found anything, 1 otherwise.
@@ -27,12 +28,13 @@ build() {
             "$SWIFTC" "${FLAGS[@]}" -module-name Fuzz"$target" \
                 Sources/Shared/NetnsPolicy/*.swift "fuzz/targets/$target.swift" -o "$OUT/$target" ;;
         jailconf|wireguard|natpmp)
-            if [ ! -f "$OUT/module/libNetnsPolicy.a" ]; then
-                "$SWIFTC" "${FLAGS[@]}" -module-name NetnsPolicy -emit-library -static \
-                    -emit-module -emit-module-path "$OUT/module/NetnsPolicy.swiftmodule" \
-                    Sources/Shared/NetnsPolicy/*.swift -o "$OUT/module/libNetnsPolicy.a" || return 1
-            fi
-            "$SWIFTC" "${FLAGS[@]}" -module-name Fuzz"$target" -I "$OUT/module" -L "$OUT/module" -lNetnsPolicy \
+            for module in NetnsPolicy NetnsHost; do
+                [ -f "$OUT/module/lib$module.a" ] && continue
+                "$SWIFTC" "${FLAGS[@]}" -module-name "$module" -emit-library -static \
+                    -emit-module -emit-module-path "$OUT/module/$module.swiftmodule" \
+                    Sources/Shared/"$module"/*.swift -o "$OUT/module/lib$module.a" || return 1
+            done
+            "$SWIFTC" "${FLAGS[@]}" -module-name Fuzz"$target" -I "$OUT/module" -L "$OUT/module" -lNetnsPolicy -lNetnsHost \
                 Sources/Admin/JailKit/*/*.swift "fuzz/targets/$target.swift" -o "$OUT/$target" ;;
         *) echo "fuzz: unknown target $target" >&2; return 1 ;;
     esac

@@ -91,7 +91,7 @@ mv -f "$work/Version.swift.tmp" "$work/Version.swift"
         -c -o "$work/NetnsLauncher.o" "$repo"/Sources/Launcher/NetnsLauncher/*.swift
     "$swiftc" "${swiftflags[@]}" -module-name netns_exec \
         -c -o "$work/main.o" "$repo"/Sources/Launcher/netns-exec/*.swift "$work/Version.swift"
-    "$cc" "${cflags[@]}" -I "$repo/Sources/Launcher/CLinux/include" -I "$work" -c -o "$work/CLinux.o" "$repo/Sources/Launcher/CLinux/CLinux.c"
+    "$cc" "${cflags[@]}" -I "$repo/Sources/Launcher/CLinux/include" -I "$repo/Sources/Shared/NetnsLimits" -I "$work" -c -o "$work/CLinux.o" "$repo/Sources/Launcher/CLinux/CLinux.c"
     # Older glibc (Slackware 15.0): the object and --wrap flags that bind
     # three libc symbols to versions glibc 2.25 has (scripts/glibc-compat.sh).
     compat_flags=$(CC="$cc" bash "$repo/scripts/glibc-compat.sh" launcher "$work")

@@ -182,9 +182,9 @@ failing "group-writable launcher" "launcher file" "chmod go-w $GW" --launcher "$
 # A launcher in a directory another user owns, then below one.
 UD=$(install_launcher "$SCRATCH/ud" "$SRC")
 chown nxdoc_user "$SCRATCH/ud/bin"
-failing "directory owned by a user" "launcher directories" "chown root $SCRATCH/ud/bin," --launcher "$UD"
+failing "directory owned by a user" "launcher directories" "chown root:root $SCRATCH/ud/bin," --launcher "$UD"
 chown root "$SCRATCH/ud/bin"; chown nxdoc_user "$SCRATCH/ud"
-failing "parent directory owned by a user" "launcher directories" "chown root $SCRATCH/ud," --launcher "$UD"
+failing "parent directory owned by a user" "launcher directories" "chown root:root $SCRATCH/ud," --launcher "$UD"
 chown root "$SCRATCH/ud"
 
 # A policy netns-exec would refuse.

@@ -62,10 +62,11 @@ import Testing
     }
 
     @Test func landlockProbeResults() {
-        #expect(LandlockSupport(probeResult: 6) == .abi(6))
-        #expect(LandlockSupport(probeResult: -ENOSYS) == .notBuilt)
-        #expect(LandlockSupport(probeResult: -EOPNOTSUPP) == .disabled)
-        #expect(LandlockSupport(probeResult: -EPERM) == .error(EPERM))
+        #expect(LandlockSupport(probeResult: 6, errno: 0) == .abi(6))
+        #expect(LandlockSupport(probeResult: 6, errno: ENOSYS) == .abi(6), "a stale errno beside a result")
+        #expect(LandlockSupport(probeResult: -1, errno: ENOSYS) == .notBuilt)
+        #expect(LandlockSupport(probeResult: -1, errno: EOPNOTSUPP) == .disabled)
+        #expect(LandlockSupport(probeResult: -1, errno: EPERM) == .error(EPERM))
         #expect(LandlockSupport.disabled.abi == nil)
     }
 }

@@ -88,7 +88,7 @@ import Testing
         #expect(FileManager.default.createFile(atPath: dir + "/big", contents: Data(count: 65 * 1024), attributes: [.posixPermissions: 0o644]))
         #expect(FileManager.default.createFile(atPath: dir + "/nsswitch.conf", contents: Data("hosts: files dns\n".utf8), attributes: [.posixPermissions: 0o644]))
         let found = EtcNetnsRules.problems(directory: dir)
-        #expect(found.contains("\(dir)/resolv.conf is writable by group or other (netns-exec refuses the jail); run: chmod go-w \(dir)/resolv.conf"))
+        #expect(found.contains("\(dir)/resolv.conf is writable by group or other; as root run: chmod go-w \(dir)/resolv.conf"))
         #expect(found.contains { $0.hasPrefix("\(dir)/hosts is a symbolic link") })
         #expect(found.contains { $0.hasPrefix("\(dir)/big is larger than 65536 bytes") })
         #expect(found.contains("\(dir)/nsswitch.conf is refused by netns-exec, which writes the jail's own (only files and the jail's DNS); remove it"))

@@ -28,5 +28,14 @@ struct HostContractTests {
                 == "/d is writable by group or other; as root run: chmod go-w /d")
         // Ownership is said first: chmod would not make a user's file root's.
         #expect(RootOnly.problem(owner: 5, mode: 0o100666, path: "/f")?.hasPrefix("is not owned by root") == true)
+        #expect(RootOnly.violations(owner: 5, mode: 0o100666) == [.notOwnedByRoot, .writableByGroupOrOther])
+    }
+
+    @Test("a sticky world-writable directory passes only where asked, and only a directory")
+    func sticky() {
+        #expect(RootOnly.violations(owner: 0, mode: 0o041777) == [.writableByGroupOrOther])
+        #expect(RootOnly.violations(owner: 0, mode: 0o041777, stickyDirectoryIsSafe: true).isEmpty)
+        #expect(RootOnly.violations(owner: 0, mode: 0o040777, stickyDirectoryIsSafe: true) == [.writableByGroupOrOther])
+        #expect(RootOnly.violations(owner: 0, mode: 0o101666, stickyDirectoryIsSafe: true) == [.writableByGroupOrOther])
     }
 }

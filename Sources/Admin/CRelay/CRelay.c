@@ -12,41 +12,40 @@
 #include <unistd.h>
 
 int nj_relay_enter_network_namespace(int fd) {
-    return setns(fd, CLONE_NEWNET) == 0 ? 0 : -errno;
+    return setns(fd, CLONE_NEWNET);
 }
 
 int nj_relay_accept(int fd) {
-    int accepted = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    return accepted >= 0 ? accepted : -errno;
+    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
 
 int nj_relay_become(uid_t uid, gid_t gid) {
-    if (setgroups(0, NULL) != 0) return -errno;
-    if (setresgid(gid, gid, gid) != 0) return -errno;
-    if (setresuid(uid, uid, uid) != 0) return -errno;
+    if (setgroups(0, NULL) != 0) return -1;
+    if (setresgid(gid, gid, gid) != 0) return -1;
+    if (setresuid(uid, uid, uid) != 0) return -1;
     return 0;
 }
 
 int nj_relay_check_ids(uid_t uid, gid_t gid) {
     uid_t ru, eu, su;
     gid_t rg, eg, sg;
-    if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0) return -errno;
-    if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid) return -EPERM;
-    if (getgroups(0, NULL) != 0) return -EPERM;
-    if (setuid(0) == 0) return -EPERM;
+    if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0) return -1;
+    if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid) { errno = EPERM; return -1; }
+    if (getgroups(0, NULL) != 0) { errno = EPERM; return -1; }
+    if (setuid(0) == 0) { errno = EPERM; return -1; }
     return 0;
 }
 
 int nj_relay_no_new_privs(void) {
-    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 ? 0 : -errno;
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
 int nj_relay_not_dumpable(void) {
-    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 ? 0 : -errno;
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 int nj_relay_die_with_parent(void) {
-    return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0 ? 0 : -errno;
+    return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 }
 
 #ifndef SYS_pidfd_open
@@ -60,15 +59,13 @@ int nj_relay_die_with_parent(void) {
 #endif
 
 int nj_relay_pidfd_open(pid_t pid) {
-    long fd = syscall(SYS_pidfd_open, pid, 0);
-    return fd >= 0 ? (int)fd : -errno;
+    return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
 int nj_relay_pidfd_getfd(int pidfd, int fd) {
-    long copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-    return copy >= 0 ? (int)copy : -errno;
+    return (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 }
 
 int nj_relay_pidfd_signal(int pidfd, int sig) {
-    return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) == 0 ? 0 : -errno;
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }

@@ -74,7 +74,7 @@ final class JailSocketThread: @unchecked Sendable {
         var ready: UInt8 = 1
         let entered = nj_relay_enter_network_namespace(namespaceFD)
         if entered != 0 {
-            failure = RelayFailure("setns(the jail's namespace)", -entered)
+            failure = RelayFailure("setns(the jail's namespace)")
         } else {
             for endpoint in endpoints {
                 do throws(RelayFailure) { listeners.append(.success(try RelaySocket.listenTCP(endpoint))) } catch {

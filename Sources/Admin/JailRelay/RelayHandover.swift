@@ -42,7 +42,7 @@ struct RelayHandover {
         for (index, relay) in relays.enumerated() {
             let listener = RelaySpec.listenerPart(of: relay.description)
             guard let old = served.first(where: { RelaySpec.listenerPart(of: $0.relay) == listener }) else { continue }
-            let fd = old.fd.map { nj_relay_pidfd_getfd(pidfd, $0) } ?? -EBADF
+            let fd = old.fd.map { nj_relay_pidfd_getfd(pidfd, $0) } ?? -1
             guard fd >= 0, RelaySocket.isListening(fd, as: relay.listener) else {
                 if fd >= 0 { close(fd) }
                 for fd in taken.values { close(fd) }

@@ -20,15 +20,17 @@ enum RelayPrivileges {
 
     static func drop(to account: (uid: uid_t, gid: gid_t), parent: pid_t) throws(RelayFailure) {
         let (uid, gid) = account
-        let changed = nj_relay_become(uid, gid)
-        guard changed == 0 else { throw RelayFailure("dropping root for \(uid):\(gid)", -changed) }
+        guard nj_relay_become(uid, gid) == 0 else { throw RelayFailure("dropping root for \(uid):\(gid)") }
         // Checked, not assumed: a partial drop would leave root behind.
         guard nj_relay_check_ids(uid, gid) == 0 else {
             throw RelayFailure(message: "the relay kept privileges after dropping them; refusing to run")
         }
-        for (call, rc) in [("PR_SET_NO_NEW_PRIVS", nj_relay_no_new_privs()), ("PR_SET_DUMPABLE", nj_relay_not_dumpable()),
-                           ("PR_SET_PDEATHSIG", nj_relay_die_with_parent())] where rc != 0 {
-            throw RelayFailure("prctl(\(call))", -rc)
+        let settings: [(call: String, set: () -> Int32)] = [
+            ("PR_SET_NO_NEW_PRIVS", nj_relay_no_new_privs), ("PR_SET_DUMPABLE", nj_relay_not_dumpable),
+            ("PR_SET_PDEATHSIG", nj_relay_die_with_parent),
+        ]
+        for setting in settings where setting.set() != 0 {
+            throw RelayFailure("prctl(\(setting.call))")
         }
         // The supervisor died before PDEATHSIG was set: nobody would stop us.
         guard getppid() == parent else { exit(0) }

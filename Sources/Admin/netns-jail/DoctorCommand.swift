@@ -1,5 +1,6 @@
 import ArgumentParser
 import CDoctor
+import Glibc
 import JailKit
 
 /// `netns-jail doctor`: what this kernel and system give the jails, one
@@ -41,10 +42,12 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         try global.requireRoot("doctor")
-        let doctor = SystemDoctor(landlock: LandlockSupport(probeResult: nj_landlock_abi()),
+        let abi = nj_landlock_abi()
+        let doctor = SystemDoctor(landlock: LandlockSupport(probeResult: abi, errno: abi < 0 ? errno : 0),
                                   launcher: LauncherCheck.locate(explicit: launcher),
                                   policyPath: policy) { path, buffer in
-            Int(buffer.withUnsafeMutableBufferPointer { nj_file_capability(path, $0.baseAddress, $0.count) })
+            let length = buffer.withUnsafeMutableBufferPointer { nj_file_capability(path, $0.baseAddress, $0.count) }
+            return length >= 0 ? Int(length) : -Int(errno)
         }
         let healthy = doctor.run { Console.out($0.description) }
         if !healthy { throw JailError.reported(exitStatus: ExitStatus.failure) }

@@ -1,4 +1,5 @@
 #include "CLinux.h"
+#include "netns-exec-landlock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -310,10 +311,7 @@ _Static_assert(sizeof(struct cl_landlock_ruleset_attr) == 24, "landlock attr lay
 #define CL_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
 #define CL_LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
 
-int cl_landlock_abi(void) {
-    return (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
-                        LANDLOCK_CREATE_RULESET_VERSION);
-}
+int cl_landlock_abi(void) { return nx_landlock_abi(); }
 
 int cl_landlock_confine(int scoped) {
     struct cl_landlock_ruleset_attr attr = {0};

@@ -6,7 +6,8 @@
 // setns, accept4 and setresuid/getresuid need _GNU_SOURCE, which the Glibc module lacks,
 // and the pidfd calls have no wrapper in glibc before 2.36 (we
 // build against 2.31), so they go through syscall(2), also variadic. Each
-// returns 0 or -errno, so no errno is read across the boundary.
+// returns what the call returned, -1 with errno on failure: the convention
+// of every shim in the project (Sources/CLinux/include/CLinux.h says why).
 
 #include <sys/types.h>
 
@@ -14,7 +15,7 @@
 int nj_relay_enter_network_namespace(int fd);
 
 /// accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC): the new descriptor
-/// or -errno.
+/// or -1.
 int nj_relay_accept(int fd);
 
 /// setgroups(0), setresgid(gid x3), setresuid(uid x3), in that order (glibc
@@ -22,7 +23,8 @@ int nj_relay_accept(int fd);
 int nj_relay_become(uid_t uid, gid_t gid);
 
 /// 0 when every real, effective and saved ID is uid/gid, no supplementary
-/// group is left, and setuid(0) fails; -EPERM otherwise.
+/// group is left, and setuid(0) fails; -1 otherwise (errno EPERM when the
+/// IDs are wrong).
 int nj_relay_check_ids(uid_t uid, gid_t gid);
 
 /// PR_SET_NO_NEW_PRIVS: nothing this process could ever exec gains privilege.
@@ -43,7 +45,7 @@ int nj_relay_pidfd_open(pid_t pid);
 
 /// pidfd_getfd(pidfd, fd, 0): a copy of descriptor `fd` of that process
 /// (Linux 5.6; needs ptrace access, which root has over the relay it
-/// replaces), close-on-exec; or -errno.
+/// replaces), close-on-exec; or -1.
 int nj_relay_pidfd_getfd(int pidfd, int fd);
 
 /// pidfd_send_signal(pidfd, sig, NULL, 0): signals that process, never

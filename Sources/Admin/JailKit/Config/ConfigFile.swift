@@ -1,4 +1,5 @@
 import Glibc
+import NetnsHost
 
 /// A configuration file read through one descriptor, so the ownership and
 /// mode we check belong to the bytes we parse.
@@ -31,14 +32,9 @@ public struct ConfigFile: Sendable {
     }
 
     /// A file that decides where traffic goes (endpoint, keys, which config
-    /// a jail uses) must be changeable by root alone, like sudoers.
+    /// a jail uses) must be changeable by root alone, like sudoers (RootOnly).
     public func requireRootControlled() throws(JailError) {
-        guard owner == 0 else {
-            throw .config("\(path) is not owned by root; run: chown root:root \(path)")
-        }
-        guard mode & (S_IWGRP | S_IWOTH) == 0 else {
-            throw .config("\(path) is writable by group or other; run: chmod go-w \(path)")
-        }
+        if let refusal = RootOnly.refusal(owner: owner, mode: mode, path: path) { throw .config(refusal) }
     }
 
     public var readableByOthers: Bool { mode & (S_IRGRP | S_IROTH) != 0 }

@@ -56,7 +56,7 @@ public struct FileCapability: Equatable, Sendable {
 
     /// Reads the attribute. Swift's Glibc module has no getxattr, so the
     /// caller passes it in: it fills the buffer and returns the length, or
-    /// -errno (netns-jail uses a C function; tests use a stub).
+    /// -errno (netns-jail turns its C call's -1 and errno into that; tests use a stub).
     public typealias AttributeReader = (_ path: String, _ buffer: inout [UInt8]) -> Int
 
     public static func read(_ path: String, with reader: AttributeReader) -> ReadResult {

@@ -13,13 +13,14 @@ public enum LandlockSupport: Equatable, Sendable {
     /// Any other error; the launcher refuses to start on it.
     case error(Int32)
 
-    /// - Parameter result: the ABI (>= 1) or -errno.
-    public init(probeResult result: Int32) {
-        switch result {
-        case 1...: self = .abi(Int(result))
-        case -ENOSYS: self = .notBuilt
-        case -EOPNOTSUPP: self = .disabled
-        default: self = .error(-result)
+    /// - Parameters: what nx_landlock_abi returned: the ABI (>= 1), or -1
+    ///   and `errno`.
+    public init(probeResult result: Int32, errno code: Int32) {
+        switch (result, code) {
+        case (1..., _): self = .abi(Int(result))
+        case (_, ENOSYS): self = .notBuilt
+        case (_, EOPNOTSUPP): self = .disabled
+        default: self = .error(code)
         }
     }
 

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import NetnsHost
 
 /// The installed netns-exec, judged by what the kernel needs to give it
 /// cap_sys_admin at exec and what keeps anyone but root from changing it.
@@ -114,7 +115,7 @@ public enum LauncherCheck {
     /// The launcher opens jails from here and refuses when anyone but root
     /// could plant an entry (SECURITY.md, step 4).
     static func runNetns() -> SystemCheck {
-        let directory = "/run/netns"
+        let directory = HostPaths.namespaces
         var st = stat()
         if lstat(directory, &st) != 0 && errno == ENOENT {
             return SystemCheck(.ok, directory, "does not exist yet; the first netns-jail up creates it")

@@ -1,4 +1,5 @@
 import Glibc
+import NetnsHost
 import NetnsPolicy
 
 /// The launcher's allow-list as netns-exec will see it: it refuses every
@@ -6,7 +7,7 @@ import NetnsPolicy
 /// line is malformed (SECURITY.md, step 3).
 public enum PolicyCheck {
     /// The path compiled into every installed netns-exec.
-    public static let installedPath = "/etc/netns-exec.conf"
+    public static let installedPath = HostPaths.installedPolicyFile
     public static let subject = "policy"
 
     /// The line, and the parsed policy when netns-exec could use it.

@@ -1,4 +1,5 @@
 import Glibc
+import NetnsHost
 
 /// Runs the administrator's `port-forward-hook` when the forwarded port
 /// changes: inside the jail's network namespace, as `port-forward-user`,
@@ -8,8 +9,8 @@ import Glibc
 ///  - `ip netns exec NAME` (the way netns-jail runs anything inside a
 ///    jail): the jail's network and its /etc/netns/NAME/resolv.conf;
 ///  - a fixed sh script then hides the resolvers that answer over a Unix
-///    socket from the host's namespace (nscd, systemd-resolved, avahi), as
-///    netns-exec's RunView does, so a name the hook looks up cannot be
+///    socket from the host's namespace (JailRun's list: nscd,
+///    systemd-resolved, avahi), as netns-exec's RunView does, so a name the hook looks up cannot be
 ///    resolved outside the tunnel; a mount that fails stops it (exit 125);
 ///  - setpriv drops to the user's uid, gid and groups with no capabilities,
 ///    no bounding set and no_new_privs before the hook itself is executed.
@@ -51,7 +52,7 @@ public struct PortForwardHook {
 
     /// Hides the host's socket resolvers, drops to $1:$2, runs the rest.
     static let script = """
-        for d in /run/nscd /run/systemd/resolve /run/avahi-daemon; do
+        for d in \(JailRun.hidden.map { "/run/" + $0 }.joined(separator: " ")); do
             if [ -d "$d" ]; then mount -t tmpfs -o size=4k,mode=0755 netns-jail-hidden "$d" || exit 125; fi
         done
         uid=$1 gid=$2; shift 2

@@ -67,24 +67,12 @@ public struct PortForwardRecord: Sendable, Equatable, Codable {
         unlink(paths.portForwardFile)
     }
 
-    /// Write a temporary file beside `path`, then rename it over `path`.
-    /// The directory is root's and not writable by anyone else, so the
-    /// temporary name cannot be planted.
+    /// Replaces `path` (AtomicFile); a failure is logged, and the old
+    /// record stays.
     static func replace(_ path: String, with text: String) {
-        let temporary = path + ".new"
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            SystemLog.warning("cannot write \(temporary): \(String(cString: strerror(errno)))")
-            return
-        }
-        fchmod(fd, 0o644)
-        let written = Descriptor.writeAll(fd, Array(text.utf8))
-        close(fd)
-        if !written || rename(temporary, path) != 0 {
-            SystemLog.warning("cannot write \(path): \(String(cString: strerror(errno)))")
-            unlink(temporary)
-        }
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(Array(text.utf8), to: path)
+        } catch { SystemLog.warning(error.message) }
     }
 
     static func oneLine(_ s: String) -> String {

@@ -81,14 +81,10 @@ public struct RelayState: Sendable, Equatable {
         var text = "pid \(getpid())\n" + served.map { "serves \($0.fd) \($0.relay)\n" }.joined()
         text += unserved.map { "unserved \($0.relay)\t\(oneLine($0.reason))\n" }.joined()
         if let failure { text += "failed \(oneLine(failure))\n" }
-        let temporary = paths.relayStateFile + ".new"
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return false }
-        let written = Descriptor.writeAll(fd, Array(text.utf8))
-        close(fd)
-        guard written, rename(temporary, paths.relayStateFile) == 0 else { unlink(temporary); return false }
-        return true
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(Array(text.utf8), to: paths.relayStateFile)
+            return true
+        } catch { return false }
     }
 
     private static func oneLine(_ text: String) -> String {

@@ -1,4 +1,5 @@
 import Glibc
+import NetnsHost
 import NetnsLimits
 
 /// The rules netns-exec applies to /etc/netns/NAME when it builds a jailed
@@ -66,14 +67,9 @@ public enum EtcNetnsRules {
         return found
     }
 
+    /// The root-only rule (RootOnly), every part it breaks: the launcher
+    /// refuses the jail with these same sentences.
     private static func ownership(_ path: String, _ st: stat) -> [String] {
-        var found: [String] = []
-        if st.st_uid != 0 {
-            found.append("\(path) is not owned by root (netns-exec refuses the jail); run: chown root:root \(path)")
-        }
-        if st.st_mode & (S_IWGRP | S_IWOTH) != 0 {
-            found.append("\(path) is writable by group or other (netns-exec refuses the jail); run: chmod go-w \(path)")
-        }
-        return found
+        RootOnly.violations(owner: st.st_uid, mode: st.st_mode).map { $0.sentence(path) }
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import NetnsHost
 
 /// /etc/netns/NAME/resolv.conf: the jail's resolvers. `netns-exec` shows it
 /// as /etc/resolv.conf in the jail (a copy in its read-only overlay on /etc,
@@ -51,28 +52,15 @@ public struct ResolvConf: Sendable {
         guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
             throw .failure("\(path) exists and is not a directory; remove it")
         }
-        guard st.st_uid == 0, st.st_mode & (S_IWGRP | S_IWOTH) == 0 else {
-            throw .failure("\(path) must be owned by root and not writable by group or other; run: chown root:root \(path) && chmod 0755 \(path)")
-        }
+        if let refusal = RootOnly.refusal(owner: st.st_uid, mode: st.st_mode, path: path) { throw .failure(refusal) }
         return false
     }
 
     /// Writes `text` to `path` as root:root `mode` (0644 for resolv.conf;
-    /// 0600 for what holds a secret) via a temporary file and rename.
+    /// 0600 for what holds a secret), through AtomicFile.
     static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws(JailError) {
-        let temporary = path + ".netns-jail-new"
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard fd >= 0 else { throw .failure("open(\(temporary)): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let ok = written == bytes.count && fchown(fd, 0, 0) == 0 && fchmod(fd, mode) == 0 && fsync(fd) == 0
-        let savedErrno = errno
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            let e = ok ? errno : savedErrno
-            unlink(temporary)
-            throw .failure("writing \(path): \(String(cString: strerror(e)))")
-        }
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(Array(text.utf8), to: path, mode: mode)
+        } catch { throw .failure(error.message) }
     }
 }

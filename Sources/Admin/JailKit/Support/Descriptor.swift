@@ -2,7 +2,8 @@ import Glibc
 
 /// JailKit's one read-to-the-end and write-everything loop: EINTR and
 /// short counts are handled here and nowhere else. (The launcher, an
-/// embedded binary of its own, has the same helper in NetnsLauncher.)
+/// embedded binary of its own, has its own helper in NetnsLauncher, with
+/// its own error type; docs/DESIGN.md, "One host contract", says why.)
 enum Descriptor {
     /// What a failed read(2) or write(2) said.
     struct Failure: Error { let errno: Int32 }

@@ -1,4 +1,5 @@
 import Glibc
+import NetnsHost
 
 /// One lock per jail, held by every command that changes it (up, down, the
 /// supervisor's repairs), so that two of them never build or tear down the
@@ -66,8 +67,6 @@ public final class JailLock {
         guard errno == EEXIST, lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
             throw .failure("\(dir) cannot be created or is not a directory; remove it")
         }
-        guard st.st_uid == 0, st.st_mode & 0o022 == 0 else {
-            throw .failure("\(dir) must be owned by root and not writable by group or other; run: chown root:root \(dir) && chmod 0755 \(dir)")
-        }
+        if let refusal = RootOnly.refusal(owner: st.st_uid, mode: st.st_mode, path: dir) { throw .failure(refusal) }
     }
 }

@@ -1,4 +1,5 @@
 import NetnsPolicy
+import NetnsHost
 
 /// Every file a jail owns, in one place.
 public struct JailPaths: Sendable {
@@ -10,11 +11,13 @@ public struct JailPaths: Sendable {
         self.interface = interface
     }
 
-    public static let stateDirectory = "/run/netns-jail"
-    public static let etcNetns = "/etc/netns"
+    /// The host's well-known paths are HostPaths' (NetnsHost), which the
+    /// launcher reads too.
+    public static let stateDirectory = HostPaths.jailState
+    public static let etcNetns = HostPaths.etcNetns
 
     /// The bind mount `ip netns add` creates and the launcher opens.
-    public var namespaceFile: String { "/run/netns/\(name)" }
+    public var namespaceFile: String { HostPaths.namespaceFile(name.value) }
     /// The wireguard-go process that carries the tunnel, when there is one.
     public var pidFile: String { "\(JailPaths.stateDirectory)/\(name).pid" }
     /// The jail's supervisor (netns-jail supervise NAME).
@@ -39,7 +42,7 @@ public struct JailPaths: Sendable {
     public var openvpnPidFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn.pid" }
     public var openvpnLogFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn.log" }
     public var openvpnPushFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn-push" }
-    public var etcDirectory: String { "\(JailPaths.etcNetns)/\(name)" }
+    public var etcDirectory: String { HostPaths.etcDirectory(name.value) }
     public var resolvConf: String { "\(etcDirectory)/resolv.conf" }
     /// wireguard-go's control socket; `wg` finds a userspace interface here
     /// whatever network namespace the interface has moved to.

@@ -55,23 +55,14 @@ struct ProcessRecord: Sendable, Equatable {
         return text.split(separator: "\n").first.flatMap(parse)
     }
 
-    /// Writes the record to `path` in root's directory: a temporary file
-    /// made with O_EXCL|O_NOFOLLOW, then renamed, so a reader sees the old
-    /// record or the new one, never half of one. Returns errno, 0 on success.
+    /// Writes the record to `path` in root's directory (AtomicFile), so a
+    /// reader sees the old record or the new one, never half of one.
+    /// Returns errno, 0 on success.
     func write(to path: String) -> Int32 {
-        let temporary = path + ".new"
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return errno }
-        let written = Descriptor.writeAll(fd, Array("\(line)\n".utf8))
-        let code = written ? 0 : (errno == 0 ? EIO : errno)
-        close(fd)
-        guard written, rename(temporary, path) == 0 else {
-            let e = written ? errno : code
-            unlink(temporary)
-            return e
-        }
-        return 0
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(Array("\(line)\n".utf8), to: path)
+            return 0
+        } catch { return error.errno }
     }
 
     /// Field 22 of /proc/PID/stat. The command name (field 2) is in

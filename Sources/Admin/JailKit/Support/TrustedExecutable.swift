@@ -1,4 +1,5 @@
 import Glibc
+import NetnsHost
 
 /// A program that root runs, or starts as another user (the port-forward
 /// hook), opened once and checked on its descriptor, with every directory
@@ -133,15 +134,15 @@ public final class TrustedExecutable {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .failure("fstat(\(path)): \(String(cString: strerror(errno)))") }
         let kind = st.st_mode & S_IFMT
+        // The root-only rule (RootOnly); whoever else could change one of
+        // these could replace what runs.
         if isDirectory {
-            if st.st_uid != 0 { throw .config("directory \(path) is owned by uid \(st.st_uid), not root, so that user can replace what runs; run: chown root \(path), or move the program to a root-owned directory") }
-            if st.st_mode & (S_IWGRP | S_IWOTH) != 0 && st.st_mode & S_ISVTX == 0 {
-                throw .config("directory \(path) is writable by group or other, so they can replace what runs; run: chmod go-w \(path), or move the program to a root-owned directory")
+            if let problem = RootOnly.problem(owner: st.st_uid, mode: st.st_mode, path: path, stickyDirectoryIsSafe: true) {
+                throw .config("directory \(path) \(problem), or move the program to a root-owned directory")
             }
         } else {
             guard kind == S_IFREG else { throw .config("\(path) is not a regular file; name the program itself") }
-            if st.st_uid != 0 { throw .config("\(path) is owned by uid \(st.st_uid), not root; run: chown root \(path)") }
-            if st.st_mode & (S_IWGRP | S_IWOTH) != 0 { throw .config("\(path) is writable by group or other; run: chmod go-w \(path)") }
+            if let refusal = RootOnly.refusal(owner: st.st_uid, mode: st.st_mode, path: path) { throw .config(refusal) }
             if st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH) == 0 { throw .config("\(path) is not executable; run: chmod 0755 \(path)") }
         }
     }

@@ -5,6 +5,13 @@
 // enum constants arrive in Swift as Int). Each wrapper does one call and
 // returns what the kernel returned; errno is left for the Swift side to
 // read. Names carry the `cl_` prefix.
+//
+// That is the one convention of every C shim in the project (CLinux,
+// CRelay, CDoctor, and the Landlock probe they share in
+// Sources/NetnsLimits/netns-exec-landlock.h): -1 and errno, as libc itself
+// answers. The launcher calls libc directly as well (stat, mkdirat,
+// readlinkat), and a second convention (-errno) beside libc's would make
+// every call site ask which kind of call it is.
 #ifndef CLINUX_H
 #define CLINUX_H
 
@@ -132,7 +139,8 @@ int cl_set_not_dumpable(void);
 int cl_set_dumpable(void);
 
 // --- Landlock (struct and syscalls may be newer than the libc headers) ----
-/// The best Landlock ABI the kernel offers, or -1 (errno ENOSYS/EOPNOTSUPP).
+/// The best Landlock ABI the kernel offers, or -1 (errno ENOSYS/EOPNOTSUPP):
+/// nx_landlock_abi, the probe netns-jail doctor makes too.
 int cl_landlock_abi(void);
 /// Put the calling thread in a Landlock domain that restricts nothing on the
 /// filesystem but scopes ptrace-class access. `scoped` (ABI >= 6): the
