@@ -10,8 +10,10 @@
 #     port, writes it to /run/netns-jail/NAME.port and shows it in status
 #     and status --json; a peer reaches a listener inside the jail through
 #     it (TCP and UDP); the hook gets the port (argument and environment)
-#     as its user, in the jail's network namespace, without the host's
-#     nscd socket;
+#     as its user, in the jail's network namespace, through netns-exec (the
+#     launcher beside netns-jail, which must admit the hook's user): it
+#     cannot connect to the host's nscd socket, which the same user reaches
+#     from the jail's namespace without the launcher's view (control);
 #  2. the mapping is renewed across more than two leases (lease 6 s here);
 #  3. the server restarted with other ports: the new port reaches the hook
 #     and the peer gets through on it;
@@ -51,9 +53,14 @@ work=$TOPO_DIR/p
 host_ruleset_before=$(nft list ruleset 2>&1 | md5sum)
 
 topo_jail_prepare "$JAIL" "$IFC"   # the jail's section is rewritten by jail_conf below
-topo_jail_user "$USR" "$JAIL $USR"
-launcher=$TOPO_LAUNCHER
 make_test_user "$HOOKUSR" || { fail "hook user"; suite_end; }
+# The hook runs through netns-exec as its user, so the policy admits it.
+topo_jail_user "$USR" "$JAIL $USR $HOOKUSR"
+launcher=$TOPO_LAUNCHER
+# The supervisor runs the hook through the netns-exec beside netns-jail, as
+# an installation has them: here the test build, which reads the test policy.
+install -m 0755 -o root -g root "$TOPO_JAIL_BIN" "$(dirname "$launcher")/netns-jail"
+TOPO_JAIL_BIN=$(dirname "$launcher")/netns-jail
 install -d -m 0755 "$work"
 install -d -m 0700 -o "$HOOKUSR" "$work/hook"
 install -d -m 0700 -o "$USR" "$work/udp"
@@ -128,9 +135,23 @@ cat >"$work/record-hook" <<EOF
 #!/bin/sh
 # The test's hook: records what it got and where it ran.
 { echo "arg=\$1 env=\$NETNS_JAIL_PORT jail=\$NETNS_JAIL uid=\$(id -u) net=\$(readlink /proc/self/ns/net)" \
-  "nscd=\$(test -e /run/nscd/socket && echo visible || echo hidden) zero=\$0 hook=\$NETNS_JAIL_HOOK"; } >>$work/hook/calls
+  "nscd=\$(test -e /run/nscd/socket && echo visible || echo hidden)" \
+  "nscd-connect=\$($work/nscd-connect)" \
+  "zero=\$0 hook=\$NETNS_JAIL_HOOK launcher=\$NETNS_EXEC"; } >>$work/hook/calls
 EOF
 chmod 0755 "$work/record-hook"
+# nscd-connect: whether a Unix-socket connection to the host's nscd (the
+# resolver that would answer from the host's namespace) succeeds.
+cat >"$work/nscd-connect" <<'PY'
+#!/usr/bin/python3
+import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+try:
+    s.connect("/run/nscd/socket"); print("reached")
+except OSError as e:
+    print("refused-" + (e.strerror or "error").replace(" ", "_"))
+PY
+chmod 0755 "$work/nscd-connect"
 jail_conf "port-forward = natpmp" "port-forward-lifetime = $LEASE" \
     "port-forward-hook = $work/record-hook" "port-forward-user = $HOOKUSR"
 restart_supervisor
@@ -155,6 +176,10 @@ check_contains "the hook ran as port-forward-user, not root" "uid=$(id -u "$HOOK
 jail_ns=$(ip netns exec "$JAIL" readlink /proc/self/ns/net)
 check_contains "the hook's namespace is the jail's" "net=$jail_ns " "$calls"
 check_contains "the hook does not see the host's nscd socket" "nscd=hidden" "$calls"
+check_contains "the hook cannot connect to the host's nscd socket" "nscd-connect=refused-" "$calls"
+check_contains "the hook ran through netns-exec (NETNS_EXEC names the jail)" "launcher=$JAIL" "$calls"
+check_eq "control: the same user, in the jail's namespace without the launcher's view, reaches nscd" "reached" \
+    "$(ip netns exec "$JAIL" setpriv --reuid="$HOOKUSR" --regid="$(id -g "$HOOKUSR")" --init-groups -- "$work/nscd-connect" 2>&1)"
 check_contains "what ran is the checked descriptor (\$0 /proc/self/fd/3), its path in NETNS_JAIL_HOOK" \
     "zero=/proc/self/fd/3 hook=$work/record-hook" "$calls"
 check "control: ip netns exec alone does see it" ip netns exec "$JAIL" test -e /run/nscd/socket

@@ -18,10 +18,7 @@ public enum LauncherCheck {
     public static func locate(explicit: String?) -> String? {
         if let explicit { return explicit }
         let fileManager = FileManager.default
-        if let own = try? fileManager.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            let beside = String(own.prefix(upTo: own.lastIndex(of: "/") ?? own.startIndex)) + "/netns-exec"
-            if fileManager.isExecutableFile(atPath: beside) { return beside }
-        }
+        if let beside = LauncherPath.besideThisProgram(), fileManager.isExecutableFile(atPath: beside) { return beside }
         let path = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map(String.init) ?? []
         return (path.filter { $0.hasPrefix("/") } + ExternalTool.directories)
             .map { "\($0)/netns-exec" }

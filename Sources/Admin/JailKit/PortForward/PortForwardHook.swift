@@ -1,24 +1,33 @@
 import Glibc
 import NetnsHost
+import NetnsPolicy
 
 /// Runs the administrator's `port-forward-hook` when the forwarded port
 /// changes: inside the jail's network namespace, as `port-forward-user`,
 /// with the port as its last argument and in NETNS_JAIL_PORT.
 ///
-/// How it is started, and why:
-///  - `ip netns exec NAME` (the way netns-jail runs anything inside a
-///    jail): the jail's network and its /etc/netns/NAME/resolv.conf;
-///  - a fixed sh script then hides the resolvers that answer over a Unix
-///    socket from the host's namespace (JailRun's list: nscd,
-///    systemd-resolved, avahi), as netns-exec's RunView does, so a name the hook looks up cannot be
-///    resolved outside the tunnel; a mount that fails stops it (exit 125);
-///  - setpriv drops to the user's uid, gid and groups with no capabilities,
-///    no bounding set and no_new_privs before the hook itself is executed.
-/// The hook file must be root-controlled, and so must every directory
-/// above it (TrustedExecutable): it is configured by root and runs as
-/// another user in every jail that names it. It is opened once per run and
-/// that descriptor is what runs; its configured path is in NETNS_JAIL_HOOK
-/// (a script's $0 is /proc/self/fd/3).
+/// How it is started, and why: the way any user enters a jail, so that the
+/// jail's view has one home (netns-exec's MountView and RunView) and no
+/// second copy of it here can fall behind:
+///  - setpriv drops to the user's uid, gid and groups with no inheritable
+///    capabilities (no no_new_privs and the bounding set kept, or the
+///    launcher's file capability would not take);
+///  - it executes netns-exec, which enters the jail as that user: the
+///    jail's network, its /etc with the jail's resolv.conf, its /run
+///    without the host's socket resolvers (JailRun's list), its /proc,
+///    process isolation and the seccomp filter, then executes the hook.
+///    So `port-forward-user` must be admitted to the jail in
+///    netns-exec.conf(5), like anyone who runs programs in it; `up` says
+///    so when the installed policy does not admit it, and a user who is
+///    not admitted gets the launcher's own refusal in the hook's log.
+/// Both files must be root-controlled, and so must every directory above
+/// them (TrustedExecutable): the hook is configured by root and runs as
+/// another user in every jail that names it, and netns-exec is the one
+/// beside netns-jail (LauncherPath). Each is opened once per run and that
+/// descriptor is what runs; the hook's configured path is in
+/// NETNS_JAIL_HOOK (a script's $0 is /proc/self/fd/3). The hook keeps the
+/// launcher's descriptor (4, O_PATH), which gives it nothing it could not
+/// open itself.
 ///
 /// It cannot wedge the supervisor: the supervisor never waits for it. It
 /// runs in a session of its own; the supervisor looks at it each round and
@@ -46,27 +55,54 @@ public struct PortForwardHook {
     }
 
     /// The hook's checked descriptor in the child, open across every exec
-    /// (ip, sh, setpriv) so that setpriv executes `/proc/self/fd/3`, the
-    /// checked file, and a `#!` interpreter can open it under that name.
+    /// (setpriv, netns-exec) so that netns-exec executes `/proc/self/fd/3`,
+    /// the checked file, and a `#!` interpreter can open it under that name.
     static let hookFD: Int32 = 3
+    /// netns-exec's checked descriptor, which setpriv executes.
+    static let launcherFD: Int32 = 4
 
-    /// Hides the host's socket resolvers, drops to $1:$2, runs the rest.
-    static let script = """
-        for d in \(JailRun.hidden.map { "/run/" + $0 }.joined(separator: " ")); do
-            if [ -d "$d" ]; then mount -t tmpfs -o size=4k,mode=0755 netns-jail-hidden "$d" || exit 125; fi
-        done
-        uid=$1 gid=$2; shift 2
-        exec setpriv --reuid="$uid" --regid="$gid" --init-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- "$@"
-        """
+    /// The setpriv arguments that run the hook as `uid`:`gid` through the
+    /// launcher (launcherFD) in `jail`, with the port as its last argument.
+    static func arguments(uid: uid_t, gid: gid_t, jail: String, command: [String], port: UInt16) -> [String] {
+        ["--reuid=\(uid)", "--regid=\(gid)", "--init-groups", "--inh-caps=-all", "--",
+         "/proc/self/fd/\(launcherFD)", jail, "/proc/self/fd/\(hookFD)"] + command.dropFirst() + ["\(port)"]
+    }
 
     /// `up`'s check of the configured hook, so that a hook the supervisor
     /// would refuse to run stops `up` with one line instead of a syslog
-    /// line later. The supervisor checks again before every run.
-    public static func check(_ settings: PortForwardSettings?) throws(JailError) {
-        guard let path = settings?.hook.first else { return }
+    /// line later. The supervisor checks again before every run. The
+    /// launcher's policy is the launcher's to apply; `up` only warns when
+    /// the installed one does not admit `port-forward-user` to `jail`.
+    public static func check(_ settings: PortForwardSettings?, jail: NamespaceName) throws(JailError) {
+        guard let settings, let path = settings.hook.first else { return }
         do { _ = try TrustedExecutable.open(path) } catch {
             throw .config("port-forward-hook: \(error.message)")
         }
+        guard let launcher = LauncherPath.locate() else { throw .config("port-forward-hook: \(LauncherPath.missing)") }
+        do { _ = try TrustedExecutable.open(launcher) } catch {
+            throw .config("port-forward-hook runs through \(launcher), and \(error.message)")
+        }
+        if let user = settings.hookUser, !admitted(user, to: jail) {
+            Console.warn("port-forward-user \(user) may not enter \(jail) in \(HostPaths.installedPolicyFile), so netns-exec will refuse to run the hook; add \(user) to the line of \(jail) there (netns-exec.conf(5))")
+        }
+    }
+
+    /// Whether the installed policy lets `user` into `jail`, as the
+    /// launcher decides it (PolicyEntry.admits, by uid and by the user's
+    /// groups); true when there is no readable policy to judge by (doctor
+    /// reports that).
+    static func admitted(_ user: String, to jail: NamespaceName,
+                         policyPath: String = HostPaths.installedPolicyFile) -> Bool {
+        guard let policy = try? PolicyCheck.parse(ConfigFile.read(policyPath)),
+              let entry = getpwnam(user) else { return true }
+        let uid = entry.pointee.pw_uid, gid = entry.pointee.pw_gid
+        var groups = [gid_t](repeating: 0, count: 256)
+        var count = Int32(groups.count)
+        if getgrouplist(entry.pointee.pw_name, gid, &groups, &count) < 0 { count = 0 }
+        let memberships = Set(groups.prefix(Int(max(count, 0)))).union([gid])
+        return policy.entry(for: jail)?.admits(
+            isUser: { name in getpwnam(name).map { $0.pointee.pw_uid == uid } ?? false },
+            isInGroup: { name in getgrnam(name).map { memberships.contains($0.pointee.gr_gid) } ?? false }) ?? false
     }
 
     /// One supervisor round: start, kill or retry as needed for `port`.
@@ -110,31 +146,35 @@ public struct PortForwardHook {
             failures += 1
             retryAt = now + 60
         }
-        // Walked from / and opened once; what setpriv executes is this
-        // descriptor (inherited as hookFD), so a directory or file swapped
-        // after the check changes nothing. Held open until the child has it.
-        let hook: TrustedExecutable
+        // Walked from / and opened once; what runs is these descriptors
+        // (inherited as hookFD and launcherFD), so a directory or file
+        // swapped after the check changes nothing. Held open until the
+        // child has them.
+        let hook: TrustedExecutable, launcher: TrustedExecutable
         do { hook = try TrustedExecutable.open(command[0]) } catch { return refuse(error.message) }
         defer { withExtendedLifetime(hook) {} }
+        guard let launcherPath = LauncherPath.locate() else { return refuse(LauncherPath.missing) }
+        do { launcher = try TrustedExecutable.open(launcherPath) } catch { return refuse(error.message) }
+        defer { withExtendedLifetime(launcher) {} }
         guard let entry = getpwnam(user) else { return refuse("no user \(user); fix port-forward-user") }
         let uid = entry.pointee.pw_uid, gid = entry.pointee.pw_gid
         guard uid != 0 else { return refuse("port-forward-user \(user) is root; name an unprivileged user") }
-        guard let ip = ExternalTool.ip.path else { return refuse("ip not found") }
+        guard let setpriv = ExternalTool.setpriv.path else { return refuse("setpriv not found; install util-linux") }
         let log = open(paths.portForwardHookLog, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard log >= 0 else { return refuse("cannot open \(paths.portForwardHookLog): \(String(cString: strerror(errno)))") }
         defer { close(log) }
-        let arguments = ExternalTool.netnsExec(jail, ["/bin/sh", "-c", PortForwardHook.script, "hook", "\(uid)", "\(gid)"]
-            + ["/proc/self/fd/\(PortForwardHook.hookFD)"] + command.dropFirst() + ["\(port)"])
+        let arguments = PortForwardHook.arguments(uid: uid, gid: gid, jail: jail, command: command, port: port)
         let environment = ExternalTool.environment.merging(
             ["NETNS_JAIL": jail, "NETNS_JAIL_PORT": "\(port)", "NETNS_JAIL_HOOK": command[0], "HOME": "/"]) { $1 }
         do {
-            let child = try ChildProcess.spawn(ip, arguments, environment: environment, input: nil,
+            let child = try ChildProcess.spawn(setpriv, arguments, environment: environment, input: nil,
                                                output: .file(log), newSession: true,
-                                               inherit: (hook.descriptor, PortForwardHook.hookFD))
+                                               inherit: [(hook.descriptor, PortForwardHook.hookFD),
+                                                         (launcher.descriptor, PortForwardHook.launcherFD)])
             running = (child.pid, port, now + timeout)
-            SystemLog.info("\(jail): port-forward hook started for port \(port) as \(user) (PID \(child.pid))")
+            SystemLog.info("\(jail): port-forward hook started for port \(port) as \(user) through \(launcherPath) (PID \(child.pid))")
         } catch {
-            switch error { case .spawn(let code): refuse("cannot start ip: \(String(cString: strerror(code)))") }
+            switch error { case .spawn(let code): refuse("cannot start setpriv: \(String(cString: strerror(code)))") }
         }
     }
 }

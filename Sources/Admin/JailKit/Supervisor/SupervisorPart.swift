@@ -28,7 +28,7 @@ public struct SupervisorPart {
     /// changes anything: a port-forward hook it may not run, relay lines
     /// without the relay's user.
     public static func check(_ jail: JailDefinition) throws(JailError) {
-        try PortForwardHook.check(jail.portForward)
+        try PortForwardHook.check(jail.portForward, jail: jail.name)
         if !jail.relays.isEmpty { _ = try RelayUser.lookup() }
     }
 

@@ -33,12 +33,12 @@ enum ChildProcess {
     /// stdin from `input` or /dev/null. `newSession`: a daemon that must not
     /// get the terminal's signals aimed at us. `argv0`: the name the child
     /// gets when `path` is a descriptor's name (`/proc/self/exe`).
-    /// `inherit`: one descriptor the child keeps, at a fixed number, open
-    /// across its exec (a checked hook, TrustedExecutable); every other
-    /// descriptor of ours is close-on-exec.
+    /// `inherit`: descriptors the child keeps, each at a fixed number, open
+    /// across its exec (checked executables, TrustedExecutable); every
+    /// other descriptor of ours is close-on-exec.
     static func spawn(_ path: String, _ arguments: [String], environment: [String: String],
                       input: [UInt8]?, output: Output, newSession: Bool = false,
-                      argv0: String? = nil, inherit: (from: Int32, to: Int32)? = nil)
+                      argv0: String? = nil, inherit: [(from: Int32, to: Int32)] = [])
         throws(Failure) -> (pid: pid_t, stdin: Int32, stdout: Int32, stderr: Int32)
     {
         var actions = posix_spawn_file_actions_t()
@@ -80,18 +80,17 @@ enum ChildProcess {
         }
 
         // dup2 onto another number clears close-on-exec on the copy; onto
-        // the same number it would not, so such a descriptor is first
-        // copied elsewhere (close-on-exec, closed once the child exists).
-        var copy: Int32 = -1
-        defer { if copy >= 0 { close(copy) } }
-        if let inherit {
-            var from = inherit.from
-            if from == inherit.to {
-                copy = fcntl(from, F_DUPFD_CLOEXEC, inherit.to + 1)
-                guard copy >= 0 else { let e = errno; closeAll(); throw .spawn(e) }
-                from = copy
-            }
-            posix_spawn_file_actions_adddup2(&actions, from, inherit.to)
+        // the same number it would not, and one target may be another's
+        // source. So each is first copied above every target (close-on-exec,
+        // closed once the child exists), and the copies are what is dup2'd.
+        var copies: [Int32] = []
+        defer { for fd in copies { close(fd) } }
+        let above = (inherit.map(\.to).max() ?? 2) + 1
+        for pair in inherit {
+            let copy = fcntl(pair.from, F_DUPFD_CLOEXEC, above)
+            guard copy >= 0 else { let e = errno; closeAll(); throw .spawn(e) }
+            copies.append(copy)
+            posix_spawn_file_actions_adddup2(&actions, copy, pair.to)
         }
 
         let argv = ([argv0 ?? path] + arguments).map { strdup($0) } + [nil]

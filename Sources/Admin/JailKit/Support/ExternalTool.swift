@@ -5,7 +5,7 @@ import Glibc
 /// directories, never through $PATH: netns-jail runs as root, and a
 /// directory earlier in an inherited PATH must not choose what `ip` means.
 public enum ExternalTool: String, Sendable {
-    case ip, nft, wg, openvpn
+    case ip, nft, wg, openvpn, setpriv
     case wireguardGo = "wireguard-go"
     case updateDesktopDatabase = "update-desktop-database"
 
