@@ -7,7 +7,7 @@
 // and the pidfd calls have no wrapper in glibc before 2.36 (we
 // build against 2.31), so they go through syscall(2), also variadic. Each
 // returns what the call returned, -1 with errno on failure: the convention
-// of every shim in the project (Sources/CLinux/include/CLinux.h says why).
+// of every shim in the project (Sources/Launcher/CLinux/include/CLinux.h says why).
 
 #include <sys/types.h>
 

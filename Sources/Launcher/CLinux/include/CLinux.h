@@ -8,7 +8,7 @@
 //
 // That is the one convention of every C shim in the project (CLinux,
 // CRelay, CDoctor, and the Landlock probe they share in
-// Sources/NetnsLimits/netns-exec-landlock.h): -1 and errno, as libc itself
+// Sources/Shared/NetnsLimits/netns-exec-landlock.h): -1 and errno, as libc itself
 // answers. The launcher calls libc directly as well (stat, mkdirat,
 // readlinkat), and a second convention (-errno) beside libc's would make
 // every call site ask which kind of call it is.
