@@ -1,5 +1,4 @@
 import CLinux
-import NetnsHost
 import NetnsPolicy
 import NetnsLimits
 

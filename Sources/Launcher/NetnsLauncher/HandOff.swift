@@ -1,5 +1,4 @@
 import CLinux
-import NetnsHost
 import NetnsPolicy
 
 /// Refuses a launch whose program is already running, as the caller,

@@ -1,5 +1,4 @@
 import CLinux
-import NetnsHost
 import NetnsPolicy
 
 /// The host's /run, /proc and /sys wherever else they are mounted.

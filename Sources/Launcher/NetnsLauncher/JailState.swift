@@ -1,5 +1,4 @@
 import CLinux
-import NetnsHost
 import NetnsPolicy
 
 /// The jailed program's own state: its settings, data, caches and profile

@@ -1,5 +1,4 @@
 import CLinux
-import NetnsHost
 import NetnsLimits
 
 /// The mounts of our mount namespace, as /proc/self/mountinfo lists them

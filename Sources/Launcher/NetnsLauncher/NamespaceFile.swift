@@ -1,5 +1,4 @@
 import CLinux
-import NetnsHost
 import NetnsPolicy
 
 /// A network namespace named under /run/netns, opened so that nothing but a

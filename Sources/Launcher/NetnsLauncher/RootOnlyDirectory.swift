@@ -1,5 +1,4 @@
 import CLinux
-import NetnsHost
 import NetnsPolicy
 
 /// A directory that only root can change, held open: the one way the

@@ -1,5 +1,4 @@
 import CLinux
-import NetnsHost
 import NetnsLimits
 import NetnsPolicy
 
