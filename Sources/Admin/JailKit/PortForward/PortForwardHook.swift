@@ -93,7 +93,7 @@ public struct PortForwardHook {
     /// reports that).
     static func admitted(_ user: String, to jail: NamespaceName,
                          policyPath: String = HostPaths.installedPolicyFile) -> Bool {
-        guard let policy = try? PolicyCheck.parse(ConfigFile.read(policyPath)),
+        guard let file = try? ConfigFile.read(policyPath), let policy = try? Policy.parse(file.bytes),
               let entry = getpwnam(user) else { return true }
         let uid = entry.pointee.pw_uid, gid = entry.pointee.pw_gid
         var groups = [gid_t](repeating: 0, count: 256)
