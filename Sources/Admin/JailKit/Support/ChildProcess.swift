@@ -119,7 +119,7 @@ enum ChildProcess {
                           output: Output, newSession: Bool, inherit: (from: Int32, to: Int32)? = nil) throws(Failure) -> (pid: pid_t, release: Int32)
     {
         let child = try spawn(heldShell, ["-c", heldScript, path] + arguments, environment: environment,
-                              input: [], output: output, newSession: newSession, inherit: inherit)
+                              input: [], output: output, newSession: newSession, inherit: inherit.map { [$0] } ?? [])
         return (child.pid, child.stdin)
     }
 
