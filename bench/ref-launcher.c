@@ -46,7 +46,8 @@
 //   10 Process isolation: Landlock or Yama, else refused (ProcessScope,
 //      ProcessIsolation.choose, CLinux.c cl_landlock_confine)
 //   11 Log: the syslog line (AuditLog)
-//   12 Seccomp: the userns=allow variant where the policy says so
+//   12 Seccomp: the variant without the namespace rules unless the
+//      policy says userns=deny
 //   13 Exec: execvpe; if it fails, a second syslog line says nothing ran
 // Exit 125 refused, 126 cannot execute, 127 not found.
 //
@@ -295,7 +296,7 @@ struct admission {
     int allows_host_ptrace;       // host-ptrace=allow
     int shares_state;             // state=shared (-1 while not given: per-jail)
     char require[IFNAMSIZ];       // require=IFACE, or ""
-    int permits_userns;           // userns=allow
+    int permits_userns;           // userns=allow (-1 while not given: allow)
     int host_resolver;            // resolver=host (-1 while not given: jail)
 };
 
@@ -334,7 +335,7 @@ static struct admission policy_admits(const char *ns) {
         if (!tok) continue;
         if (!valid_name(tok, NX_NAMESPACE_NAME_MAX)) refuse("policy", "bad namespace name");
         int ours = strcmp(tok, ns) == 0;
-        struct admission line_result = {0, 0, -1, "", 0, -1};
+        struct admission line_result = {0, 0, -1, "", -1, -1};
         while ((tok = strtok_r(NULL, " \t\r", &s2))) {
             char *eq = strchr(tok, '=');
             if (eq) {
@@ -343,8 +344,10 @@ static struct admission policy_admits(const char *ns) {
                     if (strcmp(eq + 1, "allow") != 0) refuse("policy", "host-ptrace= takes only allow");
                     line_result.allows_host_ptrace = 1;
                 } else if (strcmp(tok, "userns") == 0) {
-                    if (strcmp(eq + 1, "allow") != 0) refuse("policy", "userns= takes only allow");
-                    line_result.permits_userns = 1;
+                    if (line_result.permits_userns >= 0) refuse("policy", "userns= given twice");
+                    if (strcmp(eq + 1, "allow") == 0) line_result.permits_userns = 1;
+                    else if (strcmp(eq + 1, "deny") == 0) line_result.permits_userns = 0;
+                    else refuse("policy", "userns= takes allow or deny");
                 } else if (strcmp(tok, "state") == 0) {
                     if (line_result.shares_state >= 0) refuse("policy", "state= given twice");
                     if (strcmp(eq + 1, "shared") == 0) line_result.shares_state = 1;
@@ -368,6 +371,7 @@ static struct admission policy_admits(const char *ns) {
         }
         if (line_result.shares_state < 0) line_result.shares_state = 0;
         if (line_result.host_resolver < 0) line_result.host_resolver = 0;
+        if (line_result.permits_userns < 0) line_result.permits_userns = 1;
         if (ours) out = line_result;
     }
     return out;

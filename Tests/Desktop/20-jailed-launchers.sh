@@ -15,9 +15,9 @@
 #    (Desktop/10 shows the hand-off itself under state=shared, through a
 #    shell the check does not look into.)
 #  - Chromium: no jailed launcher is written for it where its sandbox
-#    cannot start; with userns=allow on the jail's policy line one is, and
-#    the jailed Chromium loads a page through the VPN with its sandbox on
-#    (SECURITY.md, "Chromium in a jail").
+#    cannot start (the jail's policy line says userns=deny); by default one
+#    is, and the jailed Chromium loads a page through the VPN with its
+#    sandbox on (SECURITY.md, "Programs that sandbox themselves").
 #
 # Every process is killed by PID; nothing leaves the test's namespaces.
 . "$(dirname "$0")/../lib/testlib.sh"
@@ -112,16 +112,16 @@ check "with the copy gone, the same launch runs in the jail (VPN)" desk_wait_see
 desk_stop "$QJ"
 desk_stop_in "$JAIL"
 
-# --- Chromium: no launcher that cannot start; with userns=allow, one that does ----
-write_test_policy "$JAIL $USR require=$IFC"
+# --- Chromium: no launcher that cannot start; by default, one that does ----------
+write_test_policy "$JAIL $USR require=$IFC userns=deny"
 CID=chromium-netns-$JAIL.desktop
 err=$(desk_run "$NJ" desktop "$CHROME_ENTRY" --namespace "$JAIL" --policy "$TEST_POLICY" 2>&1); rc=$?
-check_eq "netns-jail desktop refuses Chromium (exit 2)" 2 "$rc"
+check_eq "under userns=deny, netns-jail desktop refuses Chromium (exit 2)" 2 "$rc"
 check_contains "saying why and what to ask for" "chromium cannot start in jail $JAIL: its sandbox needs user namespaces" "$err"
 check "and writes nothing" test ! -e "$DESK_HOME/.local/share/applications/$CID"
-write_test_policy "$JAIL $USR require=$IFC userns=allow"
+write_test_policy "$JAIL $USR require=$IFC"
 out=$(desk_run "$NJ" desktop "$CHROME_ENTRY" --namespace "$JAIL" --policy "$TEST_POLICY" --launcher "$launcher" --no-defaults 2>&1); rc=$?
-check_eq "with userns=allow on the jail's line, the launcher is written" "0 $DESK_HOME/.local/share/applications/$CID" "$rc $out"
+check_eq "with the default policy line, the launcher is written" "0 $DESK_HOME/.local/share/applications/$CID" "$rc $out"
 desk_run_bg CJ "$L/chromium-jailed.log" "$launcher" "$JAIL" chromium --no-first-run "$(desk_page chromium-userns)"
 check "the jailed Chromium starts with its sandbox and loads the page through the VPN" \
     desk_wait_seen 60 chromium-userns "$VPN"

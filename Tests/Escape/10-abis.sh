@@ -14,14 +14,21 @@ cd "$(dirname "$0")/../.." || exit 1
 suite_begin "escape: filtered calls on every ABI"
 escape_setup
 
-# Calls the filter fails with EPERM, on all three ABIs. The arguments are
-# such that the kernel alone answers differently where it can (EBADF,
-# ENOENT, EINVAL, or success), see try-syscall.c.
-denied="setns-badfd unshare-net unshare-user unshare-time clone-newnet clone-newuser
- mount umount2 pivot_root chroot open_tree move_mount fsopen fsconfig fsmount fspick
+# Calls the filter fails with EPERM, on all three ABIs, in every jail. The
+# arguments are such that the kernel alone answers differently where it can
+# (EBADF, ENOENT, EINVAL, or success), see try-syscall.c.
+denied="setns-badfd
+ mount umount2 pivot_root open_tree move_mount fsopen fsconfig fsmount fspick
  mount_setattr
  tiocsti tiocsti-hi tioclinux tioclinux-hi tiocspgrp tiocspgrp-hi tiocsetd tiocsetd-hi io_uring_setup io_uring_enter io_uring_register
  add_key request_key keyctl"
+# Calls only a jail whose policy line says userns=deny refuses (EPERM): the
+# namespace-making unshare and clone, and chroot. By default they are the
+# kernel's to answer, as outside (a user namespace is made; without one the
+# kernel refuses the other kinds and chroot itself): what self-sandboxing
+# programs need (SECURITY.md, "Programs that sandbox themselves";
+# 70-userns.sh shows what a namespace made there cannot reach).
+userns_calls="unshare-net unshare-user unshare-time clone-newnet clone-newuser chroot"
 # Ordinary calls that must keep working in the jail (the filter is a
 # deny-list, not a sandbox).
 allowed="clone-plain socket-inet"
@@ -30,15 +37,16 @@ allowed="clone-plain socket-inet"
 table() {
     local abi p
     for abi in x64 i386 x32; do
-        for p in $denied $allowed clone3 umount socketcall-vsock socketcall-inet socketcall-pair-vsock \
+        for p in $denied $userns_calls $allowed clone3 umount socketcall-vsock socketcall-inet socketcall-pair-vsock \
                  socketcall-pair-unix open_tree_attr; do
             printf '%s %s %s\n' "$abi" "$p" "$("$ESC_TRY" "$abi" "$p" | cut -d' ' -f1)"
         done
     done
 }
 export -f table
-export ESC_TRY denied allowed
+export ESC_TRY denied userns_calls allowed
 inside=$(jailed /bin/bash -c table)
+inside_deny=$(jailed_deny /bin/bash -c table)
 outside=$(outside /bin/bash -c table)
 
 result() { printf '%s\n' "$1" | awk -v a="$2" -v p="$3" '$1 == a && $2 == p { print $3 }'; }
@@ -95,6 +103,12 @@ for abi in x64 i386 x32; do
         check_eq "$abi $p: EPERM in the jail (kernel alone: $(result "$outside" "$abi" "$p"))" \
             EPERM "$(result "$inside" "$abi" "$p")"
     done
+    for p in $userns_calls; do
+        check_eq "$abi $p: EPERM in the jail under userns=deny (kernel alone: $(result "$outside" "$abi" "$p"))" \
+            EPERM "$(result "$inside_deny" "$abi" "$p")"
+        check_eq "$abi $p: by default the kernel's answer, as outside" \
+            "$(result "$outside" "$abi" "$p")" "$(result "$inside" "$abi" "$p")"
+    done
     # clone3 keeps its flags in memory the filter cannot read, so it is
     # refused as "not implemented" and the C library falls back to clone.
     check_eq "$abi clone3: ENOSYS in the jail (kernel alone: $(result "$outside" "$abi" clone3))" \
@@ -114,6 +128,7 @@ check_eq "i386 umount (oldumount): EPERM in the jail" EPERM "$(result "$inside" 
 # kernel's own answers, which the filter replaced.
 for abi in x64 i386; do
     check_eq "control $abi setns(-1): the kernel alone says EBADF" EBADF "$(result "$outside" "$abi" setns-badfd)"
+    check_eq "control $abi unshare(CLONE_NEWUSER): the kernel alone makes one" ok "$(result "$outside" "$abi" unshare-user)"
     check_eq "control $abi clone3(NULL, 0): the kernel alone says EINVAL" EINVAL "$(result "$outside" "$abi" clone3)"
     check_eq "control $abi open_tree(missing): the kernel alone says ENOENT" ENOENT "$(result "$outside" "$abi" open_tree)"
     check_eq "control $abi io_uring_setup(NULL): the kernel alone says EFAULT" EFAULT "$(result "$outside" "$abi" io_uring_setup)"
@@ -211,8 +226,8 @@ check "control: x64 open_tree_attr outside: the kernel says ENOENT (6.15+) or EN
 # table, which must give the same program byte for byte, unknown-call
 # prefix included.
 if gcc -O2 -Wall -o "$ESC_DIR/export-filter" "$ESC_HELPERS/export-filter.c" -lseccomp; then
-    # One array per program: cl_jail_filter, and cl_jail_filter_userns for
-    # namespaces whose policy line says userns=allow.
+    # One array per program: cl_jail_filter, for namespaces whose policy
+    # line says userns=deny, and cl_jail_filter_userns, the default.
     for variant in "" _userns; do
         "$ESC_DIR/export-filter" ${variant:+userns} >"$ESC_DIR/filter$variant.rt.bpf"
         python3 -c '
@@ -222,8 +237,8 @@ body = re.search(r"cl_jail_filter" + sys.argv[2] + r"\[\] = \{(.*?)\n\};", text,
 rows = re.findall(r"\{(0x[0-9a-f]+), (\d+), (\d+), (0x[0-9a-f]+)\},", body)
 sys.stdout.buffer.write(b"".join(struct.pack("<HBBI", int(c, 16), int(t), int(f), int(k, 16)) for c, t, f, k in rows))
 ' "$filter_header" "$variant" >"$ESC_DIR/filter$variant.built.bpf"
-        name=${variant:+the userns=allow variant}
-        name=${name:-the compiled-in filter}
+        name=${variant:+the default filter (user namespaces allowed)}
+        name=${name:-the userns=deny filter}
         check "$name has instructions" test -s "$ESC_DIR/filter$variant.built.bpf"
         check "$name is byte for byte what libseccomp builds from the C copy of the rules" \
             cmp -s "$ESC_DIR/filter$variant.built.bpf" "$ESC_DIR/filter$variant.rt.bpf"

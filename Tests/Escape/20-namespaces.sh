@@ -32,22 +32,34 @@ done
 
 # --- unshare, then try to reach the host ------------------------------------
 # A victim in the host namespace listens on 127.0.0.1. From the host it is
-# reachable (control); from the jail it must not be, with or without the
-# unshare attempt (a user namespace would give CAP_SYS_ADMIN over a new,
-# empty network namespace; the filter refuses it anyway).
+# reachable (control); from the jail it must not be, with or without a new
+# namespace. Under userns=deny the filter refuses the unshare; by default
+# (user namespaces allowed, for the sandboxes of browsers) the program gets
+# CAP_SYS_ADMIN over a new user namespace and a new, empty network
+# namespace, from which the host is no nearer than from the jail.
 outside_bg "$ESC_PROC" hold 60 >"$ESC_DIR/hold.out"
 holder=$!
 on_exit "kill_pid $holder"
 wait_for 5 test -s "$ESC_DIR/hold.out" || fail "victim did not start"
 read -r _ _ _ port <"$ESC_DIR/hold.out"
 check_eq "control: the host's listener is reachable from the host" ok "$(outside "$ESC_PROC" connect "$port")"
+DENY_NS="net:[$(stat -L -c %i "/run/netns/$ESC_DENY")]"
 for abi in x64 i386; do
-    check_eq "$abi unshare(CLONE_NEWNET): EPERM" EPERM "$(jailed "$ESC_TRY" "$abi" unshare-net)"
-    check_eq "$abi unshare(CLONE_NEWUSER|CLONE_NEWNET): EPERM, still in the jail" "EPERM $JAIL_NS" \
-        "$(jailed "$ESC_TRY" "$abi" unshare-usernet)"
+    check_eq "$abi unshare(CLONE_NEWNET) under userns=deny: EPERM" EPERM "$(jailed_deny "$ESC_TRY" "$abi" unshare-net)"
+    check_eq "$abi unshare(CLONE_NEWUSER|CLONE_NEWNET) under userns=deny: EPERM, still in the jail" "EPERM $DENY_NS" \
+        "$(jailed_deny "$ESC_TRY" "$abi" unshare-usernet)"
+    got=$(jailed "$ESC_TRY" "$abi" unshare-usernet)
+    check_contains "$abi unshare(CLONE_NEWUSER|CLONE_NEWNET) by default: made" "ok net:[" "$got"
+    check "$abi the new network namespace is neither the jail's nor the host's" \
+        test "${got#ok }" != "$JAIL_NS" -a "${got#ok }" != "$HOST_NS"
 done
-after=$(jailed /bin/sh -c '"$1" x64 unshare-usernet >/dev/null; "$2" connect "$3"' _ "$ESC_TRY" "$ESC_PROC" "$port")
-check_eq "after the unshare attempt, the host's 127.0.0.1:$port is unreachable from the jail" ENETUNREACH "$after"
+after=$(jailed_deny /bin/sh -c '"$1" x64 unshare-usernet >/dev/null; "$2" connect "$3"' _ "$ESC_TRY" "$ESC_PROC" "$port")
+check_eq "after the unshare attempt under userns=deny, the host's 127.0.0.1:$port is unreachable from the jail" ENETUNREACH "$after"
+check_eq "by default, from a new user and network namespace the host's 127.0.0.1:$port is unreachable" ENETUNREACH \
+    "$(jailed unshare -rn "$ESC_PROC" connect "$port")"
+check_eq "nor with its loopback up" ECONNREFUSED \
+    "$(jailed unshare -rn sh -c '/sbin/ip link set lo up && exec "$0" connect "$1"' "$ESC_PROC" "$port")"
+check_eq "and from the jail itself: unreachable" ENETUNREACH "$(jailed "$ESC_PROC" connect "$port")"
 
 # --- netns-exec again, from inside the jail ----------------------------------
 # no_new_privs is set in the jail, so execve does not grant the launcher's

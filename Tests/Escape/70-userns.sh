@@ -1,19 +1,22 @@
 #!/bin/bash
-# userns=allow (Chromium's sandbox, SECURITY.md "Chromium in a jail"): a
-# namespace whose policy line says so loads the filter's variant that lets
-# the program create user namespaces (and, inside them, the other kinds)
-# and chroot. What that must not open: the jail's network (a namespace made
-# inside is empty), setns, the mount calls, the jail's /etc. Each check has
-# its control in a namespace without the option, where the same calls are
-# refused as before. Then the reason for it all: Chromium starts, with its
-# sandbox, only where the option is given.
+# User namespaces in a jail (SECURITY.md, "Programs that sandbox
+# themselves"): by default a jail loads the filter's variant that lets the
+# program create user namespaces (and, inside them, the other kinds) and
+# chroot, which the sandboxes of Chromium, QtWebEngine, Firefox's content
+# processes and Electron are made of. What that must not open: the jail's
+# network (a namespace made inside is empty), setns, the mount calls, the
+# jail's /etc. Each check has its control in a namespace whose line says
+# userns=deny (the administrator's opt-out), where the same calls are
+# refused. Then the reason for it all: Chromium starts, with its sandbox,
+# by default, and not under userns=deny.
 . "$(dirname "$0")/../lib/testlib.sh"
-suite_begin "escape: userns=allow"
+suite_begin "escape: user namespaces in a jail"
 require_root
 require_cmd unshare nsenter setcap ip
 
-NS=nxun_plain
+NS=nxun_deny
 ALLOW=nxun_allow
+EXPLICIT=nxun_expl
 HOSTNS=nxun_host
 USR=nxun_user
 make_scratch_dir S
@@ -21,8 +24,9 @@ NX=$(install_launcher "$S") || { fail "install the test build"; suite_end; }
 make_test_user $USR
 make_netns $NS
 make_netns $ALLOW
+make_netns $EXPLICIT
 make_netns $HOSTNS
-for n in $NS $ALLOW; do
+for n in $NS $ALLOW $EXPLICIT; do
     install -d -m 0755 "/etc/netns/$n"
     on_exit "rm -rf '/etc/netns/$n'"
     printf 'nameserver 192.0.2.53\n' >"/etc/netns/$n/resolv.conf"
@@ -35,19 +39,24 @@ ip -n $ALLOW addr add 192.0.2.10/24 dev nxun0
 ip -n $ALLOW link set nxun0 up
 ip -n $ALLOW link set nxun1 up
 ip -n $ALLOW route add default dev nxun0
-write_test_policy "$NS $USR
-$ALLOW $USR userns=allow"
+write_test_policy "$NS $USR userns=deny
+$ALLOW $USR
+$EXPLICIT $USR userns=allow"
 install -d -m 0700 -o $USR "$S/home"
 u() { as_user $USR env HOME="$S/home" PATH=/usr/bin:/bin "$@"; }
 ALLOW_NET="net:[$(stat -L -c %i /run/netns/$ALLOW)]"
 
-# --- without the option: refused as always (the control) --------------------------
-check_eq "control: no userns= option: a user namespace is refused" refused \
+# --- userns=deny: refused (the control) -------------------------------------------
+check_eq "control: userns=deny: a user namespace is refused" refused \
     "$(u "$NX" $NS sh -c 'unshare -U true 2>/dev/null && echo made || echo refused')"
+check_eq "control: userns=deny: chroot is refused" refused \
+    "$(u "$NX" $NS sh -c '/usr/sbin/chroot / true 2>/dev/null && echo made || echo refused')"
 
-# --- with it: the user namespace, and what it must not reach -------------------------
-check_eq "userns=allow: a user namespace can be made" made \
+# --- by default: the user namespace, and what it must not reach ----------------------
+check_eq "by default: a user namespace can be made" made \
     "$(u "$NX" $ALLOW sh -c 'unshare -U true && echo made || echo refused')"
+check_eq "userns=allow says the same as the default" made \
+    "$(u "$NX" $EXPLICIT sh -c 'unshare -U true && echo made || echo refused')"
 check_eq "in it, chroot (what Chromium's sandbox does)" made \
     "$(u "$NX" $ALLOW unshare -r sh -c '/usr/sbin/chroot / true && echo made || echo refused')"
 check_eq "control: the jail's own interfaces" "lo nxun1@nxun0 nxun0@nxun1" \
@@ -93,21 +102,55 @@ check_eq "the jail's resolv.conf is what the inner namespaces see" "nameserver 1
 check_eq "and the program is still in the jail's network namespace" "$ALLOW_NET" \
     "$(u "$NX" $ALLOW readlink /proc/self/ns/net)"
 
-# --- Chromium, the reason for the option ------------------------------------------------
+# --- Chromium, the reason for the default -------------------------------------------------
 if command -v chromium >/dev/null 2>&1; then
     # Bounded, and generous: Chromium under a guest kernel's emulated CPU
     # takes minutes to start.
     chrome() { u timeout 240 "$NX" "$1" chromium --headless --disable-gpu --no-first-run --dump-dom about:blank 2>"$S/chromium-$1.err"; }
-    check_eq "control: without userns=allow, Chromium does not start" "" "$(chrome $NS)"
+    check_eq "control: under userns=deny, Chromium does not start" "" "$(chrome $NS)"
     check_contains "it says why" "No usable sandbox" "$(cat "$S/chromium-$NS.err")"
     page=$(chrome $ALLOW); rc=$?
     case $page in
-        *"<body></body>"*) pass "with userns=allow, Chromium starts, its sandbox on, and renders a page" ;;
-        *) fail "with userns=allow, Chromium starts, its sandbox on, and renders a page (exit $rc)"
+        *"<body></body>"*) pass "by default, Chromium starts, its sandbox on, and renders a page" ;;
+        *) fail "by default, Chromium starts, its sandbox on, and renders a page (exit $rc)"
            tail -n 5 "$S/chromium-$ALLOW.err" | sed 's/^/       chromium: /' ;;
     esac
 else
     skip "chromium is not installed (make test-deps)"
+fi
+
+# --- where the kernel forbids unprivileged user namespaces ---------------------------
+# (user.max_user_namespaces=0, as an administrator sets it; Debian's old
+# kernel.unprivileged_userns_clone=0 and Ubuntu's AppArmor restriction
+# answer the same way.) The jail changes nothing there: the call fails in
+# the jail as outside, and Chromium refuses to start in both places with its
+# own line (no_new_privs would disarm a setuid chrome-sandbox in the jail;
+# Debian ships none). The sysctl is machine-wide: it is set for these few
+# checks only (the suite lock keeps other suites away) and put back at once
+# and at exit. Writing it needs CAP_SYS_RESOURCE, which a machine may keep
+# even from root (a container, or a VM agent's bounding set): then this
+# part says so and is left out.
+limit=$(sysctl -n user.max_user_namespaces)
+if sysctl -qw user.max_user_namespaces="$limit" 2>/dev/null; then
+    on_exit "sysctl -qw user.max_user_namespaces=$limit"
+    sysctl -qw user.max_user_namespaces=0
+    out_off=$(u sh -c 'unshare -U true 2>/dev/null && echo made || echo refused')
+    in_off=$(u "$NX" $ALLOW sh -c 'unshare -U true 2>/dev/null && echo made || echo refused')
+    chrome_off=
+    if command -v chromium >/dev/null 2>&1; then
+        u timeout 60 "$NX" $ALLOW chromium --headless --disable-gpu --no-first-run --dump-dom about:blank >/dev/null 2>"$S/chromium-off.err"
+        chrome_off=$(cat "$S/chromium-off.err")
+    fi
+    sysctl -qw user.max_user_namespaces="$limit"
+    check_eq "control: the kernel forbidding them, none is made outside the jail" refused "$out_off"
+    check_eq "nor in the jail, whatever its policy line" refused "$in_off"
+    if command -v chromium >/dev/null 2>&1; then
+        check_contains "and a jailed Chromium refuses to start, saying why" "No usable sandbox" "$chrome_off"
+    fi
+    check_eq "with the limit back, the jail makes one again" made \
+        "$(u "$NX" $ALLOW sh -c 'unshare -U true 2>/dev/null && echo made || echo refused')"
+else
+    echo "  note: user.max_user_namespaces cannot be written here (no CAP_SYS_RESOURCE); the kernel-forbids case is not run"
 fi
 
 suite_end

@@ -78,7 +78,7 @@ struct DesktopJailRewriteTests {
         ("[Desktop Entry]\nType=Application\nName=x\nExec=x\nX-NetnsExec-Namespace=other\n", "already jailed in other"),
         ("[Desktop Entry]\nType=Application\nName=x\nExec=/usr/bin/chromium %U\n", "chromium cannot start in jail vpn_jail: its sandbox needs user namespaces"),
         ("[Desktop Entry]\nType=Application\nName=x\nExec=x\n[Desktop Action a]\nName=a\nExec=google-chrome-stable --incognito\n",
-         "line 7: google-chrome-stable cannot start in jail vpn_jail: its sandbox needs user namespaces, which the jail refuses unless the namespace's line in netns-exec.conf says userns=allow"),
+         "line 7: google-chrome-stable cannot start in jail vpn_jail: its sandbox needs user namespaces, which this jail refuses (its line in netns-exec.conf says userns=deny, or there is none)"),
     ])
     func refuses(_ source: String, message: String) {
         #expect {

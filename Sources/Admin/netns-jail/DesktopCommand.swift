@@ -58,7 +58,7 @@ struct DesktopCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not make the jailed copy the default for the original's MIME types and URL schemes.")
     var noDefaults = false
 
-    @Option(name: .long, help: ArgumentHelp("The netns-exec policy to read for userns=allow (which Chromium needs); installed launchers read only /etc/netns-exec.conf.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The netns-exec policy to read for userns=deny (under which Chromium cannot start); installed launchers read only /etc/netns-exec.conf.", valueName: "path"))
     var policy: String = PolicyCheck.installedPath
 
     func validate() throws {
@@ -171,7 +171,8 @@ struct DesktopCommand: ParsableCommand {
         Console.warn(warning)
     }
 
-    /// Whether the namespace's policy line says userns=allow. A policy that
+    /// Whether the namespace's policy line lets programs make user
+    /// namespaces (the default, unless it says userns=deny). A policy that
     /// is missing or that netns-exec would refuse allows nothing.
     func permitsUserNamespaces(_ name: NamespaceName) -> Bool {
         guard let parsed = PolicyCheck.run(path: policy).1 else { return false }

@@ -21,8 +21,9 @@ enum JailFilter {
     /// A libseccomp context holding every rule. The caller exports and
     /// releases it.
     ///
-    /// `permitsUserNamespaces` builds the variant for namespaces whose
-    /// policy line says `userns=allow` (Chromium's sandbox): `unshare` and
+    /// `permitsUserNamespaces` builds the variant for namespaces that allow
+    /// user namespaces (the default; the other variant is `userns=deny`), so
+    /// that self-sandboxing programs keep their sandbox: `unshare` and
     /// `clone` may then create namespaces, and `chroot` is allowed, which
     /// that sandbox does inside its user namespace. Everything else is the
     /// same; `setns` and every mount call stay refused. Without a user
@@ -169,7 +170,7 @@ enum JailFilter {
 
         // Changing the mount view (both mount APIs). Without capabilities
         // these fail already; the rules keep it so where a user namespace
-        // is allowed (userns=allow), and make the errno predictable. chroot
+        // is allowed (the default, not userns=deny), and make the errno predictable. chroot
         // is the one left to that variant: Chromium's sandbox chroots its
         // renderers into an empty directory inside their user namespace.
         // open_tree_attr (Linux 6.15) is above the reviewed table and gets

@@ -11,8 +11,9 @@ import CLinux
 /// rule compiler and no libseccomp. The filter needs no_new_privs, which
 /// Privileges.dropAll has set and checked.
 public enum SyscallFilter {
-    /// `permitsUserNamespaces`: the namespace's policy says `userns=allow`,
-    /// and the variant built for it is loaded (JailFilter.swift).
+    /// `permitsUserNamespaces`: the namespace's policy allows user
+    /// namespaces (the default; false under `userns=deny`), and the variant
+    /// built for it is loaded (JailFilter.swift).
     public static func loadJail(permitsUserNamespaces: Bool) throws(Refusal) {
         guard cl_load_jail_filter(permitsUserNamespaces ? 1 : 0) == 0 else {
             throw .system(call: "seccomp", path: "SECCOMP_SET_MODE_FILTER", errno: cl_errno())

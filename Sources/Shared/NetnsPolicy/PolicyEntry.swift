@@ -14,10 +14,14 @@ public struct PolicyEntry: Equatable, Sendable {
     /// ~/.local, ~/.cache, ~/.mozilla and session bus, as outside. By
     /// default (`state=per-jail`) it gets the jail's own; see JailState.
     public let sharesState: Bool
-    /// `userns=allow`: the jailed program may create user namespaces (and,
-    /// inside them, the other kinds) and chroot, which Chromium's sandbox
-    /// needs. The jail's filter refuses them otherwise; SECURITY.md,
-    /// "Chromium in a jail", says what this opens.
+    /// Whether the jailed program may create user namespaces (and, inside
+    /// them, the other kinds) and chroot: what the sandboxes of browsers and
+    /// other self-sandboxing programs (Chromium, QtWebEngine, Firefox's
+    /// content processes, Electron) are made of. The default (`userns=allow`)
+    /// lets them keep their sandbox in the jail; `userns=deny` loads the
+    /// filter that refuses both. Either way `setns` and every mount call stay
+    /// refused; SECURITY.md, "Programs that sandbox themselves", says what
+    /// the default opens and why.
     public let permitsUserNamespaces: Bool
     /// `resolver=host`: the namespace is meant to use the host's
     /// resolv.conf, so a missing /etc/netns/NAME (or one without
@@ -30,7 +34,7 @@ public struct PolicyEntry: Equatable, Sendable {
 
     public init(namespace: NamespaceName, members: [Member],
                 requiredInterface: InterfaceName?, allowsHostPtrace: Bool = false,
-                sharesState: Bool = false, permitsUserNamespaces: Bool = false,
+                sharesState: Bool = false, permitsUserNamespaces: Bool = true,
                 usesHostResolver: Bool = false, line: Int) {
         self.namespace = namespace
         self.members = members

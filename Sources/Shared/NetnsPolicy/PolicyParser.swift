@@ -4,7 +4,7 @@
 ///     line    = [ entry ] [ "#" comment ] newline
 ///     entry   = NAMESPACE { member | option }
 ///     member  = USER | "@" GROUP
-///     option  = "require=" IFACE | "host-ptrace=allow" | "userns=allow"
+///     option  = "require=" IFACE | "host-ptrace=allow" | "userns=" ( "allow" | "deny" )
 ///             | "state=" ( "per-jail" | "shared" ) | "resolver=" ( "jail" | "host" )
 ///
 /// Tokens are separated by spaces or tabs (a trailing CR is tolerated). Only
@@ -55,7 +55,7 @@ struct PolicyParser {
         var members: [Member] = []
         var required: InterfaceName?
         var allowsHostPtrace = false
-        var permitsUserNamespaces = false
+        var permitsUserNamespaces: Bool?
         var sharesState: Bool?
         var usesHostResolver: Bool?
         var lineIsValid = true
@@ -70,9 +70,17 @@ struct PolicyParser {
                     continue
                 }
                 if key == "userns" {
-                    if value == "allow" { permitsUserNamespaces = true; continue }
-                    fail(number, "userns= takes only 'allow' (see netns-exec.conf(5))")
-                    lineIsValid = false
+                    guard value == "allow" || value == "deny" else {
+                        fail(number, "userns= takes 'allow' or 'deny' (see netns-exec.conf(5))")
+                        lineIsValid = false
+                        continue
+                    }
+                    guard permitsUserNamespaces == nil else {
+                        fail(number, "userns= is given twice")
+                        lineIsValid = false
+                        continue
+                    }
+                    permitsUserNamespaces = value == "allow"
                     continue
                 }
                 if key == "state" {
@@ -104,7 +112,7 @@ struct PolicyParser {
                     continue
                 }
                 guard key == "require" else {
-                    fail(number, "unknown option \(Quoted.text(key)); the options are require=INTERFACE, state=per-jail|shared, resolver=jail|host, userns=allow and \(ProcessIsolation.optOutOption)")
+                    fail(number, "unknown option \(Quoted.text(key)); the options are require=INTERFACE, state=per-jail|shared, resolver=jail|host, userns=allow|deny and \(ProcessIsolation.optOutOption)")
                     lineIsValid = false
                     continue
                 }
@@ -134,7 +142,7 @@ struct PolicyParser {
         entries.append(PolicyEntry(namespace: namespace, members: members,
                                    requiredInterface: required, allowsHostPtrace: allowsHostPtrace,
                                    sharesState: sharesState ?? false,
-                                   permitsUserNamespaces: permitsUserNamespaces,
+                                   permitsUserNamespaces: permitsUserNamespaces ?? true,
                                    usesHostResolver: usesHostResolver ?? false, line: number))
     }
 

@@ -5,7 +5,11 @@
 #   nxesc_host  a network namespace standing in for the user's machine; its
 #               lo is up, and the "outside" processes of the same user run in
 #               it (nothing here touches the real root namespace's network)
-#   nxesc_jail  the jail (only lo, down), which nxesc_user may enter
+#   nxesc_jail  the jail (only lo, down), which nxesc_user may enter, with
+#               the default policy line (user namespaces allowed, so
+#               self-sandboxing programs keep their sandbox)
+#   nxesc_deny  the same with userns=deny: the filter that also refuses
+#               every namespace-creating unshare and clone, and chroot
 #   nxesc_other a namespace nxesc_user may NOT enter
 # The policy also lets nxesc_user into nxesc_host, so that re-running the
 # launcher from inside the jail is tried against a namespace the user is
@@ -17,6 +21,7 @@ ESC_USER=nxesc_user
 ESC_HOST=nxesc_host
 ESC_JAIL=nxesc_jail
 ESC_OTHER=nxesc_other
+ESC_DENY=nxesc_deny
 # The launcher under test: the test build, unless a developer points
 # NXESC_BUILD at another one (for example while working on the filter).
 ESC_BUILD=${NXESC_BUILD:-$REPO_ROOT/.build-test/release/netns-exec}
@@ -31,11 +36,12 @@ escape_setup() {
     make_test_user "$ESC_USER" || { fail "useradd $ESC_USER"; suite_end; }
     make_scratch_dir ESC_DIR
     ESC_LAUNCHER=$(install_launcher "$ESC_DIR" "$ESC_BUILD") || { fail "install launcher"; suite_end; }
-    make_netns "$ESC_HOST" && make_netns "$ESC_JAIL" && make_netns "$ESC_OTHER" \
+    make_netns "$ESC_HOST" && make_netns "$ESC_JAIL" && make_netns "$ESC_OTHER" && make_netns "$ESC_DENY" \
         || { fail "ip netns add"; suite_end; }
     ip -n "$ESC_HOST" link set lo up
     # No /etc/netns/NAME for these: resolver=host says that is meant.
     write_test_policy "$ESC_JAIL $ESC_USER resolver=host
+$ESC_DENY $ESC_USER resolver=host userns=deny
 $ESC_HOST $ESC_USER resolver=host
 $ESC_OTHER nobody resolver=host"
     escape_build_helpers || { fail "building the C helpers"; suite_end; }
@@ -59,6 +65,9 @@ outside() { ip netns exec "$ESC_HOST" "$AS_USER" "$ESC_USER" "$@"; }
 
 # jailed CMD...: the same user, through the launcher, into the jail.
 jailed() { outside "$ESC_LAUNCHER" "$ESC_JAIL" "$@"; }
+
+# jailed_deny CMD...: the same, into the jail whose line says userns=deny.
+jailed_deny() { outside "$ESC_LAUNCHER" "$ESC_DENY" "$@"; }
 
 # outside_bg / jailed_bg CMD...: the same in the background. Every step
 # execs the next (ip netns exec, AS_USER, netns-exec), so $! afterwards is

@@ -26,16 +26,17 @@ import NetnsPolicy
 /// missing (D-Bus-only programs cannot be jailed this way), malformed or
 /// localised (`Exec[de]=` is not part of the specification, and a desktop
 /// that honoured it would bypass the jail), entries already jailed, and
-/// Chromium-based browsers, which cannot start in a jail whose policy line
-/// lacks `userns=allow`.
+/// Chromium-based browsers where the namespace's policy line says
+/// `userns=deny`: they cannot start there.
 public struct DesktopJailRewrite: Sendable {
     public let namespace: NamespaceName
     /// The launcher as the desktop should run it: a name looked up in PATH,
     /// or an absolute path.
     public let launcher: String
     public let nameSuffix: String
-    /// The namespace's policy line says `userns=allow`, so a Chromium
-    /// browser can start there (SECURITY.md, "Chromium in a jail").
+    /// The namespace's policy line lets programs make user namespaces (the
+    /// default; not `userns=deny`), so a Chromium browser can start there
+    /// with its sandbox (SECURITY.md, "Programs that sandbox themselves").
     public let permitsUserNamespaces: Bool
 
     public static let defaultLauncher = "netns-exec"
@@ -43,10 +44,10 @@ public struct DesktopJailRewrite: Sendable {
     public static let markerKey = DesktopKey(name: "X-NetnsExec-Namespace")
     /// Chromium and the browsers built on it. Their sandbox needs a new user
     /// namespace (or the setuid chrome-sandbox, which no_new_privs disarms),
-    /// and the jail's filter refuses both unless the policy says
-    /// `userns=allow`; they exit at once, from a menu without a word. A
-    /// launcher that can never start is refused here rather than written
-    /// (SECURITY.md, "Chromium in a jail").
+    /// and under `userns=deny` the jail's filter refuses the first and
+    /// no_new_privs the second; they exit at once, from a menu without a
+    /// word. A launcher that can never start is refused here rather than
+    /// written (SECURITY.md, "Programs that sandbox themselves").
     public static let needsUserNamespaces: Set<String> = [
         "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "google-chrome-beta",
         "google-chrome-unstable", "brave", "brave-browser", "microsoft-edge", "microsoft-edge-stable",
@@ -118,7 +119,7 @@ public struct DesktopJailRewrite: Sendable {
                     throw DesktopEntryError(line: line, message: "Exec in [\(group)] already starts \(program); run netns-jail desktop on the original file")
                 }
                 if Self.needsUserNamespaces.contains(program) && !permitsUserNamespaces {
-                    throw DesktopEntryError(line: line, message: "\(program) cannot start in jail \(namespace): its sandbox needs user namespaces, which the jail refuses unless the namespace's line in netns-exec.conf says userns=allow (it exits with \"No usable sandbox!\" and nothing on screen); ask an administrator, see SECURITY.md, \"Chromium in a jail\"")
+                    throw DesktopEntryError(line: line, message: "\(program) cannot start in jail \(namespace): its sandbox needs user namespaces, which this jail refuses (its line in netns-exec.conf says userns=deny, or there is none): it would exit with \"No usable sandbox!\" and nothing on screen; ask an administrator to drop userns=deny, see SECURITY.md, \"Programs that sandbox themselves\"")
                 }
                 groupsWithExec.insert(group)
                 return prefix + value
