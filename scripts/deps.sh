@@ -13,12 +13,16 @@ build_pkgs="libseccomp-dev pkg-config gcc libc6-dev binutils libcap2-bin"
 # change no nsswitch.conf (their debconf default names no database).
 # openvpn and openssl: the OpenVPN jail's client and the simulated
 # provider's server, with keys and certificates made at test time.
+# The desktop programs are Tests/Desktop's: browsers that sandbox
+# themselves (qutebrowser and Falkon are QtWebEngine), torrent clients and
+# mail, and bubblewrap, Flatpak's sandbox.
 test_pkgs="libcap2-bin nftables wireguard-tools wireguard-go iproute2 dnsmasq-base
  tcpdump curl socat python3 qbittorrent-nox desktop-file-utils sudo util-linux procps psmisc
  hyperfine nscd nslcd libnss-ldapd gcc libc6-dev xz-utils strace libglib2.0-bin
  qemu-system-x86 cpio kmod
  dbus-daemon dbus-bin libnotify-bin python3-jeepney
  xvfb x11-apps xdg-utils qbittorrent transmission-gtk firefox-esr chromium
+ qutebrowser falkon thunderbird ktorrent transmission-qt deluge-gtk vlc bubblewrap
  miniupnpd-nftables qbittorrent-nox openvpn openssl"
 
 want="$build_pkgs"
@@ -45,6 +49,8 @@ if [ -n "$check_only" ] || [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# Several installs may run at once on one machine: wait for apt's lock
+# (up to 10 minutes) rather than fail.
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 # shellcheck disable=SC2086
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null
