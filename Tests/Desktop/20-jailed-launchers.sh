@@ -66,6 +66,14 @@ outside_clients() {
 desk_open() { desk_run timeout 20 xdg-open "$1" >>"$L/xdg-open.log" 2>&1; }
 
 # --- before: a magnet link goes to an unjailed client --------------------------
+# The user's choice is qBittorrent: with several torrent clients installed
+# (KTorrent, deluge-gtk and transmission-qt are, for the other suites), the
+# system's MIME cache would pick one by name, and some of them need a first
+# run by hand before they announce anything.
+desk_mkdir "$DESK_HOME/.config"
+printf '[Default Applications]\nx-scheme-handler/magnet=org.qbittorrent.qBittorrent.desktop\napplication/x-bittorrent=org.qbittorrent.qBittorrent.desktop\n' \
+    >"$DESK_HOME/.config/mimeapps.list"
+chown "$USR" "$DESK_HOME/.config/mimeapps.list"
 desk_open "$(desk_magnet before)"
 check "control: before netns-jail desktop, xdg-open MAGNET is announced from the real address" \
     desk_wait_seen 30 before "$REAL"
