@@ -27,10 +27,15 @@ struct UpCommand: ParsableCommand {
     var noSupervisor = false
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for a handshake with each peer that has an endpoint; 0 skips the check.", valueName: "seconds"))
     var handshakeTimeout: Double = 15
+    @Option(name: .long, help: ArgumentHelp("For a jail with several servers (wireguard files): move it to this one, in the same namespace.", valueName: "file"))
+    var server: String?
 
     func validate() throws {
         guard handshakeTimeout >= 0 && handshakeTimeout <= 600 else {
             throw ValidationError("--handshake-timeout must be between 0 and 600 seconds")
+        }
+        if server != nil && (selection.all || selection.names.count != 1) {
+            throw ValidationError("--server takes one jail: netns-jail up NAME --server FILE")
         }
     }
 
@@ -41,15 +46,31 @@ struct UpCommand: ParsableCommand {
             // An OpenVPN jail's file and credentials, checked (and its
             // ignored lines named) before anything changes.
             if jail.openvpn != nil { _ = try ConfigLoader.openvpn(for: jail) }
-            let wireguard = try ConfigLoader.wireguard(for: jail)
             let held = try JailLock.acquire(jail.name.value, command: "up", wait: lock.wait)
             defer { withExtendedLifetime(held) {} }
-            var builder = JailBuilder(jail: jail, config: wireguard)
-            builder.forceUserspace = userspace
-            builder.handshakeTimeout = handshakeTimeout
-            builder.rebuild = force
-            builder.supervision = noSupervisor ? .off : .start(configPath: global.config)
-            report(try builder.up(), for: jail)
+            let paths = JailPaths(name: jail.name, interface: jail.interface)
+            let (candidates, reason) = try servers(for: jail, paths: paths)
+            // A new pool's jail tries its servers in turn until one
+            // answers; each failed try is rolled back entirely (its
+            // supervisor too).
+            for (index, candidate) in candidates.enumerated() {
+                let onServer = jail.on(server: candidate)
+                let wireguard = try ConfigLoader.wireguard(for: onServer)
+                var builder = JailBuilder(jail: onServer, config: wireguard)
+                builder.forceUserspace = userspace
+                builder.handshakeTimeout = handshakeTimeout
+                builder.rebuild = force
+                builder.supervision = noSupervisor ? .off : .start(configPath: global.config)
+                do throws(JailError) {
+                    let built = try builder.up()
+                    PoolRecord.noteInUse(onServer, reason: reason, now: Int(time(nil)))
+                    report(built, for: onServer)
+                    return
+                } catch {
+                    guard index + 1 < candidates.count, access(paths.namespaceFile, F_OK) != 0 else { throw error }
+                    Console.warn("\(candidate): \(error.message); trying \(candidates[index + 1])")
+                }
+            }
         }
     }
 
@@ -74,5 +95,26 @@ struct UpCommand: ParsableCommand {
             let notes = report.supervisor.filter { if case .note = $0 { true } else { false } }
             Console.note(notes.isEmpty ? "\(jail.name) is already up and healthy; nothing changed" : "\(jail.name) is up, in the same namespace")
         }
+    }
+
+    /// The servers to try, in order, and why the first is chosen: the
+    /// one --server names; for a new pool jail, the pool's start order;
+    /// else the one in use (ConfigLoader.jails read it from the pool's
+    /// record; the first when that one left the pool).
+    private func servers(for jail: JailDefinition, paths: JailPaths) throws(JailError) -> ([String], String) {
+        if let server {
+            guard jail.servers.contains(server) else {
+                throw .failure("\(server) is not one of the servers of [\(jail.name)] (its wireguard = lines); add it there first")
+            }
+            return ([server], "chosen by hand (up --server)")
+        }
+        let record = PoolRecord.read(paths)
+        if jail.servers.count > 1, record == nil || access(paths.namespaceFile, F_OK) != 0 {
+            return (ServerPool.startOrder(jail), "the first to answer at up (server-choice \(jail.pool.choice.rawValue))")
+        }
+        if let record, record.active != jail.wireguard {
+            return ([jail.wireguard], "\(record.active) was removed from the pool")
+        }
+        return ([jail.wireguard], "in use")
     }
 }

@@ -3,9 +3,18 @@ import NetnsPolicy
 /// One jail from /etc/netns-jail.conf.
 public struct JailDefinition: Equatable, Sendable {
     public let name: NamespaceName
-    /// Absolute path of the wg-quick style WireGuard config; empty for a
-    /// jail whose tunnel is OpenVPN (`openvpn`).
-    public let wireguard: String
+    /// Absolute path of the wg-quick style WireGuard config in use (the
+    /// first of `servers`, or the one the pool's record names:
+    /// ServerPool.jails, PoolRecord); empty for a jail whose tunnel is
+    /// OpenVPN (`openvpn`).
+    public internal(set) var wireguard: String
+    /// Every `wireguard =` file, in the order given; one for most jails,
+    /// several for a pool (PoolSettings); empty for OpenVPN.
+    public internal(set) var servers: [String]
+    /// `server-choice`, `server-rotate`.
+    public var pool = PoolSettings()
+    /// `fail-after` and `probe`: the tunnel's active probe.
+    public var health = HealthSettings()
     /// `openvpn = FILE` and its keys; nil for a WireGuard jail. A section
     /// names exactly one of `wireguard` and `openvpn`.
     public var openvpn: OpenVPNSettings?
@@ -27,6 +36,7 @@ public struct JailDefinition: Equatable, Sendable {
                 handshakeAge: Int = defaultHandshakeAge, relays: [RelaySpec] = []) {
         self.name = name
         self.wireguard = wireguard
+        self.servers = wireguard.isEmpty ? [] : [wireguard]
         self.interface = interface
         self.line = line
         self.handshakeAge = handshakeAge
@@ -42,6 +52,7 @@ public struct JailDefinition: Equatable, Sendable {
 ///                                               #     dns = 198.51.100.53 (if the server pushes none)
 ///     interface = proton0        # optional; default: the config's base name
 ///     handshake-age = 180        # optional; seconds, see JailDefinition
+///     fail-after = 30            # optional; see HealthSettings
 ///     port-forward = natpmp      # optional; see PortForwardSettings
 ///     publish = 127.0.0.1:8080   # optional, repeatable; see RelaySpec
 ///     host-service = 127.0.0.1:631
@@ -68,7 +79,8 @@ public struct JailConfig: Equatable, Sendable {
         struct Pending { var name: NamespaceName?; var line: Int; var wireguard: String?; var interface: String?; var interfaceLine = 0; var handshakeAge: Int?
                        var openvpn = OpenVPNSettings(config: ""); var openvpnKeys: [String: Int] = [:]
                        var portForward = PortForwardSettings(); var portForwardOn = false; var portForwardKeys = false; var portForwardRefused = false
-                       var seen: Set<String> = []; var relays: [RelaySpec] = [] }
+                       var seen: Set<String> = []; var relays: [RelaySpec] = []
+                       var servers: [String] = []; var health = HealthSettings(); var pool = PoolSettings() }
         var pending: Pending?
 
         func close() {
@@ -122,6 +134,9 @@ public struct JailConfig: Equatable, Sendable {
                                       handshakeAge: p.handshakeAge ?? JailDefinition.defaultHandshakeAge, relays: p.relays)
             jail.openvpn = openvpn ? p.openvpn : nil
             jail.portForward = p.portForwardOn ? p.portForward : nil
+            jail.health = p.health
+            if !openvpn { jail.servers = p.servers }
+            jail.pool = p.pool
             jails.append(jail)
         }
 
@@ -151,12 +166,25 @@ public struct JailConfig: Equatable, Sendable {
                 }
                 switch asciiLowercased(key) {
                 case "wireguard":
-                    if pending?.wireguard != nil { fail(number, "wireguard appears twice in this section"); continue }
-                    guard value.hasPrefix("/"), !value.utf8.contains(where: isBlank) else {
+                    // Several files, on one line or several: a pool.
+                    let paths = value.utf8.split(whereSeparator: isBlank).map { string($0) }
+                    guard !paths.isEmpty, paths.allSatisfy({ $0.hasPrefix("/") && !$0.hasSuffix("/") }) else {
                         fail(number, "wireguard must be an absolute path such as /etc/wireguard/proton0.conf")
                         continue
                     }
-                    pending?.wireguard = value
+                    for path in paths {
+                        if pending?.servers.contains(path) == true { fail(number, "\(path) is listed twice in this section") }
+                        else { pending?.servers.append(path) }
+                    }
+                    if pending?.wireguard == nil { let first = pending?.servers.first; pending?.wireguard = first }
+                case let lower where PoolSettings.keys.contains(lower):
+                    if pending?.seen.contains(lower) == true { fail(number, "\(lower) appears twice in this section"); continue }
+                    pending?.seen.insert(lower)
+                    if let message = pending?.pool.apply(lower, value) { fail(number, message) }
+                case let lower where HealthSettings.keys.contains(lower):
+                    if pending?.seen.contains(lower) == true { fail(number, "\(lower) appears twice in this section"); continue }
+                    pending?.seen.insert(lower)
+                    if let message = pending?.health.apply(lower, value) { fail(number, message) }
                 case let lower where OpenVPNSettings.keys.contains(lower):
                     if pending?.openvpnKeys[lower] != nil { fail(number, "\(lower) appears twice in this section"); continue }
                     pending?.openvpnKeys[lower] = number
@@ -189,7 +217,7 @@ public struct JailConfig: Equatable, Sendable {
                     }
                     if lower == "port-forward" { pending?.portForwardOn = true } else { pending?.portForwardKeys = true }
                 default:
-                    fail(number, "unknown key \(key); a jail section takes 'wireguard' or 'openvpn' (with 'openvpn-auth' and 'dns'), 'interface', 'handshake-age', 'publish', 'host-service' and the port-forward keys")
+                    fail(number, "unknown key \(key); a jail section takes 'wireguard' or 'openvpn' (with 'openvpn-auth' and 'dns'), 'interface', 'handshake-age', 'fail-after', 'probe', 'server-choice', 'server-rotate', 'publish', 'host-service' and the port-forward keys")
                 }
             }
         }

@@ -6,6 +6,8 @@
 ///     port-forward-hook = /usr/libexec/netns-jail/qbittorrent-port --url http://127.0.0.1:8080
 ///     port-forward-user = alice             # the hook runs as this user
 ///     port-forward-hook-timeout = 30        # seconds, then it is killed
+///     port-forward-required = yes           # a pool's server that forwards
+///                                           # no port counts as failed
 ///
 /// The hook is an absolute path followed by words (split on blanks, no
 /// shell); the port is appended as the last argument.
@@ -16,10 +18,13 @@ public struct PortForwardSettings: Equatable, Sendable {
     public var hookUser: String?
     /// Seconds a hook may run before it is killed.
     public var hookTimeout: Int = 30
+    /// In a pool, a server whose gateway maps no port counts as failed
+    /// (ServerFailover), so the jail moves to one that forwards.
+    public var required = false
 
     /// ProtonVPN grants 60 seconds whatever is asked.
     public static let defaultLifetime = 60
-    static let keys = ["port-forward", "port-forward-gateway", "port-forward-lifetime", "port-forward-hook", "port-forward-user", "port-forward-hook-timeout"]
+    static let keys = ["port-forward", "port-forward-gateway", "port-forward-lifetime", "port-forward-hook", "port-forward-user", "port-forward-hook-timeout", "port-forward-required"]
 
     public init() {}
 
@@ -56,6 +61,9 @@ public struct PortForwardSettings: Equatable, Sendable {
                 return "port-forward-hook-timeout must be a number of seconds from 1 to 3600"
             }
             hookTimeout = seconds
+        case "port-forward-required":
+            guard value == "yes" || value == "no" else { return "port-forward-required takes yes or no" }
+            required = value == "yes"
         default:
             preconditionFailure("not a port-forward key: \(key)")
         }

@@ -34,6 +34,14 @@ public struct JailStatus: Sendable, Codable {
     /// Lines of `relays` nothing listens for (a port taken by something
     /// else, no relay running); `problems` says why.
     public let unservedRelays: [String]
+    /// The supervisor's probe through the tunnel (ProbeRecord), while a
+    /// supervisor runs; silent for more than its `failAfter` seconds is
+    /// unhealthy even while the handshake is recent.
+    public let probe: ProbeRecord?
+    /// The servers of a jail with several (`wireguard =` files), which one
+    /// is in use, since when and why, and what each did last; nil for a
+    /// jail with one server.
+    public let pool: PoolStatus?
     /// Why the jail is not healthy, one sentence each.
     public let problems: [String]
 
@@ -59,6 +67,10 @@ public struct JailStatus: Sendable, Codable {
             found.append("\(paths.resolvConf) is missing; jailed programs would use the host's resolvers")
         }
         found += JailVerification.staleHandshakes(state, maxAge: jail.handshakeAge, now: now)
+        probe = supervisorPID == nil ? nil : ProbeRecord.read(paths)
+        if let probe, state.tunnel != nil, probe.failed(now: now) { found.append(probe.problem(now: now)) }
+        pool = jail.servers.count > 1 ? PoolStatus(jail: jail, record: PoolRecord.read(paths)) : nil
+        if let problem = pool?.problem(now: now) { found.append(problem) }
         portForward = jail.portForward == nil ? nil : PortForwardRecord.read(paths)
         forwardedPort = portForward.flatMap { $0.live(now: now) ? $0.port : nil }
         if let record = portForward, forwardedPort == nil {
@@ -98,6 +110,11 @@ public struct JailStatus: Sendable, Codable {
         out += "  kill switch: \(killSwitch)\n"
         out += "  dns:         \(dns.isEmpty ? "none" : dns.joined(separator: ", "))\n"
         out += "  supervisor:  \(supervisorPID.map { "PID \($0)" } ?? "none")\n"
+        if let pool { out += pool.text(now: now) }
+        if let probe {
+            let heard = probe.lastReply > 0 ? "answered \(max(0, now - probe.lastReply)) seconds ago" : "no reply yet"
+            out += "  probe:       \(probe.target) \(heard) (fail-after \(probe.failAfter) seconds)\n"
+        }
         if let record = portForward {
             let ago = max(0, now - record.renewed)
             out += "  forwarded:   \(forwardedPort.map { "port \($0) (UDP and TCP), renewed \(ago) seconds ago, lease \(record.lease) seconds" } ?? "none (see problem)")"

@@ -19,7 +19,10 @@ import Glibc
 ///    or `host-service` lines (RelayChild): a child process that binds the
 ///    listening sockets as root and then runs without privileges;
 ///  - keeps a provider-forwarded port when the jail asks for one
-///    (PortForwarding: a thread of its own talks NAT-PMP to the gateway).
+///    (PortForwarding: a thread of its own talks NAT-PMP to the gateway);
+///  - probes the tunnel (TunnelHealth: a thread of its own sends a DNS
+///    query through it every few seconds) and records when it last
+///    answered, which `status` reads.
 /// It has no listening socket itself and reads nothing but the root-owned configuration; it
 /// stops itself when the namespace is gone, unless `stay` (init's respawn
 /// or systemd runs it, and the jail may come up later).
@@ -53,8 +56,14 @@ public struct Supervisor {
         takeOver()
         SystemLog.info("supervising \(jail.name) (\(jail.interface))\(stay ? ", staying while it is down" : "")")
         var failures = 0, lastNudge = 0.0, lastForeign: [String] = []
+        // The jail as the configuration and its pool's record say now: a
+        // pool's server in use changes (ServerFailover, `up --server`), and
+        // `up` applies edits without restarting us.
+        var current = jail
         var forwarding = PortForwarding(jail: jail, paths: paths)
         var relay = RelayChild(jail: jail, configPath: configPath)
+        var health = TunnelHealth(jail: jail, paths: paths)
+        let failover = ServerFailover(paths: paths)
         while true {
             usleep(useconds_t(interval * Double(1 << min(failures, 5)) * 1_000_000))
             // A wireguard-go we started and that died is our child, and so
@@ -68,18 +77,29 @@ public struct Supervisor {
                 if stay { continue }
                 SystemLog.info("\(jail.name) is gone (no \(paths.namespaceFile)); supervisor stops")
                 PortForwardRecord.remove(paths)
+                health.remove()
                 // Only our own record: a new jail's supervisor may have
                 // written its own already.
                 if SupervisorProcess.runningPID(paths) == getpid() { unlink(paths.supervisorPidFile) }
                 exit(0)
             }
+            if let now = (try? ConfigLoader.jails(at: configPath))?.jail(named: jail.name.value), now.interface == jail.interface {
+                if now.wireguard != current.wireguard {
+                    // Another server: its probe and its gateway start over.
+                    health.restart()
+                    forwarding?.restart(jail: now)
+                }
+                current = now
+                health.jail = now
+            }
             forwarding?.tick()
+            health.tick(config: try? ConfigLoader.wireguard(for: current, warn: false))
             // Outside the lock: the relay touches nothing `up` builds.
             relay.tend()
             guard let lock = JailLock.tryAcquire(jail.name.value, command: "supervisor") else { continue }
             withExtendedLifetime(lock) {
                 let config: WireGuardConfig
-                do { config = try ConfigLoader.wireguard(for: jail, warn: false) } catch {
+                do { config = try ConfigLoader.wireguard(for: current, warn: false) } catch {
                     SystemLog.warning("\(jail.name): cannot read its WireGuard config: \(plain(error))")
                     failures += 1
                     return
@@ -94,12 +114,18 @@ public struct Supervisor {
                 }
                 lastForeign = []
                 if !breaches.isEmpty {
-                    failures = repair(breaches, config: config) ? 0 : failures + 1
-                } else if needsNudge(state, now: Int(Date().timeIntervalSince1970)),
-                          monotonicSeconds() - lastNudge > (state.peers.contains { $0.latestHandshake == nil } ? 10 : 30) {
+                    failures = repair(breaches, jail: current, config: config) ? 0 : failures + 1
+                    return
+                }
+                let now = Int(Date().timeIntervalSince1970)
+                var problem = health.problem(now: now)
+                if problem == nil, current.portForward?.required == true { problem = forwarding?.refusal }
+                if failover.tick(current, problem: problem, answered: health.answered, now: now) { return }
+                if needsNudge(state, now: now),
+                   monotonicSeconds() - lastNudge > (state.peers.contains { $0.latestHandshake == nil } ? 10 : 30) {
                     lastNudge = monotonicSeconds()
                     resolveAgain(config: config, live: state.peers)
-                    do { try WireGuardTunnel(jail: jail, config: config).awaitConnection(timeout: 3) } catch {
+                    do { try WireGuardTunnel(jail: current, config: config).awaitConnection(timeout: 3) } catch {
                         SystemLog.warning("\(jail.name): \(plain(error)); still trying")
                     }
                 }
@@ -107,7 +133,7 @@ public struct Supervisor {
         }
     }
 
-    private func repair(_ breaches: [JailVerification.Breach], config: WireGuardConfig) -> Bool {
+    private func repair(_ breaches: [JailVerification.Breach], jail: JailDefinition, config: WireGuardConfig) -> Bool {
         for breach in breaches { SystemLog.warning("\(jail.name): \(breach.text); repairing") }
         var builder = JailBuilder(jail: jail, config: config)
         builder.handshakeTimeout = 0
@@ -152,6 +178,7 @@ public struct Supervisor {
     /// Endpoints given as host names, resolved again in our namespace; a
     /// changed address is handed to the tunnel.
     private func resolveAgain(config: WireGuardConfig, live: [PeerState]) {
+        let jail = self.jail
         for peer in config.peers {
             guard let endpoint = peer.endpoint, let address = EndpointResolver.resolve(endpoint),
                   live.first(where: { $0.publicKey == peer.publicKey })?.endpoint != address else { continue }

@@ -8,7 +8,7 @@ import Synchronization
 /// it got in `state`; everything with side effects (the port files, the
 /// hook) is done by the supervisor's main thread, which also starts every
 /// child process, so this thread never forks and never holds a file but
-/// its socket. It never ends: a failed round is logged and tried again
+/// its socket. It runs until stopped: a failed round is logged and tried again
 /// with a doubling wait of at most half a lease (and at most 60 s), so a
 /// gateway that comes back is asked again soon after.
 public final class PortForwarder: Sendable {
@@ -24,6 +24,8 @@ public final class PortForwarder: Sendable {
         public var error: String?
         /// Counts finished rounds, so a reader sees that something happened.
         public var round = 0
+        /// Set by `stop`: the thread ends at its next step.
+        public var stopped = false
     }
 
     public let jail: String
@@ -47,17 +49,27 @@ public final class PortForwarder: Sendable {
         let rc = pthread_create(&thread, nil, { context in
             let forwarder = Unmanaged<PortForwarder>.fromOpaque(context!).takeRetainedValue()
             forwarder.run()
+            return nil
         }, context)
         precondition(rc == 0, "pthread_create for the port forwarder: \(String(cString: strerror(rc)))")
         pthread_detach(thread)
     }
 
-    private func run() -> Never {
+    /// Ends the thread (a pool moved to another server, whose gateway is
+    /// asked by a new forwarder); it ends within a quarter second, or
+    /// after the exchange under way.
+    public func stop() {
+        state.withLock { $0.stopped = true }
+    }
+
+    private var stopped: Bool { state.withLock { $0.stopped } }
+
+    private func run() {
         var client = NATPMPClient(gateway: gateway)
         var failures = 0, lastError = "", lastAddress: String?
         var port = state.withLock { $0.port }
         SystemLog.info("\(jail): port forwarding through NAT-PMP at \(gateway), lease \(lifetime) s asked")
-        while true {
+        while !stopped {
             var pause: Double
             do {
                 try client.open(namespaceFile: namespaceFile)
@@ -83,7 +95,7 @@ public final class PortForwarder: Sendable {
                 let lease = Int(min(granted.lifetime, 86400))
                 state.withLock {
                     $0 = State(port: granted.port, lease: lease, renewed: Int(time(nil)), publicAddress: address,
-                               error: nil, round: $0.round + 1)
+                               error: nil, round: $0.round + 1, stopped: $0.stopped)
                 }
                 // RFC 6886 section 3.3: renew at half the granted lifetime.
                 pause = max(2, Double(lease) / 2)
@@ -97,7 +109,8 @@ public final class PortForwarder: Sendable {
                 let cap = min(60, max(2, Double(lifetime) / 2))
                 pause = min(cap, Double(1 << min(failures, 6)))
             }
-            usleep(useconds_t(pause * 1_000_000))
+            let until = monotonicSeconds() + pause
+            while !stopped && monotonicSeconds() < until { usleep(250_000) }
         }
     }
 }

@@ -15,11 +15,13 @@ struct PortForwarding {
     private var written: (round: Int, live: Bool)?
     private var complained = false
 
-    init?(jail: JailDefinition, paths: JailPaths) {
+    init?(jail: JailDefinition, paths: JailPaths, hook kept: PortForwardHook? = nil) {
         guard let settings = jail.portForward else { return nil }
         self.jail = jail
         self.settings = settings
         self.paths = paths
+        // A running hook is kept: it is the supervisor's child.
+        if let kept { hook = kept; return }
         if let user = settings.hookUser, !settings.hook.isEmpty {
             hook = PortForwardHook(jail: jail.name.value, paths: paths, command: settings.hook, user: user)
             hook?.timeout = Double(settings.hookTimeout)
@@ -41,6 +43,22 @@ struct PortForwarding {
             written = (state.round, live)
         }
         hook?.tick(port: live ? state.port : nil, now: monotonicSeconds())
+    }
+
+    /// Why the gateway forwards no port: its first round failed and none
+    /// has succeeded since; nil while it has not tried yet or maps a port.
+    var refusal: String? {
+        guard let state = forwarder?.state.withLock({ $0 }), state.renewed == 0, state.round > 0 else { return nil }
+        return state.error.map { "it forwards no port (\($0))" }
+    }
+
+    /// The jail moved to another server: its gateway is asked from
+    /// scratch by a new thread (the port held is asked for first), and
+    /// the hook gets what it grants.
+    mutating func restart(jail: JailDefinition) {
+        forwarder?.stop()
+        forwarder = nil
+        self = PortForwarding(jail: jail, paths: paths, hook: hook) ?? self
     }
 
     /// The supervisor reaped a child; true when it was the hook.

@@ -25,6 +25,10 @@ public struct JailPaths: Sendable {
     /// The provider-forwarded port (PortForwardRecord), readable by all.
     public var portFile: String { "\(JailPaths.stateDirectory)/\(name).port" }
     public var portForwardFile: String { "\(JailPaths.stateDirectory)/\(name).port-forward" }
+    /// What the supervisor's tunnel probe last saw (ProbeRecord).
+    public var probeFile: String { "\(JailPaths.stateDirectory)/\(name).probe" }
+    /// A pool's server in use and each server's last result (PoolRecord).
+    public var poolFile: String { "\(JailPaths.stateDirectory)/\(name).pool" }
     /// The output of the last port-forward hook run.
     public var portForwardHookLog: String { "\(JailPaths.stateDirectory)/\(name).port-forward-hook.log" }
     /// What the jail's relay (netns-jail relay NAME) serves, or why it failed.
