@@ -1,4 +1,4 @@
-# Three simulated provider servers for a jail with a pool (EndToEnd/70).
+# Three simulated provider servers for a jail with a pool (EndToEnd/75).
 # Source after topology.sh, and call pool_build after topo_build.
 #
 #   [jail] ==wg== [hostsim] -- [vpnsrv] ------------ [internet] --+-- [srv2]

@@ -1,5 +1,5 @@
 #!/bin/bash
-# End to end, part 7: honest health and server pools (issue 25).
+# End to end, part 7b: honest health and server pools (issue 25).
 #  1. Honest health: the supervisor's probe (a DNS query through the
 #     tunnel, every fail-after/5 s) makes `status` unhealthy within
 #     fail-after (+ a bound) of the uplink's removal, saying why, and
@@ -23,7 +23,7 @@
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
 . "$(dirname "$0")/../lib/pools.sh"
-topo_suite_begin "EndToEnd/70 server pools" nxe7p "$0" "$@"
+topo_suite_begin "EndToEnd/75 server pools" nxe7p "$0" "$@"
 
 JAIL=nxe7p_jail IFC=nxe7p0
 FAIL_AFTER=6
