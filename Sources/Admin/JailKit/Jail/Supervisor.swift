@@ -63,6 +63,9 @@ public struct Supervisor {
         var forwarding = PortForwarding(jail: jail, paths: paths)
         var relay = RelayChild(jail: jail, configPath: configPath)
         var health = TunnelHealth(jail: jail, paths: paths)
+        // A dead predecessor's probe record would judge the tunnel by its
+        // last reply, however old; until our first probe, there is none.
+        health.remove()
         let failover = ServerFailover(paths: paths)
         while true {
             usleep(useconds_t(interval * Double(1 << min(failures, 5)) * 1_000_000))
