@@ -26,6 +26,9 @@ struct ServerFailover {
                 let last = record.results[active]
                 if last?.outcome != .ok || record.allFailed || now - (last?.at ?? 0) >= 60 {
                     if record.allFailed { SystemLog.info("\(jail.name): \(active) answers; the jail is back in service") }
+                    // A server that works starts a new round: servers that
+                    // failed before it may be tried again at the next failure.
+                    if last?.outcome != .ok || record.allFailed { record.roundStart = now }
                     record.results[active] = .init(outcome: .ok, at: now, detail: "")
                     record.allFailed = false
                     record.failedRounds = 0
