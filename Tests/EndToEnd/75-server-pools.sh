@@ -181,7 +181,7 @@ check "... and the jailed client gets through" wait_for 10 sh -c "awk -v n=$n '\
 # A malformed pool line: one line, nothing changed.
 cp "$TOPO_JAIL_CONF" "$work/good.conf"
 write_pool_config "wireguard = $S1 relative/server.conf" "wireguard = $S3"
-check_refusal netns-jail 1 "a malformed pool line" "wireguard must be an absolute path" jail_cmd up "$JAIL"
+check_refusal netns-jail 2 "a malformed pool line" "wireguard must be an absolute path" jail_cmd up "$JAIL"
 check "... the pool's record still names server 2" grep -qx "active=$S2" "/run/netns-jail/$JAIL.pool"
 check_contains "... and the tunnel still has its address" "${POOL_TUN_CLIENT[2]}/32" "$(ip -n "$JAIL" -4 -o addr show dev "$IFC" 2>&1)"
 cp "$work/good.conf" "$TOPO_JAIL_CONF"
@@ -206,8 +206,8 @@ sleep 1
 kill_pid "$DUMP"; wait "$DUMP" 2>/dev/null
 check_eq "no jailed request ever came from the host's address" "" "$(sent_from pool | grep -Fx "$TOPO_HOST_ADDR")"
 check "jailed requests came from each server's public address" test "$(sent_from pool | wc -l)" -ge 3
-others=$(tcpdump -n -r "$work/uplink.pcap" "ip and not (udp port $TOPO_WG_PORT)" 2>/dev/null)
-check_eq "the uplink carried nothing but WireGuard (and the control)" "" "$(printf '%s\n' "$others" | grep -v "\.$CTRL_PORT[ :]" | grep .)"
+others=$(tcpdump -n -r "$work/uplink.pcap" "ip and src host $TOPO_HOST_ADDR and not (udp port $TOPO_WG_PORT)" 2>/dev/null)
+check_eq "the host sent nothing out of its uplink but WireGuard (and the control)" "" "$(printf '%s\n' "$others" | grep -v "\.$CTRL_PORT[ :]" | grep .)"
 check_contains "control: the capture holds the host's own request" "$TOPO_HOST_ADDR.$CTRL_PORT > $TOPO_WEB" "$others"
 quiet jail_cmd down "$JAIL"
 check "down removes the pool's record" test ! -e "/run/netns-jail/$JAIL.pool"

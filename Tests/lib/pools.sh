@@ -43,6 +43,9 @@ pool_server() {
     ip -n "$TOPO_NET" addr add "${POOL_INTERNET_END[$k]}/30" dev "${p}_n$k"
     ip -n "$TOPO_NET" link set "${p}_n$k" up
     in_ns "$TOPO_NET" sysctl -qw net.ipv4.ip_forward=1
+    # vpnsrv has 203.0.113.0/24 on its link to the internet: without this
+    # route it would look for the server's address on that link.
+    ip -n "$TOPO_VPN" route replace "${POOL_INTERNET_END[$k]%.*}.$(( ${POOL_INTERNET_END[$k]##*.} - 1 ))/30" via "$TOPO_WEB"
     ip -n "$ns" addr add "${POOL_PUBLIC[$k]}/30" dev "${p}_w$k"
     ip -n "$ns" link set "${p}_w$k" up
     ip -n "$ns" route add default via "${POOL_INTERNET_END[$k]}"
