@@ -1,15 +1,16 @@
+/// One server of a pool, as `status` shows it.
+public struct PoolServerStatus: Sendable, Codable {
+    public let file: String
+    public let inUse: Bool
+    /// "ok", "failed", or "untried"; `checked` is when (0: never).
+    public let result: String
+    public let checked: Int
+    public let detail: String?
+}
+
 /// A pool as `status` shows it (and `status --json` prints it).
 public struct PoolStatus: Sendable, Codable {
-    public struct Server: Sendable, Codable {
-        public let file: String
-        public let inUse: Bool
-        /// "ok", "failed", or "untried"; `checked` is when (0: never).
-        public let result: String
-        public let checked: Int
-        public let detail: String?
-    }
-
-    public let servers: [Server]
+    public let servers: [PoolServerStatus]
     public let inUse: String
     /// When it was put in use, and why.
     public let since: Int
@@ -27,7 +28,7 @@ public struct PoolStatus: Sendable, Codable {
         retryAt = allFailed ? record?.retryAt : nil
         servers = jail.servers.map { file in
             let result = record?.results[file]
-            return Server(file: file, inUse: file == jail.wireguard, result: result?.outcome.rawValue ?? "untried",
+            return PoolServerStatus(file: file, inUse: file == jail.wireguard, result: result?.outcome.rawValue ?? "untried",
                           checked: result?.at ?? 0, detail: result.flatMap { $0.detail.isEmpty ? nil : $0.detail })
         }
     }
