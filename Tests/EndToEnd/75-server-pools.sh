@@ -19,7 +19,8 @@
 #     unhealthy saying so, no request gets out, and the jail recovers when
 #     one returns. A malformed pool line fails `up` with one line and
 #     changes nothing; an edit removing the server in use moves the jail
-#     first. Control: the capture does see the host's own request.
+#     first; server-rotate moves it on schedule. Control: the capture does
+#     see the host's own request.
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/../lib/topology.sh"
 . "$(dirname "$0")/../lib/pools.sh"
@@ -193,6 +194,20 @@ check "an edit removing the server in use: up applies it" test $? -eq 0
 check_eq "... and the jail moved to the first server left" "$S1" "$(in_use)"
 check_eq "... whose address the tunnel has" "${POOL_TUN_CLIENT[1]}/32" "$(status_json '",".join(j["addresses"])')"
 check "... in the same namespace" test "$(stat -L -c %i "/run/netns/$JAIL")" = "$ns_inode"
+n=$(tail -n 1 "$work/client.out" | cut -d' ' -f1)
+check "... and the jailed client gets through" wait_for 10 sh -c "awk -v n=$n '\$1 > n && \$2 == 200' '$work/client.out' | grep -q ."
+
+# Rotation: server-rotate seconds on one server, then the next.
+write_pool_config "wireguard = $S1 $S3" "server-rotate = 10"
+t0=$(ms)
+rotated=""
+for _ in $(seq 1 $(( 30 * 4 ))); do
+    [ "$(in_use)" = "$S3" ] && { rotated=$(( $(ms) - t0 )); break; }
+    sleep 0.25
+done
+echo "  server-rotate = 10: the jail moved after ${rotated:-never} ms"
+check "server-rotate: the jail moves to the next server on schedule" test -n "$rotated"
+check_contains "... saying why" "rotation" "$(status_json 'j["pool"]["reason"]')"
 n=$(tail -n 1 "$work/client.out" | cut -d' ' -f1)
 check "... and the jailed client gets through" wait_for 10 sh -c "awk -v n=$n '\$1 > n && \$2 == 200' '$work/client.out' | grep -q ."
 
