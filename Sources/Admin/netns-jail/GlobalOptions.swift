@@ -28,7 +28,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// Parses the configuration file (root-owned, not group/other-writable).
     func load() throws(JailError) -> JailConfig {
-        try ConfigLoader.jails(at: config)
+        // A pool's jail on the server its record names (ServerPool.jails).
+        try ServerPool.jails(at: config)
     }
 
     /// The jails named, or all of them; unknown names are a usage error.

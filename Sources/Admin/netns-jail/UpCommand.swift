@@ -99,7 +99,7 @@ struct UpCommand: ParsableCommand {
 
     /// The servers to try, in order, and why the first is chosen: the
     /// one --server names; for a new pool jail, the pool's start order;
-    /// else the one in use (ConfigLoader.jails read it from the pool's
+    /// else the one in use (ServerPool.jails read it from the pool's
     /// record; the first when that one left the pool).
     private func servers(for jail: JailDefinition, paths: JailPaths) throws(JailError) -> ([String], String) {
         if let server {

@@ -46,11 +46,7 @@ public enum ConfigLoader {
         let file = try ConfigFile.read(path)
         try file.requireRootControlled()
         do {
-            // A pool's server in use is the one its record names.
-            let parsed = try JailConfig.parse(bytes: file.bytes, file: path)
-            return JailConfig(jails: parsed.jails.map { jail in
-                jail.servers.count > 1 ? jail.inUse(PoolRecord.read(JailPaths(name: jail.name, interface: jail.interface))) : jail
-            })
+            return try JailConfig.parse(bytes: file.bytes, file: path)
         } catch {
             throw .configFile(error)
         }

@@ -29,6 +29,10 @@ public struct JailTeardown {
         // JailBuilder's parts, newest first. The supervisor first, so it
         // does not rebuild what is being removed.
         SupervisorPart(jail: jail).remove()
+        // Nothing probes the tunnel any more; a pool starts afresh at the
+        // next `up`.
+        ProbeRecord.remove(paths)
+        PoolRecord.remove(paths)
         let namespaceExists = fm.fileExists(atPath: paths.namespaceFile)
         if !namespaceExists && !tunnelKind.hasLeftovers(paths) && !fm.fileExists(atPath: paths.resolvConf) {
             return .alreadyDown

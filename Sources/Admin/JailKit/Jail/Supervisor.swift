@@ -86,7 +86,7 @@ public struct Supervisor {
                 if SupervisorProcess.runningPID(paths) == getpid() { unlink(paths.supervisorPidFile) }
                 exit(0)
             }
-            if let now = (try? ConfigLoader.jails(at: configPath))?.jail(named: jail.name.value), now.interface == jail.interface {
+            if let now = (try? ServerPool.jails(at: configPath))?.jail(named: jail.name.value), now.interface == jail.interface {
                 if now.wireguard != current.wireguard {
                     // Another server: its probe and its gateway start over.
                     health.restart()

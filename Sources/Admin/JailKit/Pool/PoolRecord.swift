@@ -3,7 +3,7 @@ import Glibc
 /// Which server of a pool a jail uses, since when and why, and what each
 /// server last did: /run/netns-jail/NAME.pool, written under the jail's
 /// lock by `up` and the supervisor, replaced by rename. Every command
-/// reads the server in use from here (ConfigLoader.jails); `status` shows
+/// reads the server in use from here (ServerPool.jails); `status` shows
 /// all of it.
 ///
 ///     active=/etc/wireguard/b.conf

@@ -22,9 +22,36 @@ public enum ServerPool {
         }
     }
 
+    /// The jails of the configuration file at `path`, each pool's on the
+    /// server its record names (JailDefinition.inUse): what every command
+    /// and the supervisor work with.
+    public static func jails(at path: String) throws(JailError) -> JailConfig {
+        let parsed = try ConfigLoader.jails(at: path)
+        return JailConfig(jails: parsed.jails.map { jail in
+            jail.servers.count > 1 ? jail.inUse(PoolRecord.read(JailPaths(name: jail.name, interface: jail.interface))) : jail
+        })
+    }
+
     /// Seconds to wait after the `rounds`-th round in which every server
     /// failed: fail-after, doubled each round, at most five minutes.
     static func backoff(rounds: Int, failAfter: Int) -> Int {
         min(300, failAfter << min(max(rounds - 1, 0), 8))
+    }
+}
+
+extension JailDefinition {
+    /// The same jail on `server`, one of its `servers`.
+    public func on(server: String) -> JailDefinition {
+        var copy = self
+        copy.wireguard = server
+        return copy
+    }
+
+    /// Its pool's server in use, as recorded (PoolRecord); the first
+    /// server when there is no record or the recorded one has left the
+    /// pool (`up` then moves the jail to it).
+    func inUse(_ record: PoolRecord?) -> JailDefinition {
+        guard servers.count > 1, let record else { return self }
+        return on(server: servers.contains(record.active) ? record.active : servers[0])
     }
 }

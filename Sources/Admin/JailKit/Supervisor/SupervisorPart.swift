@@ -66,15 +66,12 @@ public struct SupervisorPart {
     }
 
     /// First in `down`. The relay dies with its supervisor; the files it
-    /// made as root go too. Nothing renews the forwarded port any more,
-    /// nor probes the tunnel; a pool starts afresh at the next `up`.
+    /// made as root go too. Nothing renews the forwarded port any more.
     func remove() {
         let relay = RelayState.read(paths)
         SupervisorProcess.stop(paths)
         relay.stop()
         RelayState.removeFiles(paths)
         PortForwardRecord.remove(paths)
-        ProbeRecord.remove(paths)
-        PoolRecord.remove(paths)
     }
 }

@@ -41,20 +41,3 @@ public struct ServerSwitch {
         return updated
     }
 }
-
-extension JailDefinition {
-    /// The same jail on `server`, one of its `servers`.
-    public func on(server: String) -> JailDefinition {
-        var copy = self
-        copy.wireguard = server
-        return copy
-    }
-
-    /// Its pool's server in use, as recorded (PoolRecord); the first
-    /// server when there is no record or the recorded one has left the
-    /// pool (`up` then moves the jail to it).
-    func inUse(_ record: PoolRecord?) -> JailDefinition {
-        guard servers.count > 1, let record else { return self }
-        return on(server: servers.contains(record.active) ? record.active : servers[0])
-    }
-}
