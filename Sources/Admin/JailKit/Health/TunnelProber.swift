@@ -62,21 +62,30 @@ final class TunnelProber: Sendable {
     private func run() -> Never {
         while true {
             let began = monotonicSeconds()
-            let target = state.withLock { $0.target }
-            var failure: String?
-            do { try DNSProbe(target: target, namespaceFile: namespaceFile, timeout: timeout).run() } catch {
-                failure = error.description
-            }
-            let now = Int(time(nil))
-            state.withLock {
-                guard $0.target == target else { return }
-                if failure == nil { $0.success = now }
-                $0.attempt = now
-                $0.error = failure
-                $0.round += 1
-            }
+            probeOnce()
             let left = interval - (monotonicSeconds() - began)
             if left > 0 { usleep(useconds_t(left * 1_000_000)) }
+        }
+    }
+
+    /// One probe and its result. Kept out of line: with DNSProbe's wait
+    /// loop inlined into run()'s endless one, the release build's
+    /// loop-invariant code motion ran for more than half an hour on this
+    /// one function (JailKit alone builds in about a minute without it).
+    @inline(never)
+    private func probeOnce() {
+        let target = state.withLock { $0.target }
+        var failure: String?
+        do { try DNSProbe(target: target, namespaceFile: namespaceFile, timeout: timeout).run() } catch {
+            failure = error.description
+        }
+        let now = Int(time(nil))
+        state.withLock {
+            guard $0.target == target else { return }
+            if failure == nil { $0.success = now }
+            $0.attempt = now
+            $0.error = failure
+            $0.round += 1
         }
     }
 }
