@@ -435,7 +435,9 @@ nsenter --net="/run/netns/$TOPO_HOST" -- bash -c 'exec -a "$1" sh -c "sleep 300;
     fake "$TOPO_JAIL_BIN" "$TOPO_JAIL_CONF" "$JAIL" &
 fake=$!
 on_exit "kill_pid $fake"
-wait_for 5 sh -c 'tr "\0" " " <"/proc/$1/cmdline" | grep -q "supervise"' sh "$fake"
+# Wait for the exec itself: until then the cmdline is nsenter's or bash's,
+# which holds the word "supervise" in its script but not the shape.
+wait_for 5 sh -c 'tr "\0" " " <"/proc/$1/cmdline" | grep -q "netns-jail .*supervise .* $2 \?$"' sh "$fake" "$JAIL"
 check "control: the impostor's command line has the supervisor's shape" \
     sh -c 'tr "\0" " " <"/proc/$1/cmdline" | grep -q "netns-jail .*supervise .* $2 \?$"' sh "$fake" "$JAIL"
 rec=$(cat "$sup_rec")
