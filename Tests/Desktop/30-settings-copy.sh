@@ -110,7 +110,7 @@ check "Firefox wrote prefs.js at its exit" test -s "$P/prefs.js"
 # The user's own choice, and what a signed-in user has (Firefox makes
 # neither without an account): logins, the sync account and its prefs.
 printf 'user_pref("media.peerconnection.enabled", false);\n' >"$P/user.js"
-printf '{"logins":[{"hostname":"http://example.com"}]}\n' >"$P/logins.json"
+printf '{"logins":[{"hostname":"http://login.invalid"}]}\n' >"$P/logins.json"
 printf '{"accountData":{"email":"nxsc@example.com"}}\n' >"$P/signedInUser.json"
 chown "$USR" "$P/user.js" "$P/logins.json" "$P/signedInUser.json"
 desk_run_bg FF "$L/firefox-2.log" firefox-esr "http://127.0.0.1:$port/again"
