@@ -111,7 +111,7 @@ check "Firefox wrote prefs.js at its exit" test -s "$P/prefs.js"
 # neither without an account): logins, the sync account and its prefs.
 printf 'user_pref("media.peerconnection.enabled", false);\n' >"$P/user.js"
 printf '{"logins":[{"hostname":"http://login.invalid"}]}\n' >"$P/logins.json"
-printf '{"accountData":{"email":"nxsc@example.com"}}\n' >"$P/signedInUser.json"
+printf '{"accountData":{"email":"nxsc@login.invalid"}}\n' >"$P/signedInUser.json"
 chown "$USR" "$P/user.js" "$P/logins.json" "$P/signedInUser.json"
 desk_run_bg FF "$L/firefox-2.log" firefox-esr "http://127.0.0.1:$port/again"
 check "Firefox runs again (its profile lock)" wait_for 60 test -L "$P/lock"
@@ -122,7 +122,7 @@ wait "$FF" 2>/dev/null
 desk_stop_in_user_firefox() { local p; for p in $(pgrep -u "$DESK_UID" -f firefox-esr); do kill -KILL "$p"; done; }
 desk_stop_in_user_firefox
 wait_for 10 bash -c "! pgrep -u $DESK_UID -x firefox-esr"
-printf 'user_pref("services.sync.username", "nxsc@example.com");\nuser_pref("identity.fxaccounts.account.device.name", "nxsc-laptop");\n' >>"$P/prefs.js"
+printf 'user_pref("services.sync.username", "nxsc@login.invalid");\nuser_pref("identity.fxaccounts.account.device.name", "nxsc-laptop");\n' >>"$P/prefs.js"
 ln -s ../../../../secret "$P/planted" && chown -h "$USR" "$P/planted"
 for f in lock .parentlock cookies.sqlite key4.db cert9.db logins.json signedInUser.json places.sqlite; do
     check "control: $f is in Firefox's profile" test -e "$P/$f" -o -L "$P/$f"
