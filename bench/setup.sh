@@ -110,12 +110,9 @@ cp -p "/etc/netns/$NS/resolv.conf" "/etc/netns/$NS_SHARED/resolv.conf"
 # ~/.mozilla (five bind mounts, JailState.swift), which a user without a
 # home (the test users' /nonexistent) would not pay for. The first launch
 # (the checks below) creates the directories.
-# Made with its home (as make_test_user does, but not /nonexistent):
-# usermod afterwards fails while any process still runs under the UID the
-# new account is given, which a process left by another run can hold.
-userdel -f "$BENCH_USER" >/dev/null 2>&1
-useradd -M -N -g nogroup -s /bin/sh -d "$SCRATCH/home" "$BENCH_USER" || die "cannot create user $BENCH_USER"
-on_exit "userdel -f $BENCH_USER"
+# Made with its home (usermod afterwards would fail while any process still
+# runs under the account's UID).
+make_test_user "$BENCH_USER" "$SCRATCH/home" || die "cannot create user $BENCH_USER"
 install -d -m 0700 -o "$BENCH_USER" -g nogroup "$SCRATCH/home" || die "cannot create a home for $BENCH_USER"
 chown "$BENCH_USER" "$SCRATCH/out"
 

@@ -203,4 +203,30 @@ log=$(cat "$SCRATCH/syslog" 2>/dev/null)
 check "a command that cannot be executed is logged as not run" \
     grep -Eq "$ALICE \(uid $(id -u $ALICE)\) in $NS: 'nxit-no-such-command' (not found \(exit 127\)|cannot be executed \(exit 126\)); nothing ran" "$SCRATCH/syslog"
 
+
+# --- the harness: test users' UIDs across runs -----------------------------
+# Suites and the demo each give /etc a throw-away layer of their own
+# (topology.sh), and a run sweeps its user's processes by UID. Two runs at
+# once must therefore never give their users the same UID (the demo's
+# jailed listener was once killed by a Desktop suite's sweep). Each "run"
+# here is a private mount namespace with a fresh layer over /etc, the second
+# made while the first's reservation stands.
+uid_in_layer() { # HOW NAME: the UID NAME gets in a fresh layer (HOW: plain | testlib)
+    local d
+    d=$(mktemp -d "$SCRATCH/etc-layer.XXXXXX") || return 1
+    unshare --mount --propagation private -- bash -c '
+        mount -t tmpfs layer "$1" && mkdir "$1/u" "$1/w" &&
+            mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/u,workdir=$1/w" /etc || exit 1
+        if [ "$2" = plain ]; then useradd -M -N -g nogroup -s /bin/sh "$3" || exit 1
+        else . "$4/Tests/lib/testlib.sh"; make_test_user "$3" || exit 1; fi
+        id -u "$3"' _ "$d" "$1" "$2" "$REPO_ROOT"
+}
+a=$(uid_in_layer plain nxit_layer_a); b=$(uid_in_layer plain nxit_layer_b)
+check "control: plain useradd in two layers over the same /etc gives both the same UID" \
+    test -n "$a" -a "$a" = "$b"
+a=$(uid_in_layer testlib nxit_layer_a); b=$(uid_in_layer testlib nxit_layer_b)
+rm -f "$TEST_UID_DIR/$a" "$TEST_UID_DIR/$b"
+check "make_test_user in two layers gives two different UIDs (reserved machine-wide)" \
+    test -n "$a" -a -n "$b" -a "$a" != "$b"
+
 suite_end

@@ -41,9 +41,7 @@ ref_build ref-nolandlock -DSKIP_LANDLOCK -Wno-unused-function || { fail "build b
 # $U has a home of its own, so the per-jail state directories are made
 # and bound; each launch starts from an empty one, so both programs make
 # them.
-userdel -f $U >/dev/null 2>&1 || true
-useradd -M -N -g nogroup -s /bin/sh -d "$S/home" $U || { fail "create $U"; suite_end; }
-on_exit "userdel -f $U"
+make_test_user $U "$S/home" || { fail "create $U"; suite_end; }
 make_test_user $OTHER
 fresh_home() { rm -rf "$S/home" && install -d -m 0700 -o $U "$S/home"; }
 make_netns $NS

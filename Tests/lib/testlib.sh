@@ -120,12 +120,49 @@ require_cmd() {
     done
 }
 
-# make_test_user NAME: a real, unprivileged, password-less account with no
-# home directory, removed at exit. Prints nothing; sets no globals.
+# test_uid VAR: a UID that no one else on the machine holds, reserved for
+# this run until it exits. Suites and the demo each write a throw-away layer
+# over /etc (topology.sh), so two runs at once would give their first users
+# the same "next free" UID, and one run's sweep of its user's processes
+# (pgrep -u), or its removal of /run/user/UID, would reach the other's (the
+# demo's jailed listener was once SIGKILLed by a Desktop suite's sweep this
+# way). A UID is taken only when no account here has it, no process runs
+# under it, and this run made its reservation first: one file per UID in
+# /run, which every run shares, created with O_EXCL. A reservation whose
+# run is gone (SIGKILL) is removed once it is a minute old.
+TEST_UID_DIR=/run/netns-exec-test-uids
+test_uid() {
+    local _tu_var=$1 _tu_uid _tu_used _tu_f _tu_holder _tu_i
+    install -d -m 0755 "$TEST_UID_DIR" || return 1
+    for _tu_f in "$TEST_UID_DIR"/*; do
+        [ -f "$_tu_f" ] || continue
+        _tu_holder=$(cat "$_tu_f" 2>/dev/null)
+        if [ ! -d "/proc/${_tu_holder:-0}" ] && [ -n "$(find "$_tu_f" -mmin +1 2>/dev/null)" ]; then rm -f "$_tu_f"; fi
+    done
+    # Real, effective, saved and file-system UIDs of every process.
+    _tu_used=" $(awk '/^Uid:/ {print $2, $3, $4, $5}' /proc/[0-9]*/status 2>/dev/null | tr '\n' ' ') "
+    for ((_tu_i = 0; _tu_i < 200; _tu_i++)); do
+        _tu_uid=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        getent passwd "$_tu_uid" >/dev/null && continue
+        case $_tu_used in *" $_tu_uid "*) continue ;; esac
+        if (set -o noclobber; echo $$ >"$TEST_UID_DIR/$_tu_uid") 2>/dev/null; then
+            on_exit "rm -f '$TEST_UID_DIR/$_tu_uid'"
+            printf -v "$_tu_var" '%s' "$_tu_uid"
+            return 0
+        fi
+    done
+    echo "testlib: no free UID found in 200 tries" >&2
+    return 1
+}
+
+# make_test_user NAME [HOME]: a real, unprivileged, password-less account
+# (home /nonexistent unless given), with a UID from test_uid, removed at
+# exit. Prints nothing; sets no globals.
 make_test_user() {
-    local name=$1
+    local name=$1 home=${2:-/nonexistent} uid
     userdel -f "$name" >/dev/null 2>&1 || true
-    useradd -M -N -g nogroup -s /bin/sh -d /nonexistent "$name" || return 1
+    test_uid uid || return 1
+    useradd -M -N -u "$uid" -g nogroup -s /bin/sh -d "$home" "$name" || return 1
     on_exit "userdel -f $name"
 }
 
