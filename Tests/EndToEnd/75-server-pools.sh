@@ -31,6 +31,9 @@ FAIL_AFTER=6
 work=$TOPO_DIR/p
 install -d -m 0755 "$work"
 quiet() { "$@" >/dev/null 2>&1; }
+# The supervisor's syslog lines (pools.sh), shown when a time bound fails.
+pool_syslog "$work/syslog" || { fail "no syslog socket for the suite"; topo_suite_end; }
+show_syslog() { echo "  --- syslog since $1 (netns-jail)"; awk -v t="$1" '$3 >= t' "$work/syslog" | grep -F "netns-jail[" | sed 's/^/      /'; }
 
 # status_json KEY-EXPRESSION: a value from `status --json` for the jail.
 status_json() {
@@ -54,7 +57,7 @@ check "the probe answered through the tunnel" wait_for 15 probe_answered
 quiet jail_cmd status "$JAIL"; check_eq "status exits 0 with the tunnel answering" 0 $?
 
 ip -n "$TOPO_HOST" link set "$TOPO_UPLINK" down
-t0=$(ms)
+t0=$(ms) since=$(date +%T)
 on_exit "ip -n $TOPO_HOST link set $TOPO_UPLINK up; ip -n $TOPO_HOST route replace default via $TOPO_ISP_ADDR"
 detected=""
 for _ in $(seq 1 $(( (FAIL_AFTER + 10) * 4 ))); do
@@ -64,6 +67,7 @@ done
 echo "  uplink removed: status unhealthy after ${detected:-never} ms (fail-after ${FAIL_AFTER} s)"
 check "uplink removed: status unhealthy" test -n "$detected"
 check "uplink removed: within fail-after + 3 s" test "${detected:-999999}" -le $(( (FAIL_AFTER + 3) * 1000 ))
+[ "${detected:-999999}" -le $(( (FAIL_AFTER + 3) * 1000 )) ] || show_syslog "$since"
 st=$(jail_cmd status "$JAIL" 2>&1)
 check_contains "status says why" "no reply through the tunnel from $TOPO_TUN_SERVER" "$st"
 problems=$(status_json 'len(j["problems"])')
@@ -121,7 +125,7 @@ sent_from() { # TAG: the sources the IP server saw for TAG, one per line, sorted
     awk -v t="/$1-" 'index($2, t) == 1 {print $1}' "$TOPO_DIR/web.log" | sort -u
 }
 pool_kill 1
-t0=$(ms)
+t0=$(ms) since=$(date +%T)
 moved=""
 for _ in $(seq 1 $(( (FAIL_AFTER + 15) * 4 ))); do
     [ "$(in_use)" != "$S1" ] && { moved=$(( $(ms) - t0 )); break; }
@@ -130,6 +134,7 @@ done
 echo "  server 1 killed: the jail moved after ${moved:-never} ms (fail-after ${FAIL_AFTER} s)"
 check "server 1 killed: the jail moves to another server" test -n "$moved"
 check "... within fail-after + 4 s" test "${moved:-999999}" -le $(( (FAIL_AFTER + 4) * 1000 ))
+[ "${moved:-999999}" -le $(( (FAIL_AFTER + 4) * 1000 )) ] || show_syslog "$since"
 check_eq "... the next one in order" "$S2" "$(in_use)"
 before=$(tail -n 1 "$work/client.out" | cut -d' ' -f1)
 check "the jailed client's new connections succeed after the switch" wait_for 10 sh -c "awk -v n=$before '\$1 > n && \$2 == 200' '$work/client.out' | grep -q ."

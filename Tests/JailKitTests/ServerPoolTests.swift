@@ -47,6 +47,23 @@ import Testing
         #expect(errors("[p]\nwireguard = /a.conf /b.conf\nport-forward-required = yes").contains { $0.contains("need 'port-forward = natpmp'") })
     }
 
+    /// The pool's, the probe's and port forwarding's keys are read by one
+    /// rule (SectionSettings, SettingValue): each once per section, and
+    /// their values in the same words.
+    @Test func everyGroupOfKeysIsReadAlike() {
+        let section = "[p]\nwireguard = /a.conf /b.conf\nport-forward = natpmp\n"
+        for line in ["server-rotate = 60", "fail-after = 10", "port-forward-lifetime = 60", "port-forward-required = yes"] {
+            let key = line.split(separator: " ")[0]
+            #expect(errors(section + line + "\n" + line).contains("/etc/netns-jail.conf:5: \(key) appears twice in this section"))
+        }
+        #expect(errors(section + "server-rotate = 700000").contains("/etc/netns-jail.conf:4: server-rotate must be a number of seconds from 10 to 604800 (a week)"))
+        #expect(errors(section + "fail-after = x").contains("/etc/netns-jail.conf:4: fail-after must be a number of seconds from 3 to 3600"))
+        #expect(errors(section + "port-forward-hook-timeout = 0").contains("/etc/netns-jail.conf:4: port-forward-hook-timeout must be a number of seconds from 1 to 3600"))
+        #expect(errors(section + "handshake-age = 5").contains("/etc/netns-jail.conf:4: handshake-age must be a number of seconds from 10 to 86400"))
+        #expect(errors(section + "port-forward-required = maybe").contains("/etc/netns-jail.conf:4: port-forward-required takes yes or no"))
+        #expect(errors("[p]\nwireguard = /a.conf\nport-forward = upnp").contains("/etc/netns-jail.conf:3: port-forward takes 'natpmp' (the only method there is)"))
+    }
+
     @Test func nextSkipsServersThatFailedThisRound() {
         let servers = ["/a", "/b", "/c"]
         var record = PoolRecord(active: "/a", since: 100, reason: "")

@@ -121,3 +121,34 @@ pool_server_of() {
     for k in 1 2 3; do [ "${POOL_PUBLIC[$k]}" = "$1" ] && { echo "$k"; return; }; done
     echo 0
 }
+
+# pool_syslog FILE: what any process of this suite's mount namespace sends
+# to syslog(3) goes to FILE, one datagram a line (netns-jail `up` and the
+# supervisors it starts log there). The socket is bound over /dev/log in
+# this mount namespace only, so the machine's own logger, if it has one,
+# is neither needed nor disturbed; where /dev/log does not exist (no
+# logger, as in a CI container), a link to the socket stands there for
+# the suite's length and is removed at exit if it is still ours.
+pool_syslog() {
+    local file=$1 sock=$1.sock pid
+    : >"$file"
+    python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o666)
+with open(sys.argv[2], "ab", 0) as f:
+    while True:
+        f.write(s.recv(65536).rstrip(b"\n") + b"\n")
+' "$sock" "$file" &
+    pid=$!
+    on_exit "kill_pid $pid"
+    wait_for 5 test -S "$sock" || return 1
+    if [ -e /dev/log ] || [ -L /dev/log ]; then
+        mount --bind "$sock" /dev/log || return 1
+    else
+        ln -s "$sock" /dev/log || return 1
+        on_exit "[ \"\$(readlink /dev/log)\" = '$sock' ] && rm -f /dev/log"
+    fi
+    logger -t nxe-syslog-check "reaches the suite" 2>/dev/null
+    wait_for 5 grep -q "nxe-syslog-check.*reaches the suite" "$file"
+}

@@ -10,7 +10,7 @@
 /// supervisor acts (a pool switches servers). WireGuard's handshake age
 /// cannot say this sooner than 180 seconds: a handshake stays fresh for
 /// two minutes after the peer went silent.
-public struct HealthSettings: Equatable, Sendable {
+public struct HealthSettings: Equatable, Sendable, SectionSettings {
     public var failAfter: Int = HealthSettings.defaultFailAfter
     /// Where probes go; nil: the tunnel's first DNS server.
     public var probe: IPAddress?
@@ -20,22 +20,18 @@ public struct HealthSettings: Equatable, Sendable {
 
     public init() {}
 
-    mutating func apply(_ key: String, _ value: String) -> String? {
+    mutating func apply(_ key: String, _ value: String) throws(SettingProblem) {
         switch key {
         case "fail-after":
-            guard let seconds = Int(value), seconds >= 3, seconds <= 3600 else {
-                return "fail-after must be a number of seconds from 3 to 3600"
-            }
-            failAfter = seconds
+            failAfter = try SettingValue.seconds(value, for: key, in: 3...3600)
         case "probe":
             guard let address = IPAddress(value) else {
-                return "probe must be the IP address of a DNS server reached through the tunnel, such as 10.2.0.1"
+                throw SettingProblem("probe must be the IP address of a DNS server reached through the tunnel, such as 10.2.0.1")
             }
             probe = address
         default:
             preconditionFailure("not a health key: \(key)")
         }
-        return nil
     }
 
     /// The probe's destination for this tunnel; nil when the config names

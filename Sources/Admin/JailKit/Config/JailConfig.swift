@@ -83,6 +83,23 @@ public struct JailConfig: Equatable, Sendable {
                        var servers: [String] = []; var health = HealthSettings(); var pool = PoolSettings() }
         var pending: Pending?
 
+        /// One key of a group (SectionSettings): once per section, its
+        /// value read by the group. False when the line was refused.
+        @discardableResult
+        func readKey<Group: SectionSettings>(_ group: WritableKeyPath<Pending, Group>, _ key: String, _ value: String, line: Int) -> Bool {
+            guard pending != nil else { return false }
+            guard !pending!.seen.contains(key) else {
+                fail(line, "\(key) appears twice in this section")
+                return false
+            }
+            pending!.seen.insert(key)
+            do { try pending![keyPath: group].apply(key, value) } catch {
+                fail(line, error.message)
+                return false
+            }
+            return true
+        }
+
         func close() {
             guard let p = pending, let name = p.name else { return }
             let openvpn = p.openvpnKeys["openvpn"] != nil
@@ -178,13 +195,9 @@ public struct JailConfig: Equatable, Sendable {
                     }
                     if pending?.wireguard == nil { let first = pending?.servers.first; pending?.wireguard = first }
                 case let lower where PoolSettings.keys.contains(lower):
-                    if pending?.seen.contains(lower) == true { fail(number, "\(lower) appears twice in this section"); continue }
-                    pending?.seen.insert(lower)
-                    if let message = pending?.pool.apply(lower, value) { fail(number, message) }
+                    readKey(\.pool, lower, value, line: number)
                 case let lower where HealthSettings.keys.contains(lower):
-                    if pending?.seen.contains(lower) == true { fail(number, "\(lower) appears twice in this section"); continue }
-                    pending?.seen.insert(lower)
-                    if let message = pending?.health.apply(lower, value) { fail(number, message) }
+                    readKey(\.health, lower, value, line: number)
                 case let lower where OpenVPNSettings.keys.contains(lower):
                     if pending?.openvpnKeys[lower] != nil { fail(number, "\(lower) appears twice in this section"); continue }
                     pending?.openvpnKeys[lower] = number
@@ -195,11 +208,9 @@ public struct JailConfig: Equatable, Sendable {
                     pending?.interfaceLine = number
                 case "handshake-age":
                     if pending?.handshakeAge != nil { fail(number, "handshake-age appears twice in this section"); continue }
-                    guard let seconds = Int(value), seconds >= 10, seconds <= 86400 else {
-                        fail(number, "handshake-age must be a number of seconds from 10 to 86400")
-                        continue
+                    do { pending?.handshakeAge = try SettingValue.seconds(value, for: "handshake-age", in: 10...86400) } catch {
+                        fail(number, error.message)
                     }
-                    pending?.handshakeAge = seconds
                 case "publish", "host-service":
                     guard let name = pending?.name else { continue }
                     do {
@@ -208,10 +219,7 @@ public struct JailConfig: Equatable, Sendable {
                         fail(number, error.message)
                     }
                 case let lower where PortForwardSettings.keys.contains(lower):
-                    if pending?.seen.contains(lower) == true { fail(number, "\(lower) appears twice in this section"); continue }
-                    pending?.seen.insert(lower)
-                    if let message = pending?.portForward.apply(lower, value) {
-                        fail(number, message)
+                    guard readKey(\.portForward, lower, value, line: number) else {
                         pending?.portForwardRefused = true
                         continue
                     }

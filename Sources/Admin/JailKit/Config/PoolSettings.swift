@@ -13,7 +13,7 @@
 /// had no reply through it for fail-after seconds; the supervisor then
 /// moves the jail to the next server that has not failed, in the same
 /// namespace behind the same kill switch (ServerSwitch).
-public struct PoolSettings: Equatable, Sendable {
+public struct PoolSettings: Equatable, Sendable, SectionSettings {
     public enum Choice: String, Sendable, Codable {
         /// The first server of the list that answers.
         case inOrder = "in-order"
@@ -28,21 +28,17 @@ public struct PoolSettings: Equatable, Sendable {
 
     public init() {}
 
-    mutating func apply(_ key: String, _ value: String) -> String? {
+    mutating func apply(_ key: String, _ value: String) throws(SettingProblem) {
         switch key {
         case "server-choice":
             guard let parsed = Choice(rawValue: value) else {
-                return "server-choice takes in-order or random"
+                throw SettingProblem("server-choice takes in-order or random")
             }
             choice = parsed
         case "server-rotate":
-            guard let seconds = Int(value), seconds >= 10, seconds <= 604800 else {
-                return "server-rotate must be a number of seconds from 10 to 604800 (a week)"
-            }
-            rotate = seconds
+            rotate = try SettingValue.seconds(value, for: key, in: 10...604800, note: " (a week)")
         default:
             preconditionFailure("not a pool key: \(key)")
         }
-        return nil
     }
 }

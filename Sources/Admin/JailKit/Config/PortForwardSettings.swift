@@ -11,7 +11,7 @@
 ///
 /// The hook is an absolute path followed by words (split on blanks, no
 /// shell); the port is appended as the last argument.
-public struct PortForwardSettings: Equatable, Sendable {
+public struct PortForwardSettings: Equatable, Sendable, SectionSettings {
     public var gateway: IPAddress?
     public var lifetime: Int = PortForwardSettings.defaultLifetime
     public var hook: [String] = []
@@ -28,46 +28,36 @@ public struct PortForwardSettings: Equatable, Sendable {
 
     public init() {}
 
-    /// Applies one `key = value` line; a message for the administrator when
-    /// the value is wrong.
-    mutating func apply(_ key: String, _ value: String) -> String? {
+    mutating func apply(_ key: String, _ value: String) throws(SettingProblem) {
         switch key {
         case "port-forward":
-            return value == "natpmp" ? nil : "port-forward takes 'natpmp' (the only method there is)"
+            guard value == "natpmp" else { throw SettingProblem("port-forward takes 'natpmp' (the only method there is)") }
         case "port-forward-gateway":
             guard let address = IPAddress(value), address.family == .ipv4 else {
-                return "port-forward-gateway must be an IPv4 address such as 10.2.0.1 (NAT-PMP is IPv4 only)"
+                throw SettingProblem("port-forward-gateway must be an IPv4 address such as 10.2.0.1 (NAT-PMP is IPv4 only)")
             }
             gateway = address
         case "port-forward-lifetime":
-            guard let seconds = Int(value), seconds >= 4, seconds <= 86400 else {
-                return "port-forward-lifetime must be a number of seconds from 4 to 86400"
-            }
-            lifetime = seconds
+            lifetime = try SettingValue.seconds(value, for: key, in: 4...86400)
         case "port-forward-hook":
             let words = value.utf8.split(whereSeparator: isBlank).map { string($0) }
             guard let path = words.first, path.hasPrefix("/"), !path.hasSuffix("/") else {
-                return "port-forward-hook must start with an absolute path such as /usr/libexec/netns-jail/qbittorrent-port"
+                throw SettingProblem("port-forward-hook must start with an absolute path such as /usr/libexec/netns-jail/qbittorrent-port")
             }
             hook = words
         case "port-forward-user":
             guard !value.isEmpty, value != "root", value != "0",
                   value.utf8.allSatisfy({ isPrintableASCII($0) && $0 != UInt8(ascii: ":") }) else {
-                return "port-forward-user must name an unprivileged user (the hook never runs as root)"
+                throw SettingProblem("port-forward-user must name an unprivileged user (the hook never runs as root)")
             }
             hookUser = value
         case "port-forward-hook-timeout":
-            guard let seconds = Int(value), seconds >= 1, seconds <= 3600 else {
-                return "port-forward-hook-timeout must be a number of seconds from 1 to 3600"
-            }
-            hookTimeout = seconds
+            hookTimeout = try SettingValue.seconds(value, for: key, in: 1...3600)
         case "port-forward-required":
-            guard value == "yes" || value == "no" else { return "port-forward-required takes yes or no" }
-            required = value == "yes"
+            required = try SettingValue.yesOrNo(value, for: key)
         default:
             preconditionFailure("not a port-forward key: \(key)")
         }
-        return nil
     }
 
     /// What the section as a whole must satisfy, checked when it closes.
