@@ -61,7 +61,7 @@ ovpn_sweep() {
 nothing_changed() {  # DESC NAME
     check "$1: no namespace" test ! -e "/run/netns/$2"
     check "$1: no /etc/netns/$2" test ! -e "/etc/netns/$2"
-    check_eq "$1: no OpenVPN file, process record or push" "" "$(ls /run/netns-jail/"$2".openvpn.conf /run/netns-jail/"$2".openvpn.pid /run/netns-jail/"$2".openvpn-push 2>/dev/null)"
+    check_eq "$1: no OpenVPN file, process record or push" "" "$(ls /run/netns-jail/"$2".openvpn.conf /run/netns-jail/"$2".openvpn.auth /run/netns-jail/"$2".openvpn.pid /run/netns-jail/"$2".openvpn-push 2>/dev/null)"
 }
 
 # --- 1. refusals ---------------------------------------------------------------
@@ -94,6 +94,9 @@ conf=/run/netns-jail/$JAIL.openvpn.conf
 check_eq "OpenVPN's file is root's and 0600" "root 600" "$(stat -c '%U %a' "$conf" 2>&1)"
 check_not_contains "OpenVPN's file names no hook of the provider's" "update-resolv-conf" "$(cat "$conf")"
 check_not_contains "OpenVPN's file names no canary" "$CANARY" "$(cat "$conf")"
+check_not_contains "OpenVPN's file holds no password (OpenVPN 2.5 takes none inline)" "$TOPO_OVPN_PASS" "$(cat "$conf")"
+check_contains "it names the password's own file" "auth-user-pass /run/netns-jail/$JAIL.openvpn.auth" "$(cat "$conf")"
+check_eq "that file is root's and 0600" "root 600" "$(stat -c '%U %a' "/run/netns-jail/$JAIL.openvpn.auth" 2>&1)"
 ovpn_pid=$(topo_record_pid "/run/netns-jail/$JAIL.openvpn.pid")
 check_eq "OpenVPN runs as nobody after setup" nobody "$(ps -o user= -p "$ovpn_pid" 2>&1)"
 check "OpenVPN's UDP socket is in the host's namespace" \

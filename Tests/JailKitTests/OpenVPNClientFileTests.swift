@@ -6,7 +6,8 @@ import NetnsPolicy
     private func written(_ text: String, credentials: OpenVPNCredentials? = OpenVPNCredentials(user: "p1234567", password: "s3cret")) throws -> String {
         let config = try OVPN.parse(text)
         return OpenVPNClientFile(config: config, source: OVPN.file, interface: InterfaceName("tun-vpn")!,
-                                 credentials: credentials, user: "netns-openvpn", group: "netns-openvpn", hook: "/proc/self/fd/3 openvpn-up vpn tun-vpn").text
+                                 credentials: credentials, user: "netns-openvpn", group: "netns-openvpn", hook: "/proc/self/fd/3 openvpn-up vpn tun-vpn",
+                                 credentialsFile: "/run/netns-jail/vpn.openvpn.auth").text
     }
 
     @Test func writesOnlyWhatPassedThenItsOwnOptions() throws {
@@ -33,10 +34,7 @@ import NetnsPolicy
             -----BEGIN OpenVPN Static key V1-----
             \(OVPN.staticKey)-----END OpenVPN Static key V1-----
             </tls-crypt>
-            <auth-user-pass>
-            p1234567
-            s3cret
-            </auth-user-pass>
+            auth-user-pass /run/netns-jail/vpn.openvpn.auth
             # netns-jail's own options
             client
             dev tun-vpn
@@ -45,6 +43,7 @@ import NetnsPolicy
             route-noexec
             script-security 2
             up "/proc/self/fd/3 openvpn-up vpn tun-vpn"
+            ignore-unknown-option disable-dco
             disable-dco
             persist-tun
             persist-key
@@ -73,7 +72,8 @@ import NetnsPolicy
         #expect(errors.contains { $0.contains("not several") })   // tls-crypt and tls-auth both: refused whole
         let text = try written(hostile.replacingOccurrences(of: OVPN.block("tls-crypt", "OpenVPN Static key V1", OVPN.staticKey), with: ""))
         let own: Set<String> = ["client", "dev", "dev-type", "ifconfig-noexec", "route-noexec", "script-security", "persist-tun",
-                                "persist-key", "nobind", "auth-retry", "verb", "user", "group", "proto", "remote", "key-direction", "up", "disable-dco"]
+                                "persist-key", "nobind", "auth-retry", "verb", "user", "group", "proto", "remote", "key-direction", "up", "disable-dco",
+                                "ignore-unknown-option", "auth-user-pass"]
         var inBlock = false
         for line in text.split(separator: "\n").map(String.init) {
             if line.hasPrefix("<"), line.hasSuffix(">") { inBlock = !line.hasPrefix("</"); continue }
@@ -86,10 +86,21 @@ import NetnsPolicy
         #expect(text.contains("\nup \"/proc/self/fd/3 openvpn-up vpn tun-vpn\"\n"))
     }
 
-    @Test func credentialsGoInlineOnlyWhenAsked() throws {
+    /// In a file of their own, named by path: OpenVPN 2.5 (Slackware
+    /// 15.0's) refuses an inline <auth-user-pass> block.
+    @Test func credentialsGoToTheirFileOnlyWhenAsked() throws {
+        func client(_ text: String) throws -> OpenVPNClientFile {
+            OpenVPNClientFile(config: try OVPN.parse(text), source: OVPN.file, interface: InterfaceName("tun-vpn")!,
+                              credentials: OpenVPNCredentials(user: "p1234567", password: "s3cret"), user: "nobody", group: "nogroup",
+                              hook: "/proc/self/fd/3 openvpn-up vpn tun-vpn", credentialsFile: "/run/netns-jail/vpn.openvpn.auth")
+        }
         let certOnly = "remote 198.51.100.1\n" + OVPN.block("ca", "CERTIFICATE") + OVPN.block("cert", "CERTIFICATE") + OVPN.block("key", "PRIVATE KEY")
-        #expect(!(try written(certOnly)).contains("auth-user-pass"))
-        #expect((try written(OVPN.provider)).contains("<auth-user-pass>\np1234567\ns3cret\n</auth-user-pass>\n"))
+        #expect(!(try client(certOnly)).text.contains("auth-user-pass"))
+        #expect(try client(certOnly).credentialsText == nil)
+        let asked = try client(OVPN.provider)
+        #expect(asked.text.contains("\nauth-user-pass /run/netns-jail/vpn.openvpn.auth\n"))
+        #expect(!asked.text.contains("s3cret") && !asked.text.contains("<auth-user-pass>"))
+        #expect(asked.credentialsText == "p1234567\ns3cret\n")
     }
 
     @Test func credentialsFileShape() throws {

@@ -102,7 +102,8 @@ enum OVPN {
         let name = String(line.split(separator: " ")[0].drop { $0 == "-" })
         #expect(!config.options.contains { $0[0] == name })
         let written = OpenVPNClientFile(config: config, source: OVPN.file, interface: InterfaceName("tun0")!,
-                                        credentials: OpenVPNCredentials(user: "u", password: "p"), user: "nobody", group: "nogroup", hook: "/proc/self/fd/3 openvpn-up vpn tun0").text
+                                        credentials: OpenVPNCredentials(user: "u", password: "p"), user: "nobody", group: "nogroup", hook: "/proc/self/fd/3 openvpn-up vpn tun0",
+                                        credentialsFile: "/run/netns-jail/vpn.openvpn.auth").text
         let provider = written.components(separatedBy: "# netns-jail's own options")[0]
         #expect(!provider.contains(line.drop { $0 == "-" }), "\(line) reached OpenVPN's file")
         #expect(!provider.contains("/tmp") && !provider.contains("/etc/passwd"))

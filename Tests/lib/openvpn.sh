@@ -14,6 +14,10 @@ TOPO_OVPN_UDP_PORT=1194    # the provider's, in vpnsrv (a namespace of the suite
 TOPO_OVPN_TCP_PORT=443
 TOPO_OVPN_USER=p0123456
 TOPO_OVPN_PASS='s3cret pass'
+# The provider's server program: the host's openvpn unless the caller names
+# another (Packaging/60 runs the jail's client as OpenVPN 2.5 against the
+# host's 2.6 server).
+OVPN_SERVER_BIN=${NXE_OPENVPN_SERVER:-openvpn}
 
 # ovpn_pki DIR: a CA, a server and a client certificate (EC P-256), and a
 # tls-crypt key, under DIR/pki.
@@ -33,7 +37,7 @@ ovpn_pki() {
             openssl x509 -req -in $who.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
                 -extfile $who.ext -out $who.crt 2>/dev/null || exit 1
         done
-        openvpn --genkey tls-crypt tc.key >/dev/null || exit 1
+        "$OVPN_SERVER_BIN" --genkey tls-crypt tc.key >/dev/null || exit 1
     )
 }
 
@@ -80,7 +84,7 @@ keepalive 2 10
 disable-dco
 verb 3
 EOF
-    nsenter --net="/run/netns/$TOPO_VPN" -- openvpn --config "$dir/ovpn-server-$proto.conf" >"$dir/ovpn-$proto.log" 2>&1 &
+    nsenter --net="/run/netns/$TOPO_VPN" -- "$OVPN_SERVER_BIN" --config "$dir/ovpn-server-$proto.conf" >"$dir/ovpn-$proto.log" 2>&1 &
     pid=$!
     on_exit "kill_pid $pid"
     printf -v "TOPO_OVPN_PID_$proto" '%s' "$pid"

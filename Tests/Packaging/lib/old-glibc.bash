@@ -83,3 +83,27 @@ old_glibc_copy() {
     install -m 0755 -o root -g root "$1" "$2" &&
         "$PATCHELF" --set-interpreter "$OLD_GLIBC_LOADER" --force-rpath --set-rpath "$OLD_GLIBC_LIB" "$2"
 }
+
+# old_openvpn_fetch CACHE: Debian 11's OpenVPN 2.5.1 (Slackware 15.0 ships
+# 2.5 too) with the libraries it needs from Debian 11, unpacked under
+# CACHE/openvpn-2.5, and a copy whose loader and RPATH are Debian 11's
+# (old_glibc_copy): CACHE/openvpn-2.5/openvpn. Needs old_glibc_fetch first.
+# Sets OLD_OPENVPN.
+OLD_OPENVPN_PACKAGES="openvpn libssl1.1 liblzo2-2 liblz4-1 libpkcs11-helper1 libcap-ng0 libsystemd0 libgcrypt20 libgpg-error0 liblzma5 libzstd1"
+old_openvpn_fetch() {
+    local cache=${1:-/var/cache/netns-exec-glibc} d p deb pkgs=()
+    d=$cache/openvpn-2.5
+    OLD_OPENVPN=$d/openvpn
+    [ -x "$OLD_OPENVPN" ] && return 0
+    [ -x "$OLD_GLIBC_LOADER" ] || { echo "old-openvpn: run old_glibc_fetch first" >&2; return 1; }
+    for p in $OLD_OPENVPN_PACKAGES; do pkgs+=("$p:amd64/$OLD_GLIBC_SUITE"); done
+    rm -rf "$d.tmp" && mkdir -p "$d.tmp/debs" || return 1
+    (cd "$d.tmp/debs" && debian_apt "$cache/apt" apt-get download "${pkgs[@]}") >"$d.tmp/download.log" 2>&1 ||
+        { echo "old-openvpn: apt-get download failed:" >&2; tail -n 5 "$d.tmp/download.log" >&2; return 1; }
+    for deb in "$d.tmp"/debs/*.deb; do dpkg-deb -x "$deb" "$d.tmp/root" || return 1; done
+    install -m 0755 -o root -g root "$d.tmp/root/usr/sbin/openvpn" "$d.tmp/openvpn" &&
+        "$PATCHELF" --set-interpreter "$OLD_GLIBC_LOADER" --force-rpath \
+            --set-rpath "$OLD_GLIBC_LIB:$d/root/usr/lib/x86_64-linux-gnu:$d/root/lib/x86_64-linux-gnu" "$d.tmp/openvpn" || return 1
+    rm -rf "$d.tmp/debs" "$d" && mv "$d.tmp" "$d" || return 1
+    [ -x "$OLD_OPENVPN" ]
+}

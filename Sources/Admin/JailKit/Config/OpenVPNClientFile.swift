@@ -15,7 +15,9 @@ import NetnsPolicy
 ///   the device into the jail and records the push; nothing from the
 ///   provider's file that runs a program reaches this file;
 /// - `disable-dco`: a tun device, which can move into the jail (a
-///   data-channel-offload device is another kind of device);
+///   data-channel-offload device is another kind of device). OpenVPN 2.5
+///   (Slackware 15.0's) has no offload and would refuse the unknown word,
+///   so it is marked ignorable there (`ignore-unknown-option`, 2.3.3 on);
 /// - `persist-tun`, `persist-key`: a reconnect keeps the device (and so
 ///   the jail's addresses) and needs no root to reopen anything;
 /// - `nobind`: no fixed local port, so several jails never collide;
@@ -23,8 +25,11 @@ import NetnsPolicy
 ///   hold no keys;
 /// - `user`, `group`: OpenVPN gives up root once the device is open.
 ///
-/// It holds the private key and the password: it is written 0600, root's,
-/// under /run/netns-jail, and read by no one else.
+/// It holds the private key, and the password goes beside it in a file of
+/// its own (`credentialsText`, named by `auth-user-pass FILE`: OpenVPN 2.5,
+/// Slackware 15.0's, takes no inline password): both are written 0600,
+/// root's, under /run/netns-jail, and read by no one else. OpenVPN reads
+/// both as root, before it gives root up.
 public struct OpenVPNClientFile: Sendable {
     public let config: OpenVPNConfig
     public let source: String
@@ -35,9 +40,12 @@ public struct OpenVPNClientFile: Sendable {
     public let group: String
     /// OpenVPN's `up` command (OpenVPNTunnel.hookCommand): checked words.
     public let hook: String
+    /// Where netns-jail writes `credentialsText` (JailPaths.openvpnCredentialsFile).
+    public let credentialsFile: String
 
     public init(config: OpenVPNConfig, source: String, interface: InterfaceName,
-                credentials: OpenVPNCredentials?, user: String, group: String, hook: String) {
+                credentials: OpenVPNCredentials?, user: String, group: String, hook: String,
+                credentialsFile: String) {
         precondition(hook.utf8.allSatisfy { isPrintableASCII($0) || $0 == 0x20 } && !hook.contains("\""), "the hook command is netns-jail's own words")
         self.config = config
         self.source = source
@@ -46,6 +54,15 @@ public struct OpenVPNClientFile: Sendable {
         self.user = user
         self.group = group
         self.hook = hook
+        precondition(OpenVPNToken.isPlain(credentialsFile), "the credentials file is netns-jail's own path")
+        self.credentialsFile = credentialsFile
+    }
+
+    /// The user name and password, one per line, when the provider's file
+    /// asks for them (`auth-user-pass`); nil otherwise.
+    public var credentialsText: String? {
+        guard case .asked = config.credentials, let credentials else { return nil }
+        return "\(credentials.user)\n\(credentials.password)\n"
     }
 
     public var text: String {
@@ -65,9 +82,7 @@ public struct OpenVPNClientFile: Sendable {
             if material == .tlsAuth, let direction = config.tlsAuthDirection { out += "key-direction \(direction)\n" }
             out += "<\(material.rawValue)>\n\(pem)</\(material.rawValue)>\n"
         }
-        if case .asked = config.credentials, let credentials {
-            out += "<auth-user-pass>\n\(credentials.user)\n\(credentials.password)\n</auth-user-pass>\n"
-        }
+        if credentialsText != nil { out += "auth-user-pass \(credentialsFile)\n" }
         out += """
             # netns-jail's own options
             client
@@ -77,6 +92,7 @@ public struct OpenVPNClientFile: Sendable {
             route-noexec
             script-security 2
             up "\(hook)"
+            ignore-unknown-option disable-dco
             disable-dco
             persist-tun
             persist-key

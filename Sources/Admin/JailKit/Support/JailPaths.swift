@@ -40,9 +40,11 @@ public struct JailPaths: Sendable {
     public var relayDirectory: String { "\(JailPaths.stateDirectory)/\(name)" }
     public var logFile: String { "\(JailPaths.stateDirectory)/\(name).wireguard-go.log" }
     /// An OpenVPN jail: the file OpenVPN reads (OpenVPNClientFile, 0600:
-    /// it holds the key and the password), the OpenVPN process, its log,
+    /// it holds the key), the OpenVPN process, its log,
     /// and what the server pushed (OpenVPNHook).
     public var openvpnConfigFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn.conf" }
+    /// The user name and password OpenVPN reads (0600, root's).
+    public var openvpnCredentialsFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn.auth" }
     public var openvpnPidFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn.pid" }
     public var openvpnLogFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn.log" }
     public var openvpnPushFile: String { "\(JailPaths.stateDirectory)/\(name).openvpn-push" }

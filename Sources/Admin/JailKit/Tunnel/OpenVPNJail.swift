@@ -26,7 +26,7 @@ struct OpenVPNJailTunnel: JailTunnel {
         let user = try OpenVPNUser.lookup()
         let client = OpenVPNClientFile(config: config, source: jail.openvpn?.config ?? "", interface: jail.interface,
                                        credentials: credentials, user: user.name, group: user.group,
-                                       hook: OpenVPNTunnel.hookCommand(paths))
+                                       hook: OpenVPNTunnel.hookCommand(paths), credentialsFile: paths.openvpnCredentialsFile)
         let tunnel = OpenVPNTunnel(paths: paths, client: client)
         let pid = try tunnel.start(rollback: rollback)
         try step(.tunnelCreated)

@@ -41,6 +41,10 @@ struct OpenVPNTunnel {
         try? FileManager.default.createDirectory(atPath: JailPaths.stateDirectory, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o755])
         unlink(paths.openvpnPushFile)
+        unlink(paths.openvpnCredentialsFile)
+        if let credentials = client.credentialsText {
+            try ResolvConf.write(credentials, to: paths.openvpnCredentialsFile, mode: 0o600)
+        }
         try ResolvConf.write(client.text, to: paths.openvpnConfigFile, mode: 0o600)
         let log = open(paths.openvpnLogFile, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard log >= 0 else { throw .failure("cannot write \(paths.openvpnLogFile): \(String(cString: strerror(errno)))") }
@@ -62,7 +66,7 @@ struct OpenVPNTunnel {
             ProcessesInside.terminate([pid], grace: 3)
             _ = ExternalTool.ip.run(["link", "del", "dev", paths.interface.value])
             // The log stays: it says why this OpenVPN failed (`down` removes it).
-            for file in [paths.openvpnPidFile, paths.openvpnPushFile, paths.openvpnConfigFile] { unlink(file) }
+            for file in [paths.openvpnPidFile, paths.openvpnPushFile, paths.openvpnConfigFile, paths.openvpnCredentialsFile] { unlink(file) }
         }
         let code = ProcessRecord.of(pid).map { $0.write(to: paths.openvpnPidFile) } ?? ESRCH
         guard code == 0 else {
@@ -91,7 +95,10 @@ struct OpenVPNTunnel {
 
     private func lastLogLine() -> String {
         let text = String(decoding: readSmallFile(paths.openvpnLogFile, limit: 1 << 20), as: UTF8.self)
-        let line = text.split(separator: "\n").last.map(String.init) ?? "no output"
+        // OpenVPN ends a refused option with "Use --help for more
+        // information.", which says nothing: the line before it says why.
+        let lines = text.split(separator: "\n").filter { !$0.hasPrefix("Use --help") }
+        let line = lines.last.map(String.init) ?? "no output"
         return Quoted.terminalSafe(String(line.suffix(200)), keepLines: false)
     }
 
@@ -136,6 +143,7 @@ struct OpenVPNTunnel {
             let left = ProcessesInside.terminate([pid], grace: 3)
             if !left.isEmpty { throw .failure("openvpn (PID \(pid)) did not exit after SIGKILL") }
         }
-        for file in [paths.openvpnPidFile, paths.openvpnPushFile, paths.openvpnConfigFile, paths.openvpnLogFile] { unlink(file) }
+        for file in [paths.openvpnPidFile, paths.openvpnPushFile, paths.openvpnConfigFile, paths.openvpnCredentialsFile,
+                     paths.openvpnLogFile] { unlink(file) }
     }
 }
