@@ -12,6 +12,10 @@
 #include <linux/seccomp.h>
 #include <net/if.h>
 #include <poll.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -407,4 +411,89 @@ void cl_syslog_authpriv(int priority, const char *message) {
 
 int cl_execvpe(const char *file, char *const argv[], char *const envp[]) {
     return execvpe(file, argv, envp);
+}
+
+// --- the jail's session ---------------------------------------------------
+int cl_fstatat_nofollow(int dir, const char *name, struct stat *st) {
+    return fstatat(dir, name, st, AT_SYMLINK_NOFOLLOW);
+}
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+int cl_renameat_noreplace(int from_dir, const char *from, int to_dir, const char *to) {
+    return (int)syscall(SYS_renameat2, from_dir, from, to_dir, to, RENAME_NOREPLACE);
+}
+
+int cl_try_lock(int fd) { return flock(fd, LOCK_EX | LOCK_NB); }
+
+int cl_unix_connect(const char *path, pid_t *peer) {
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof address.sun_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(address.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct ucred cred;
+    socklen_t length = sizeof cred;
+    if (connect(fd, (struct sockaddr *)&address, sizeof address) != 0 ||
+        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    *peer = cred.pid;
+    return fd;
+}
+
+int cl_sealed_memfd(const char *name, const void *bytes, size_t count) {
+    int fd = memfd_create(name, MFD_ALLOW_SEALING);
+    if (fd < 0) return -1;
+    size_t done = 0;
+    while (done < count) {
+        ssize_t n = write(fd, (const char *)bytes + done, count - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) goto fail;
+        done += (size_t)n;
+    }
+    if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) != 0) goto fail;
+    return fd;
+fail:;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+}
+
+int cl_move_descriptor(int from, int to) {
+    if (from == to) return fcntl(to, F_SETFD, 0);
+    return dup2(from, to) == to ? 0 : -1;
+}
+
+int cl_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int cl_close_from(unsigned first) { return (int)syscall(SYS_close_range, first, ~0U, 0); }
+
+int cl_wait_readable(int fd, int milliseconds) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, milliseconds);
+}
+
+int cl_wait_child(pid_t pid) {
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 256 + WTERMSIG(status);
+}
+
+int cl_same_netns_as(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
+    struct stat theirs, ours;
+    if (stat(path, &theirs) != 0 || stat("/proc/self/ns/net", &ours) != 0) return -1;
+    return theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
 }

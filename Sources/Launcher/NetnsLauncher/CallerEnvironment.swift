@@ -4,7 +4,9 @@ import NetnsLimits
 
 /// The environment the command receives: the caller's own, byte for byte,
 /// plus NETNS_EXEC=NAME; where the jail keeps its own state, without the
-/// XDG base-directory overrides and with the session bus disabled.
+/// XDG base-directory overrides, XDG_RUNTIME_DIR naming the jail's runtime
+/// directory, and the session bus address naming the jail's own bus
+/// (SessionBus), or no bus where the jail has no runtime directory.
 ///
 /// Because netns-exec carries a file capability, the C library starts it in
 /// secure mode and deletes variables such as LD_PRELOAD, LD_LIBRARY_PATH,
@@ -29,7 +31,9 @@ public struct CallerEnvironment: ~Copyable {
 
     static let maximumSize = Int(NX_ENVIRON_MAX_BYTES)
 
-    public init(namespace: NamespaceName, sharesState: Bool) throws(Refusal) {
+    /// `runtimeDirectory`: the jail's, as MountView returned it (nil under
+    /// state=shared, or without one).
+    public init(namespace: NamespaceName, sharesState: Bool, runtimeDirectory: String?) throws(Refusal) {
         guard cl_get_no_new_privs() == 1, cl_set_dumpable() == 0 else {
             throw .system(call: "prctl", path: "PR_SET_DUMPABLE", errno: cl_errno())
         }
@@ -39,7 +43,8 @@ public struct CallerEnvironment: ~Copyable {
         guard let bytes = try Descriptor.readAll(fd, limit: CallerEnvironment.maximumSize, path: "/proc/self/environ") else {
             throw .denied("the environment is larger than \(CallerEnvironment.maximumSize) bytes")
         }
-        environment = CommandEnvironment(caller: bytes, namespace: namespace.value, sharesState: sharesState)
+        environment = CommandEnvironment(caller: bytes, namespace: namespace.value, sharesState: sharesState,
+                                         runtimeDirectory: runtimeDirectory)
     }
 
     /// The value of `name` as the command will see it, or nil (for the

@@ -22,11 +22,14 @@ import NetnsPolicy
 ///     the jail's own DNS. See RunView.
 ///  5. Wherever else the host's /run, /proc or /sys are mounted (/var/run
 ///     as a bind of /run), the jail's view goes over them. See HostMounts.
-///  6. The program's own state, unless the policy says state=shared:
-///     see JailState.
+///  6. The jail's session, unless the policy says state=shared: its own
+///     home with the user's documents shared in (JailState), and its own
+///     runtime directory at /run/user/UID (JailRuntime, built with /run).
 public enum MountView {
+    /// Returns the jail's runtime directory as the jail sees it, where it
+    /// has one (per-jail state, and the user has /run/user/UID).
     public static func build(for namespace: NamespaceName, caller: Caller, sharesState: Bool,
-                             usesHostResolver: Bool) throws(Refusal) {
+                             usesHostResolver: Bool, sharedFolders: [String]) throws(Refusal) -> String? {
         guard cl_unshare(cl_CLONE_NEWNS) == 0 else {
             throw .system(call: "unshare", path: "CLONE_NEWNS", errno: cl_errno())
         }
@@ -51,12 +54,15 @@ public enum MountView {
         // Per-jail state also keeps the user's daemons out of reach: the
         // session bus (the other way a program reaches a copy of itself
         // outside), the user manager, and every other socket in
-        // /run/user/UID but the few RuntimeDirectory allows.
-        try RunView.build(runRoots, runtimeDirectoryOf: sharesState ? nil : caller.uid)
+        // /run/user/UID but the few RuntimeDirectory allows; the jail's own
+        // runtime directory is there instead.
+        let runtime = sharesState ? nil : JailRuntime(namespace: namespace, uid: caller.uid)
+        let hasRuntime = try RunView.build(runRoots, runtime: runtime)
         try elsewhere.apply()
         if !sharesState, let home = caller.home {
-            try JailState.separate(for: namespace, uid: caller.uid, home: home)
+            try JailState.separate(for: namespace, uid: caller.uid, home: home, administratorShares: sharedFolders)
         }
+        return hasRuntime ? runtime?.path : nil
     }
 
     /// A /proc of our own with hidepid=ptraceable: /proc/PID of a process

@@ -18,8 +18,9 @@ import NetnsPolicy
 ///
 /// Every other entry is the host's own, bound recursively (so mounts the
 /// host makes inside them later still arrive). Where the jail keeps its own
-/// state, /run/user/UID is rebuilt the same way and shows only what
-/// RuntimeDirectory allows. The cost: an entry the host creates at the top
+/// state, /run/user/UID is the jail's own runtime directory (JailRuntime),
+/// which shows, besides what the jail's programs put there, only what
+/// RuntimeDirectory allows from the real one. The cost: an entry the host creates at the top
 /// of /run after the launch does not appear in the jail; relaunch to see it.
 ///
 /// We hold CAP_SYS_ADMIN here, and some of these entries are the caller's
@@ -40,14 +41,17 @@ enum RunView {
     /// in part (it is a few dozen on a desktop).
     static let maximumEntries = Int(NX_RUN_ENTRIES_MAX)
 
-    /// `runtimeDirectoryOf`: the caller's uid where the jail keeps its own
-    /// state, whose /run/user/UID then shows only what RuntimeDirectory
-    /// allows; nil under state=shared (the user's whole directory).
-    static func build(_ roots: [String], runtimeDirectoryOf uid: uid_t?) throws(Refusal) {
-        let rules = Rules.top(runtimeDirectoryOf: uid)
+    /// `runtime`: where the jail keeps its own state, the jail's runtime
+    /// directory, put at /run/user/UID; nil under state=shared (the
+    /// user's whole directory). True when it was put there (the user has
+    /// a runtime directory).
+    static func build(_ roots: [String], runtime: JailRuntime?) throws(Refusal) -> Bool {
+        let rules = Rules.top(runtimeDirectoryOf: runtime?.uid)
+        var made = false
         for root in roots {
-            try rebuild(root, rules: rules)
+            made = try rebuild(root, rules: rules, runtime: runtime) || made
         }
+        return made
     }
 
     /// The directories to rebuild: /run, and /var/run only where it is a
@@ -69,7 +73,7 @@ enum RunView {
 
     /// Mounts the tmpfs over `root` and fills it. The host's directory stays
     /// reachable underneath through `host`, a descriptor opened before.
-    static func rebuild(_ root: String, rules: Rules) throws(Refusal) {
+    static func rebuild(_ root: String, rules: Rules, runtime: JailRuntime?) throws(Refusal) -> Bool {
         let host = cl_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard host >= 0 else { throw .system(call: "open", path: root, errno: cl_errno()) }
         defer { close(host) }
@@ -86,19 +90,27 @@ enum RunView {
         let jail = cl_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard jail >= 0 else { throw .system(call: "open", path: root, errno: cl_errno()) }
         defer { close(jail) }
-        try fill(jail, path: Array(root.utf8), from: host, rules: rules, filtered: false)
+        let made = try fill(jail, path: Array(root.utf8), from: host, rules: rules, filtered: false, runtime: runtime)
         // Read-only from here on: nothing can be added beside the binds.
+        // (The jail's runtime directory is a mount of its own, and stays
+        // writable.)
         guard cl_mount(nil, root, nil, cl_MS_REMOUNT | cl_MS_BIND | cl_MS_RDONLY | flags, nil) == 0 else {
             throw .system(call: "mount", path: "\(root) (read-only)", errno: cl_errno())
         }
+        return made
     }
 
     /// Recreates the entries of `host` in `jail` (whose path is `path`),
     /// leaving out what `rules` hide, and, when `filtered`, whatever
     /// RuntimeDirectory does not show. A directory on the way to a hidden
     /// path, or filtered itself, is rebuilt the same way one level down
-    /// instead of bound whole.
-    static func fill(_ jail: Int32, path: [UInt8], from host: Int32, rules: Rules, filtered: Bool) throws(Refusal) {
+    /// instead of bound whole. `reusing`: `jail` is the jail's runtime
+    /// directory, which keeps what earlier launches made (see standIn).
+    /// True when the jail's runtime directory was put in place below.
+    @discardableResult
+    static func fill(_ jail: Int32, path: [UInt8], from host: Int32, rules: Rules, filtered: Bool,
+                     runtime: JailRuntime?, reusing: Bool = false) throws(Refusal) -> Bool {
+        var made = false
         for entry in try Directory.entries(host, path: Quoted.bytes(path), limit: maximumEntries) {
             let name = entry.bytes
             if filtered && !RuntimeDirectory.shows(name) { continue }
@@ -119,35 +131,51 @@ enum RunView {
                 // Only a real directory can be rebuilt; a link here could
                 // lead to the hidden path by another name, so it is left out.
                 guard type == cl_S_IFDIR else { continue }
-                try rebuildDirectory(source, mode: st.st_mode, named: name, in: jail, path: target,
-                                     rules: inner, filtered: filterInside)
+                if filterInside, let runtime {
+                    try runtime.mount(over: name, in: jail, path: target, host: source) { (own: Int32, listing: Int32) throws(Refusal) in
+                        try fill(own, path: target, from: listing, rules: inner, filtered: true, runtime: nil, reusing: true)
+                    }
+                    made = true
+                    continue
+                }
+                made = try rebuildDirectory(source, mode: st.st_mode, named: name, in: jail, path: target,
+                                            rules: inner, filtered: filterInside, runtime: runtime) || made
                 continue
             }
             if type == cl_S_IFLNK {
+                // The jail's runtime directory lasts across launches: a
+                // link copied there would stay after the real one changed.
+                if reusing { continue }
                 try copyLink(source, named: name, into: jail, path: target)
                 continue
             }
             // A stand-in of the same kind, in our own tmpfs, to bind onto.
-            let made = withName(name) { name in
-                type == cl_S_IFDIR
-                    ? mkdirat(jail, name, 0o755)
-                    : cl_openat(jail, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o444)
+            if reusing {
+                guard JailRuntime.standIn(named: name, directory: type == cl_S_IFDIR, in: jail) else { continue }
+            } else {
+                let standIn = withName(name) { name in
+                    type == cl_S_IFDIR
+                        ? mkdirat(jail, name, 0o755)
+                        : cl_openat(jail, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o444)
+                }
+                guard standIn >= 0 else { throw .system(call: "mkdir", path: Quoted.bytes(target), errno: cl_errno()) }
+                if type != cl_S_IFDIR { close(standIn) }
             }
-            guard made >= 0 else { throw .system(call: "mkdir", path: Quoted.bytes(target), errno: cl_errno()) }
-            if type != cl_S_IFDIR { close(made) }
-            try bind(source, onto: name, in: jail, path: target)
+            try bind(source, directory: type == cl_S_IFDIR, onto: name, in: jail, path: target)
         }
+        return made
     }
 
     /// A directory of our own in place of the host's `source`, filled by
     /// `fill` from it, with the host directory's permission bits.
     static func rebuildDirectory(_ source: Int32, mode: mode_t, named name: [UInt8], in jail: Int32,
-                                 path target: [UInt8], rules: Rules, filtered: Bool) throws(Refusal) {
+                                 path target: [UInt8], rules: Rules, filtered: Bool,
+                                 runtime: JailRuntime?) throws(Refusal) -> Bool {
         // Listing needs a readable descriptor of the same directory.
         let sub = cl_openat(source, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
         // Not listable by the caller: left out whole, which hides the path
         // below it as well.
-        if sub < 0 && (cl_errno() == ENOENT || cl_errno() == EACCES) { return }
+        if sub < 0 && (cl_errno() == ENOENT || cl_errno() == EACCES) { return false }
         guard sub >= 0 else { throw .system(call: "open", path: Quoted.bytes(target), errno: cl_errno()) }
         defer { close(sub) }
         guard withName(name, { mkdirat(jail, $0, 0o755) }) == 0 else {
@@ -156,7 +184,7 @@ enum RunView {
         let inner = withName(name) { cl_openat(jail, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0) }
         guard inner >= 0 else { throw .system(call: "open", path: Quoted.bytes(target), errno: cl_errno()) }
         defer { close(inner) }
-        try fill(inner, path: target, from: sub, rules: rules, filtered: filtered)
+        let made = try fill(inner, path: target, from: sub, rules: rules, filtered: filtered, runtime: runtime)
         // The stand-in keeps the host directory's permission bits (no
         // set-id or sticky bit): /run/user/UID must stay 0700, or Qt
         // programs refuse it as their runtime directory and fall back to
@@ -165,14 +193,21 @@ enum RunView {
         guard fchmod(inner, mode & 0o777 | 0o500) == 0 else {
             throw .system(call: "chmod", path: Quoted.bytes(target), errno: cl_errno())
         }
+        return made
     }
 
     /// Binds the host's entry, open as `source`, over its stand-in `name`
-    /// in `jail`, descriptor to descriptor.
-    static func bind(_ source: Int32, onto name: [UInt8], in jail: Int32, path target: [UInt8]) throws(Refusal) {
+    /// in `jail`, descriptor to descriptor. The stand-in is checked on the
+    /// descriptor the bind goes onto: in the jail's runtime directory the
+    /// jail's programs may have put anything under that name (a link), and
+    /// then the entry is left out.
+    static func bind(_ source: Int32, directory: Bool, onto name: [UInt8], in jail: Int32, path target: [UInt8]) throws(Refusal) {
         let standIn = withName(name) { cl_openat(jail, $0, cl_O_PATH | O_NOFOLLOW | O_CLOEXEC, 0) }
         guard standIn >= 0 else { throw .system(call: "open", path: Quoted.bytes(target), errno: cl_errno()) }
         defer { close(standIn) }
+        var st = stat()
+        guard fstat(standIn, &st) == 0 else { throw .system(call: "fstat", path: Quoted.bytes(target), errno: cl_errno()) }
+        guard st.st_mode & cl_S_IFMT == (directory ? cl_S_IFDIR : cl_S_IFREG) else { return }
         if cl_bind_descriptor(source, standIn, 1) == 0 { return }
         // Removed by the host since we opened it: the empty stand-in stays.
         if cl_errno() == ENOENT { return }

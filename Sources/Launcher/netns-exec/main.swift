@@ -68,9 +68,9 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     // The caller's directory as a path, before the view changes what it
     // names (step 7 looks it up again in the jail's view).
     let directory = WorkingDirectory.remember()
-    step(log: log) { () throws(Refusal) in                                       // 5. Mount view
+    let runtimeDirectory = step(log: log) { () throws(Refusal) in                 // 5. Mount view
         try MountView.build(for: namespace, caller: caller, sharesState: entry.sharesState,
-                            usesHostResolver: entry.usesHostResolver)
+                            usesHostResolver: entry.usesHostResolver, sharedFolders: entry.sharedFolders)
     }
     #if NETNS_EXEC_PAUSE_WHILE_PRIVILEGED
     // Test builds only: stop while still privileged, so a test can show
@@ -82,7 +82,12 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
         try directory.enter(home: caller.home, jail: namespace)
     }
     var environment = step(log: log) { () throws(Refusal) in                     // 8. Environment
-        try CallerEnvironment(namespace: namespace, sharesState: entry.sharesState)
+        try CallerEnvironment(namespace: namespace, sharesState: entry.sharesState,
+                              runtimeDirectory: runtimeDirectory)
+    }
+    if let runtimeDirectory {                                                     // 8. Environment: the jail's session bus
+        SessionBus.ensure(in: runtimeDirectory, jail: namespace, allowsHostPtrace: entry.allowsHostPtrace,
+                          permitsUserNamespaces: entry.permitsUserNamespaces, environment: &environment)
     }
     let command = String(cString: argv[commandIndex]!)
     let path = entry.sharesState ? environment.value(of: "PATH") : nil

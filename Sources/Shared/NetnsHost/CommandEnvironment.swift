@@ -1,9 +1,11 @@
 /// The environment the command receives, made from the caller's as the
 /// kernel gave it (NUL-separated `NAME=value` entries): the caller's own,
 /// byte for byte, plus NETNS_EXEC=NAME; where the jail keeps its own
-/// state, without the XDG base-directory overrides and with the session
-/// bus disabled. The launcher's CallerEnvironment reads the caller's bytes
-/// and says why they are read from /proc/self/environ.
+/// state, without the XDG base-directory overrides, with XDG_RUNTIME_DIR
+/// naming the jail's runtime directory and the session bus address naming
+/// the jail's own bus (SessionBusConfig), or no bus where the jail has no
+/// runtime directory. The launcher's CallerEnvironment reads the caller's
+/// bytes and says why they are read from /proc/self/environ.
 public struct CommandEnvironment: ~Copyable {
     private var storage: [UInt8]
     private var offsets: [Int]
@@ -13,17 +15,20 @@ public struct CommandEnvironment: ~Copyable {
 
     /// Variables the command does not get when the jail keeps its own
     /// state: each could lead a program to the state or the session bus it
-    /// shares with its copy outside (XDG_*_HOME naming a directory other
-    /// than the ones JailState covers; the bus address).
+    /// shares with its copy outside (XDG_*_HOME naming a directory outside
+    /// the jail's home; the bus address; a runtime directory elsewhere).
     public static let perJailDropped = ["XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
-                                        "DBUS_SESSION_BUS_ADDRESS"]
-    /// An address no D-Bus library can connect to, and that stops libdbus
-    /// and GDBus from looking for the session bus any other way (X11
-    /// autolaunch would find the outside bus through the display).
-    public static let noSessionBus = "DBUS_SESSION_BUS_ADDRESS=disabled:"
+                                        "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"]
+    /// Where the jail has no runtime directory (so no bus of its own): an
+    /// address no D-Bus library can connect to, and that stops libdbus and
+    /// GDBus from looking for the session bus any other way (X11 autolaunch
+    /// would find the outside bus through the display).
+    public static let noSessionBus = "disabled:"
 
-    /// `caller`: the caller's environment block; `namespace`: the jail.
-    public init(caller bytes: [UInt8], namespace: String, sharesState: Bool) {
+    /// `caller`: the caller's environment block; `namespace`: the jail;
+    /// `runtimeDirectory`: the jail's runtime directory as the jail sees
+    /// it (nil under state=shared, or where the user has none).
+    public init(caller bytes: [UInt8], namespace: String, sharesState: Bool, runtimeDirectory: String? = nil) {
         // Drop any NETNS_EXEC the caller set: the child must be able to
         // trust that the variable names the jail it is really in.
         var kept: [UInt8] = []
@@ -36,8 +41,13 @@ public struct CommandEnvironment: ~Copyable {
             kept.append(0)
         }
         if !sharesState {
-            kept.append(contentsOf: CommandEnvironment.noSessionBus.utf8)
-            kept.append(0)
+            let bus = runtimeDirectory.map { SessionBusConfig.address(in: $0) } ?? CommandEnvironment.noSessionBus
+            var added = ["DBUS_SESSION_BUS_ADDRESS=" + bus]
+            if let runtimeDirectory { added.append("XDG_RUNTIME_DIR=" + runtimeDirectory) }
+            for variable in added {
+                kept.append(contentsOf: variable.utf8)
+                kept.append(0)
+            }
         }
         kept.append(contentsOf: prefix)
         kept.append(contentsOf: namespace.utf8)

@@ -28,14 +28,32 @@ public enum HostPaths {
     public static let jailState = "/run/netns-jail"
 
     /// Where a jail that keeps its own state keeps it, relative to the
-    /// user's home: ~/.netns-exec/NAME/STORE.
+    /// user's home: ~/.netns-exec/NAME (the jail's store).
     public static let stateStore = ".netns-exec"
-    /// The places in the home that a jail keeping its own state covers
-    /// (relative to the home), and the name of each one's store.
-    public static let coveredState: [(path: String, store: String)] = [
-        (".config", "config"), (".local/share", "local-share"), (".local/state", "local-state"),
-        (".cache", "cache"), (".mozilla", "mozilla"),
+    /// The jail's own home, in its store: ~/.netns-exec/NAME/home, which
+    /// the jail sees at the user's home.
+    public static let jailHomeName = "home"
+    /// The user's own list of folders to share with the jail, one a line,
+    /// in its store: ~/.netns-exec/NAME/shared (outside the jail's home,
+    /// so the jail cannot add to it).
+    public static let sharedListName = "shared"
+    /// The stores of the launcher that covered five places of the home
+    /// instead of giving the jail a home (before 0.10), each with the place
+    /// it covered: moved into the jail's home once, at the next launch.
+    public static let earlierStores: [(store: String, inHome: String)] = [
+        ("config", ".config"), ("local-share", ".local/share"), ("local-state", ".local/state"),
+        ("cache", ".cache"), ("mozilla", ".mozilla"),
     ]
+    /// The jails' runtime directories, inside the user's own:
+    /// /run/user/UID/netns-exec/NAME, which the jail sees at /run/user/UID.
+    public static let runtimeStore = "netns-exec"
+
+    /// ~/.netns-exec/NAME, relative to the home.
+    public static func jailStore(_ name: String) -> String { stateStore + "/" + name }
+    /// ~/.netns-exec/NAME/home, relative to the home.
+    public static func jailHome(_ name: String) -> String { jailStore(name) + "/" + jailHomeName }
+    /// /run/user/UID/netns-exec/NAME, relative to /run/user/UID.
+    public static func jailRuntime(_ name: String) -> String { runtimeStore + "/" + name }
 
     public static func namespaceFile(_ name: String) -> String { namespaces + "/" + name }
     public static func etcDirectory(_ name: String) -> String { etcNetns + "/" + name }

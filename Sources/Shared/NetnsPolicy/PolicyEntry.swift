@@ -10,9 +10,10 @@ public struct PolicyEntry: Equatable, Sendable {
     /// Landlock nor Yama, so the jailed program may trace the user's
     /// processes outside the jail. See ProcessIsolation.
     public let allowsHostPtrace: Bool
-    /// `state=shared`: the jailed program uses the user's own ~/.config,
-    /// ~/.local, ~/.cache, ~/.mozilla and session bus, as outside. By
-    /// default (`state=per-jail`) it gets the jail's own; see JailState.
+    /// `state=shared`: the jailed program uses the user's own home, runtime
+    /// directory and session bus, as outside. By default (`state=per-jail`)
+    /// it gets the jail's session: a home, runtime directory and bus of the
+    /// jail's own (JailState, JailRuntime, SessionBus in the launcher).
     public let sharesState: Bool
     /// Whether the jailed program may create user namespaces (and, inside
     /// them, the other kinds) and chroot: what the sandboxes of browsers and
@@ -29,13 +30,17 @@ public struct PolicyEntry: Equatable, Sendable {
     /// (`resolver=jail`) a jail never falls back to the host's resolvers;
     /// see EtcOverlay.
     public let usesHostResolver: Bool
+    /// `share=DIR[,DIR...]`: folders of each user's home, relative to it,
+    /// shared into the jail's home besides the XDG user directories (see
+    /// SharedFolders in the launcher). Empty by default.
+    public let sharedFolders: [String]
     /// Where the entry came from, for messages and logs.
     public let line: Int
 
     public init(namespace: NamespaceName, members: [Member],
                 requiredInterface: InterfaceName?, allowsHostPtrace: Bool = false,
                 sharesState: Bool = false, permitsUserNamespaces: Bool = true,
-                usesHostResolver: Bool = false, line: Int) {
+                usesHostResolver: Bool = false, sharedFolders: [String] = [], line: Int) {
         self.namespace = namespace
         self.members = members
         self.requiredInterface = requiredInterface
@@ -43,6 +48,7 @@ public struct PolicyEntry: Equatable, Sendable {
         self.sharesState = sharesState
         self.permitsUserNamespaces = permitsUserNamespaces
         self.usesHostResolver = usesHostResolver
+        self.sharedFolders = sharedFolders
         self.line = line
     }
 

@@ -6,6 +6,7 @@
 ///     member  = USER | "@" GROUP
 ///     option  = "require=" IFACE | "host-ptrace=allow" | "userns=" ( "allow" | "deny" )
 ///             | "state=" ( "per-jail" | "shared" ) | "resolver=" ( "jail" | "host" )
+///             | "share=" FOLDER { "," FOLDER }
 ///
 /// Tokens are separated by spaces or tabs (a trailing CR is tolerated). Only
 /// printable ASCII is allowed outside comments. A namespace may appear once,
@@ -58,6 +59,7 @@ struct PolicyParser {
         var permitsUserNamespaces: Bool?
         var sharesState: Bool?
         var usesHostResolver: Bool?
+        var sharedFolders: [String] = []
         var lineIsValid = true
         for token in tokens.dropFirst() {
             if let eq = token.firstIndex(of: "=") {
@@ -97,6 +99,18 @@ struct PolicyParser {
                     sharesState = value == "shared"
                     continue
                 }
+                if key == "share" {
+                    // The rule is SharedFolder's (the launcher applies it
+                    // to the user's lists too).
+                    let folders = value.split(separator: ",").map { SharedFolder.normalized(String($0)) }
+                    guard !folders.isEmpty, !folders.contains(nil) else {
+                        fail(number, "share= takes folders inside the home, such as share=Games,Projects/shared (not absolute, no . or .., not .netns-exec; see netns-exec.conf(5))")
+                        lineIsValid = false
+                        continue
+                    }
+                    for case let folder? in folders where !sharedFolders.contains(folder) { sharedFolders.append(folder) }
+                    continue
+                }
                 if key == "resolver" {
                     guard value == "jail" || value == "host" else {
                         fail(number, "resolver= takes 'jail' or 'host' (see netns-exec.conf(5))")
@@ -112,7 +126,7 @@ struct PolicyParser {
                     continue
                 }
                 guard key == "require" else {
-                    fail(number, "unknown option \(Quoted.text(key)); the options are require=INTERFACE, state=per-jail|shared, resolver=jail|host, userns=allow|deny and \(ProcessIsolation.optOutOption)")
+                    fail(number, "unknown option \(Quoted.text(key)); the options are require=INTERFACE, state=per-jail|shared, share=FOLDERS, resolver=jail|host, userns=allow|deny and \(ProcessIsolation.optOutOption)")
                     lineIsValid = false
                     continue
                 }
@@ -143,7 +157,8 @@ struct PolicyParser {
                                    requiredInterface: required, allowsHostPtrace: allowsHostPtrace,
                                    sharesState: sharesState ?? false,
                                    permitsUserNamespaces: permitsUserNamespaces ?? true,
-                                   usesHostResolver: usesHostResolver ?? false, line: number))
+                                   usesHostResolver: usesHostResolver ?? false,
+                                   sharedFolders: sharedFolders, line: number))
     }
 
     private mutating func fail(_ line: Int, _ message: String) {

@@ -4,6 +4,9 @@
 /// sequence into our output or into syslog.
 public enum Quoted {
     public static let maximumShown = 64
+    /// For a path the launcher made itself from the home directory: cut
+    /// only where it could flood a line.
+    public static let longPath = 512
 
     public static func text(_ s: String, limit: Int = maximumShown) -> String { bytes(Array(s.utf8), limit: limit) }
 

@@ -171,4 +171,33 @@ void cl_syslog_authpriv(int priority, const char *message);
 /// execvpe(3): PATH search with an explicit environment (GNU extension).
 int cl_execvpe(const char *file, char *const argv[], char *const envp[]);
 
+// --- the jail's session (JailState, SessionBus) --------------------------
+/// fstatat(dir, name, st, AT_SYMLINK_NOFOLLOW). 0 or -1.
+int cl_fstatat_nofollow(int dir, const char *name, struct stat *st);
+/// renameat2(..., RENAME_NOREPLACE): EEXIST rather than replace. 0 or -1.
+int cl_renameat_noreplace(int from_dir, const char *from, int to_dir, const char *to);
+/// flock(fd, LOCK_EX | LOCK_NB): 0, or -1 (EWOULDBLOCK while another holds it).
+int cl_try_lock(int fd);
+/// A Unix stream socket (close-on-exec) connected to `path`; the listener's
+/// pid (SO_PEERCRED) in *peer. The descriptor, or -1.
+int cl_unix_connect(const char *path, pid_t *peer);
+/// An anonymous file (memfd, not close-on-exec) holding `bytes`, sealed so
+/// that nothing can change, grow or shrink it. The descriptor, or -1.
+int cl_sealed_memfd(const char *name, const void *bytes, size_t count);
+/// `from` as descriptor `to`, kept across exec (dup2, or clearing
+/// FD_CLOEXEC when it is `to` already). 0 or -1.
+int cl_move_descriptor(int from, int to);
+/// pipe2(fds, O_CLOEXEC). 0 or -1.
+int cl_pipe(int fds[2]);
+/// Closes every descriptor from `first` up (close_range). 0 or -1.
+int cl_close_from(unsigned first);
+/// poll(2) for one descriptor to be readable: 1, 0 on timeout, -1.
+int cl_wait_readable(int fd, int milliseconds);
+/// waitpid(pid, &status, 0), retried on EINTR: the exit status (0-255),
+/// 256 + signal when killed, or -1.
+int cl_wait_child(pid_t pid);
+/// Whether /proc/PID/ns/net is the caller's own network namespace:
+/// 1, 0, or -1 when it cannot be read.
+int cl_same_netns_as(pid_t pid);
+
 #endif
