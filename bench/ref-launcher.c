@@ -34,12 +34,14 @@
 //      bound by descriptor, /run/user/UID allow-listed under per-jail
 //      state (RunView, RuntimeDirectory), the jail's view bound over every
 //      other mount of /run, /proc and /sys (HostMounts), the jail's own
-//      ~/.config, ~/.local/share, ~/.local/state, ~/.cache and ~/.mozilla
-//      unless the policy says state=shared (JailState)
+//      runtime directory at /run/user/UID (JailRuntime) and home with the
+//      shared folders bound in (JailState, SharedFolders) unless the
+//      policy says state=shared
 //   6  Drop: capabilities dropped and read back, no_new_privs (Privileges)
 //   7  Working directory: the remembered path entered again in the jail's
 //      view, as the caller; else the home, else / (WorkingDirectory)
-//   8  Environment: from /proc/self/environ (CallerEnvironment)
+//   8  Environment: from /proc/self/environ (CallerEnvironment); the
+//      jail's session bus started if it is not running (SessionBus)
 //   9  No hand-off: under state=shared only, refused when the command's
 //      program already runs outside the jail's network namespace
 //      (HandOff), found along the PATH of that environment
@@ -99,7 +101,12 @@
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
 #endif
+#include <poll.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -298,11 +305,12 @@ struct admission {
     char require[IFNAMSIZ];       // require=IFACE, or ""
     int permits_userns;           // userns=allow (-1 while not given: allow)
     int host_resolver;            // resolver=host (-1 while not given: jail)
+    char share[1024];             // share=FOLDER,... (all given, comma-joined), or ""
 };
 
 static struct admission policy_admits(const char *ns) {
     static char text[POLICY_MAX + 1];
-    struct admission out = {0, 0, 0, "", 0, 0};
+    struct admission out = {0, 0, 0, "", 0, 0, ""};
     int dir = open(POLICY_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) refuse("open " POLICY_DIR, NULL);
     require_root_only(dir, 1, POLICY_DIR);
@@ -335,7 +343,7 @@ static struct admission policy_admits(const char *ns) {
         if (!tok) continue;
         if (!valid_name(tok, NX_NAMESPACE_NAME_MAX)) refuse("policy", "bad namespace name");
         int ours = strcmp(tok, ns) == 0;
-        struct admission line_result = {0, 0, -1, "", -1, -1};
+        struct admission line_result = {0, 0, -1, "", -1, -1, ""};
         while ((tok = strtok_r(NULL, " \t\r", &s2))) {
             char *eq = strchr(tok, '=');
             if (eq) {
@@ -358,6 +366,12 @@ static struct admission policy_admits(const char *ns) {
                     if (strcmp(eq + 1, "host") == 0) line_result.host_resolver = 1;
                     else if (strcmp(eq + 1, "jail") == 0) line_result.host_resolver = 0;
                     else refuse("policy", "resolver= takes jail or host");
+                } else if (strcmp(tok, "share") == 0) {
+                    // Checked again, folder by folder, where it is used.
+                    size_t n = strlen(line_result.share);
+                    if (!eq[1] || eq[1] == '/' || n + strlen(eq + 1) + 2 > sizeof line_result.share)
+                        refuse("policy", "share= takes folders inside the home");
+                    snprintf(line_result.share + n, sizeof line_result.share - n, "%s%s", n ? "," : "", eq + 1);
                 } else if (strcmp(tok, "require") == 0) {
                     if (line_result.require[0]) refuse("policy", "require= given twice");
                     if (!valid_name(eq + 1, IFNAMSIZ - 1)) refuse("policy", "bad interface");
@@ -564,6 +578,85 @@ static void bind_fd(int source, int jail, const char *name, const char *target) 
     close(stand_in);
 }
 
+// JailRuntime.swift: where the jail keeps its own state, /run/user/UID is
+// the jail's own runtime directory, /run/user/UID/netns-exec/NAME, which
+// lasts across launches: the allowed entries are bound onto stand-ins made
+// there (or left by an earlier launch, checked on the descriptor the bind
+// goes onto), links are left out, and the directory is then bound
+// recursively over a stand-in in the jail's /run.
+static const char *run_namespace;  // the jail, for the runtime directory
+static int runtime_made;           // the jail's runtime directory is at /run/user/UID
+
+static void bind_checked(int source, int directory, int jail, const char *name, const char *target) {
+    int stand_in = openat(jail, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (stand_in < 0) refuse(target, NULL);
+    struct stat st;
+    if (fstat(stand_in, &st) != 0) refuse(target, NULL);
+    if ((st.st_mode & S_IFMT) != (directory ? S_IFDIR : S_IFREG)) {
+        close(stand_in);
+        return;
+    }
+    int tree = (int)syscall(SYS_open_tree, source, "",
+                            OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+    if (tree >= 0 && syscall(SYS_move_mount, tree, "", stand_in, "",
+                             MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0)
+        run_binds++;
+    else if (errno != ENOENT)
+        refuse(target, NULL);
+    if (tree >= 0) close(tree);
+    close(stand_in);
+}
+
+static int walk(const char *relative, int home);
+static void require_owned(int fd, const char *path);
+
+static void fill_runtime(int own, const char *path, int host) {
+    int count;
+    struct entry *entries = list_directory(host, path, RUN_ENTRIES_MAX, &count);
+    for (int i = 0; i < count; i++) {
+        const char *name = entries[i].name;
+        if (!runtime_shows(name)) continue;
+        char target[PATH_MAX];
+        snprintf(target, sizeof target, "%s/%s", path, name);
+        int source = openat(host, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (source < 0 && errno == ENOENT) continue;
+        if (source < 0) refuse(target, NULL);
+        struct stat st;
+        if (fstat(source, &st) != 0) refuse(target, NULL);
+        int ok = 0;
+        if (S_ISDIR(st.st_mode)) {
+            ok = mkdirat(own, name, 0700) == 0 || errno == EEXIST;
+        } else if (!S_ISLNK(st.st_mode)) {
+            int mark = openat(own, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0400);
+            if ((ok = mark >= 0)) close(mark);
+        }
+        if (ok) bind_checked(source, S_ISDIR(st.st_mode), own, name, target);
+        close(source);
+    }
+    free(entries);
+}
+
+static void jail_runtime(int jail, const char *name, const char *target, int host) {
+    require_owned(host, target);
+    char relative[PATH_MAX];
+    snprintf(relative, sizeof relative, "netns-exec/%s", run_namespace);
+    int own = walk(relative, host);
+    int real = openat(host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (real < 0) refuse(target, NULL);
+    fill_runtime(own, target, real);
+    if (mkdirat(jail, name, 0700) != 0) refuse(target, NULL);
+    int stand_in = openat(jail, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (stand_in < 0) refuse(target, NULL);
+    int tree = (int)syscall(SYS_open_tree, own, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+    if (tree < 0 || syscall(SYS_move_mount, tree, "", stand_in, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+        refuse(target, NULL);
+    close(tree);
+    close(stand_in);
+    close(real);
+    close(own);
+    runtime_made = 1;
+}
+
 struct run_rules {
     const char *hidden[RUN_RULES_MAX];
     size_t nhidden;
@@ -600,7 +693,9 @@ static void fill_run(int jail, const char *path, int host, const struct run_rule
         if (fstat(source, &st) != 0) refuse(target, NULL);
         if (below.nhidden > 0 || below.nfiltered > 0 || filter_inside) {
             // Only a real directory is rebuilt; a link here is left out.
-            if (S_ISDIR(st.st_mode)) {
+            if (S_ISDIR(st.st_mode) && filter_inside) {
+                jail_runtime(jail, name, target, source);
+            } else if (S_ISDIR(st.st_mode)) {
                 int sub = openat(source, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 if (sub < 0 && errno != ENOENT && errno != EACCES) refuse(target, NULL);
                 if (sub >= 0) {  // not listable by the caller: left out whole
@@ -887,12 +982,14 @@ static void host_mounts_apply(void) {
     }
 }
 
-// 5. The jail's own state (JailState.swift): a directory of the jail's,
-// ~/.netns-exec/NAME/STORE, bound over each place in the home where
-// programs keep state, so a jailed program cannot hand its work to a copy
-// of itself outside. Every path is the user's to change, so each is walked
+// 5. The jail's own home (JailState.swift, SharedFolders.swift):
+// ~/.netns-exec/NAME/home bound over the home, with the shared folders
+// (the XDG user directories from ~/.config/user-dirs.dirs or their default
+// names, share= in the policy, the user's ~/.netns-exec/NAME/shared) bound
+// into it first. Every path is the user's to change, so each is walked
 // one component at a time with O_NOFOLLOW (created 0700 if missing), must
-// be owned by the caller, and is bound descriptor to descriptor.
+// be owned by the caller, and is bound descriptor to descriptor. Earlier
+// stores (~/.netns-exec/NAME/config, ...) are moved into the home once.
 static void require_owned(int fd, const char *path) {
     struct stat st;
     if (fstat(fd, &st) != 0) refuse(path, NULL);
@@ -918,10 +1015,104 @@ static int walk(const char *relative, int home) {
     return current;
 }
 
-static void jail_state(const char *ns) {
-    static const char *const covered[][2] = {
-        {".config", "config"}, {".local/share", "local-share"}, {".local/state", "local-state"},
-        {".cache", "cache"}, {".mozilla", "mozilla"},
+// SharedFolders.openFile: a file below dir, no link followed; -1 if not.
+static int open_file(int dir, const char *relative) {
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", relative);
+    int current = fcntl(dir, F_DUPFD_CLOEXEC, 0);
+    char *save = NULL, *name = strtok_r(buf, "/", &save);
+    while (current >= 0 && name) {
+        char *next_name = strtok_r(NULL, "/", &save);
+        int next = openat(current, name, next_name ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+                                                   : O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        close(current);
+        current = next;
+        name = next_name;
+    }
+    return current;
+}
+
+// SharedFolders.read: the text of a regular file of the caller's, at most
+// 16384 bytes, or NULL.
+static char *read_small(int dir, const char *relative) {
+    static char text[2][16385];
+    static int which;
+    int fd = open_file(dir, relative);
+    if (fd < 0) return NULL;
+    struct stat st;
+    char *out = text[which++ % 2];
+    ssize_t n = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == getuid())
+        n = read(fd, out, 16385);
+    close(fd);
+    if (n < 0 || n > 16384) return NULL;
+    out[n] = '\0';
+    return out;
+}
+
+static char shared[64][PATH_MAX];
+static int nshared;
+static void add_shared(const char *path) {
+    char buf[PATH_MAX], norm[PATH_MAX] = "";
+    snprintf(buf, sizeof buf, "%s", path);
+    int first = 1;
+    for (char *save = NULL, *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(c, ".") || !strcmp(c, "..") || (first && !strcmp(c, ".netns-exec"))) return;
+        if (!first) strcat(norm, "/");
+        strcat(norm, c);
+        first = 0;
+    }
+    if (first || nshared == 64) return;
+    for (int i = 0; i < nshared; i++)
+        if (!strcmp(shared[i], norm)) return;
+    snprintf(shared[nshared++], PATH_MAX, "%s", norm);
+}
+
+static void shared_folders(int home, int store, const char *admin) {
+    static const char *const keys[] = {"XDG_DESKTOP_DIR", "XDG_DOCUMENTS_DIR", "XDG_DOWNLOAD_DIR", "XDG_MUSIC_DIR",
+                                       "XDG_PICTURES_DIR", "XDG_PUBLICSHARE_DIR", "XDG_TEMPLATES_DIR", "XDG_VIDEOS_DIR"};
+    static const char *const names[] = {"Desktop", "Documents", "Downloads", "Music",
+                                        "Pictures", "Public", "Templates", "Videos"};
+    nshared = 0;
+    char *text = read_small(home, ".config/user-dirs.dirs");
+    int named[8] = {0};
+    for (char *save = NULL, *line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+        char *eq = strchr(line, '=');
+        size_t n = eq ? strlen(eq + 1) : 0;
+        if (line[0] == '#' || !eq || n < 2 || eq[1] != '"' || eq[n] != '"') continue;
+        *eq = '\0';
+        char *value = eq + 2;
+        value[n - 2] = '\0';
+        if (strncmp(line, "XDG_", 4) || strlen(line) < 8 || strcmp(line + strlen(line) - 4, "_DIR") ||
+            strchr(value, '"') || strchr(value, '\\'))
+            continue;
+        for (int k = 0; k < 8; k++) named[k] |= !strcmp(line, keys[k]);
+        size_t h = strlen(caller_home);
+        if (!strcmp(value, "$HOME") || !strcmp(value, "$HOME/")) continue;
+        if (!strncmp(value, "$HOME/", 6)) add_shared(value + 6);
+        else if (!strncmp(value, caller_home, h) && value[h] == '/' && value[h + 1]) add_shared(value + h + 1);
+    }
+    for (int k = 0; k < 8; k++)
+        if (!named[k]) add_shared(names[k]);
+    char list[1024];
+    snprintf(list, sizeof list, "%s", admin);
+    for (char *save = NULL, *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save)) add_shared(f);
+    char *mine = read_small(store, "shared");
+    for (char *save = NULL, *line = mine ? strtok_r(mine, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+        if (line[0] != '#') add_shared(line);
+}
+
+static void bind_tree(int source, int target, const char *what) {
+    int tree = (int)syscall(SYS_open_tree, source, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+    if (tree < 0 || syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+        refuse(what, NULL);
+    close(tree);
+}
+
+static void jail_state(const char *ns, const char *admin) {
+    static const char *const earlier[][3] = {
+        {"config", "", ".config"}, {"local-share", ".local", "share"}, {"local-state", ".local", "state"},
+        {"cache", "", ".cache"}, {"mozilla", "", ".mozilla"},
     };
     if (!caller_home) return;
     int home = open(caller_home, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -930,21 +1121,47 @@ static void jail_state(const char *ns) {
         refuse(caller_home, NULL);
     }
     require_owned(home, caller_home);
-    for (size_t i = 0; i < sizeof covered / sizeof covered[0]; i++) {
-        char store[PATH_MAX];
-        snprintf(store, sizeof store, ".netns-exec/%s/%s", ns, covered[i][1]);
-        int s = walk(store, home), t = walk(covered[i][0], home);
-        int tree = (int)syscall(SYS_open_tree, s, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-        if (tree < 0 || syscall(SYS_move_mount, tree, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
-            refuse(covered[i][0], NULL);
-        close(tree);
-        close(t);
-        close(s);
+    char store_path[PATH_MAX];
+    snprintf(store_path, sizeof store_path, ".netns-exec/%s", ns);
+    int store = walk(store_path, home), jail_home = walk("home", store);
+    // Earlier stores, moved in once (renameat2 RENAME_NOREPLACE).
+    for (size_t i = 0; i < sizeof earlier / sizeof earlier[0]; i++) {
+        struct stat st;
+        if (fstatat(store, earlier[i][0], &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        int parent = earlier[i][1][0] ? walk(earlier[i][1], jail_home) : fcntl(jail_home, F_DUPFD_CLOEXEC, 0);
+        if (syscall(SYS_renameat2, store, earlier[i][0], parent, earlier[i][2], 1 /* RENAME_NOREPLACE */) != 0 &&
+            errno != EEXIST && errno != ENOENT)
+            refuse("rename", NULL);
+        close(parent);
     }
+    shared_folders(home, store, admin);
+    for (int i = 0; i < nshared; i++) {
+        char buf[PATH_MAX];
+        snprintf(buf, sizeof buf, "%s", shared[i]);
+        int source = fcntl(home, F_DUPFD_CLOEXEC, 0);
+        for (char *save = NULL, *c = strtok_r(buf, "/", &save); c && source >= 0; c = strtok_r(NULL, "/", &save)) {
+            int next = openat(source, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            close(source);
+            struct stat st;
+            if (next >= 0 && (fstat(next, &st) != 0 || st.st_uid != getuid())) {
+                close(next);
+                next = -1;
+            }
+            source = next;
+        }
+        if (source < 0) continue;  // not there, a link, or not the caller's: not shared
+        int target = walk(shared[i], jail_home);
+        bind_tree(source, target, shared[i]);
+        close(target);
+        close(source);
+    }
+    bind_tree(jail_home, home, "home");
+    close(jail_home);
+    close(store);
     close(home);
 }
 
-static void mount_view(const char *ns, int shares_state, int host_resolver) {
+static void mount_view(const char *ns, int shares_state, int host_resolver, const char *share) {
     if (unshare(CLONE_NEWNS) != 0) refuse("unshare", NULL);
     // Slave: host mounts still arrive, nothing done here goes out.
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0) refuse("mount / slave", NULL);
@@ -972,13 +1189,16 @@ static void mount_view(const char *ns, int shares_state, int host_resolver) {
     if (mount("proc", "/proc", "proc", nsn, "hidepid=ptraceable") != 0) refuse("mount /proc", NULL);
 #endif
 #ifndef SKIP_RUN
+    run_namespace = ns;
     run_view(shares_state);
 #endif
 #ifndef SKIP_HOST_MOUNTS
     host_mounts_apply();
 #endif
 #ifndef SKIP_STATE
-    if (!shares_state) jail_state(ns);
+    if (!shares_state) jail_state(ns, share);
+#else
+    (void)share;
 #endif
     umask(caller_umask);
     (void)shares_state;
@@ -1162,7 +1382,7 @@ static const char *process_isolation(int allows_host_ptrace) {
 // the session bus address, and with the bus disabled.
 static int dropped(const char *entry, int shares_state) {
     static const char *const per_jail[] = {"XDG_CONFIG_HOME=", "XDG_DATA_HOME=", "XDG_STATE_HOME=",
-                                           "XDG_CACHE_HOME=", "DBUS_SESSION_BUS_ADDRESS="};
+                                           "XDG_CACHE_HOME=", "DBUS_SESSION_BUS_ADDRESS=", "XDG_RUNTIME_DIR="};
     if (strncmp(entry, "NETNS_EXEC=", 11) == 0) return 1;
     for (size_t i = 0; !shares_state && i < sizeof per_jail / sizeof per_jail[0]; i++)
         if (strncmp(entry, per_jail[i], strlen(per_jail[i])) == 0) return 1;
@@ -1188,14 +1408,119 @@ static char **caller_environment(const char *ns, int shares_state) {
     close(fd);
     size_t count = 0;
     for (size_t i = 0; i < len; i++) count += buf[i] == 0;
-    char **envp = malloc((count + 4) * sizeof *envp), **out = envp;
+    char **envp = malloc((count + 5) * sizeof *envp), **out = envp;
     if (!envp) refuse("environ", "no memory");
     for (size_t i = 0; i < len; i += strlen(buf + i) + 1)
         if (buf[i] && !dropped(buf + i, shares_state)) *out++ = buf + i;
-    if (!shares_state) *out++ = "DBUS_SESSION_BUS_ADDRESS=disabled:";
+    // The jail's own bus and runtime directory where it has one (the
+    // caller has /run/user/UID), else no bus.
+    if (!shares_state && !runtime_made) *out++ = "DBUS_SESSION_BUS_ADDRESS=disabled:";
+    if (!shares_state && runtime_made &&
+        (asprintf(out++, "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/%u/bus", (unsigned)getuid()) < 0 ||
+         asprintf(out++, "XDG_RUNTIME_DIR=/run/user/%u", (unsigned)getuid()) < 0))
+        refuse("environ", "no memory");
     if (asprintf(out++, "NETNS_EXEC=%s", ns) < 0) refuse("environ", "no memory");
     *out = NULL;
     return envp;
+}
+
+static void load_filter(int userns);
+static const char *process_isolation(int allows_host_ptrace);
+
+// 8. The jail's session bus (SessionBus.swift): where the jail has its own
+// runtime directory, a dbus-daemon listening on its `bus`, started by the
+// first launch under a flock, forked twice (so it belongs to no launch),
+// confined as the program is (process isolation, the filter), reading a
+// sealed memfd as its configuration. A bus in another network namespace
+// (the jail was taken down and up) is stopped and replaced.
+static int bus_answers(const char *path) {
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof address.sun_path) return 0;
+    strcpy(address.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return 0;
+    struct ucred cred;
+    socklen_t length = sizeof cred;
+    if (connect(fd, (struct sockaddr *)&address, sizeof address) != 0 ||
+        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0) {
+        close(fd);
+        return 0;
+    }
+    close(fd);
+    char ns[64];
+    snprintf(ns, sizeof ns, "/proc/%d/ns/net", (int)cred.pid);
+    struct stat theirs, ours;
+    if (stat(ns, &theirs) == 0 && stat("/proc/self/ns/net", &ours) == 0 &&
+        (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino)) {
+        kill(cred.pid, SIGTERM);
+        return 0;
+    }
+    return 1;
+}
+
+static void session_bus(int allows_host_ptrace, int userns, char **envp) {
+    char dir[64], socket_path[80];
+    snprintf(dir, sizeof dir, "/run/user/%u", (unsigned)getuid());
+    snprintf(socket_path, sizeof socket_path, "%s/bus", dir);
+    if (bus_answers(socket_path)) return;
+    int d = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (d < 0) { dprintf(2, "ref-launcher: no session bus\n"); return; }
+    int lock = openat(d, ".netns-exec-bus.lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+    if (lock < 0) { dprintf(2, "ref-launcher: no session bus\n"); close(d); return; }
+    for (int waited = 0; flock(lock, LOCK_EX | LOCK_NB) != 0; waited += 20) {
+        if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= 10000) goto done;
+        usleep(20000);
+    }
+    if (bus_answers(socket_path)) goto done;
+    if (unlinkat(d, "bus", 0) != 0 && errno != ENOENT) goto done;
+    const char *daemon = access("/usr/bin/dbus-daemon", X_OK) == 0 ? "/usr/bin/dbus-daemon"
+                       : access("/bin/dbus-daemon", X_OK) == 0 ? "/bin/dbus-daemon" : NULL;
+    if (!daemon) goto done;
+    char *config;
+    int n = asprintf(&config,
+        "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+        " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+        "<busconfig>\n  <type>session</type>\n  <listen>unix:path=%s</listen>\n  <auth>EXTERNAL</auth>\n"
+        "  <standard_session_servicedirs/>\n  <policy context=\"default\">\n"
+        "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n    <allow eavesdrop=\"true\"/>\n"
+        "    <allow own=\"*\"/>\n  </policy>\n</busconfig>\n", socket_path);
+    int memfd = n < 0 ? -1 : memfd_create("netns-exec-bus.conf", MFD_ALLOW_SEALING);
+    if (memfd < 0 || write(memfd, config, (size_t)n) != n ||
+        fcntl(memfd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) != 0)
+        goto done;
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) != 0) goto done;
+    pid_t child = fork();
+    if (child == 0) {
+        if (fork() != 0) _exit(0);
+        setsid();
+        if (chdir("/") != 0) _exit(126);
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0) _exit(126);
+        for (int fd = 0; fd < 3; fd++) dup2(null, fd);
+        int pipe_fd = ready[1] == 3 ? fcntl(ready[1], F_DUPFD_CLOEXEC, 0) : ready[1];
+        if (memfd == 3 ? fcntl(3, F_SETFD, 0) != 0 : dup2(memfd, 3) != 3) _exit(126);
+        if (pipe_fd == 4 ? fcntl(4, F_SETFD, 0) != 0 : dup2(pipe_fd, 4) != 4) _exit(126);
+        if (syscall(SYS_close_range, 5, ~0U, 0) != 0) _exit(126);
+        process_isolation(allows_host_ptrace);
+        load_filter(userns);
+        char *argv[] = {(char *)daemon, "--nofork", "--nopidfile", "--config-file=/proc/self/fd/3",
+                        "--print-address=4", NULL};
+        execve(daemon, argv, envp);
+        _exit(127);
+    }
+    close(ready[1]);
+    if (child > 0) {
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        struct pollfd p = {.fd = ready[0], .events = POLLIN};
+        char byte;
+        if (poll(&p, 1, 5000) != 1 || read(ready[0], &byte, 1) != 1) dprintf(2, "ref-launcher: no session bus\n");
+    }
+    close(ready[0]);
+done:
+    close(lock);
+    close(d);
 }
 
 #ifndef RUNTIME_LIBSECCOMP
@@ -1254,7 +1579,7 @@ int main(int argc, char **argv) {
     char cwd[PATH_MAX + 1];
     int has_cwd = getcwd(cwd, sizeof cwd) != NULL && cwd[0] == '/';
 #ifndef SKIP_MOUNTNS
-    mount_view(ns_name, entry.shares_state, entry.host_resolver);                                               // 5
+    mount_view(ns_name, entry.shares_state, entry.host_resolver, entry.share);                                 // 5
 #endif
 #ifdef REF_COUNT_BINDS
     // bench/steps.sh: how many bind mounts the /run view made here.
@@ -1273,6 +1598,7 @@ int main(int argc, char **argv) {
     (void)has_cwd;
 #endif
     char **envp = caller_environment(ns_name, entry.shares_state);                        // 8
+    if (runtime_made) session_bus(entry.allows_host_ptrace, entry.permits_userns, envp);
 #ifndef SKIP_HANDOFF
     hand_off_check(command[0], entry.shares_state, envp);                                  // 9
 #endif

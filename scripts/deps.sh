@@ -9,6 +9,9 @@
 set -eu
 
 build_pkgs="libseccomp-dev pkg-config gcc libc6-dev binutils libcap2-bin"
+# What the installed launcher runs: dbus-daemon, the jail's own session
+# bus (SessionBus.swift). `make deps` installs it; building does not need it.
+run_pkgs="dbus-daemon"
 # nslcd and libnss-ldapd: the NSS daemon of EndToEnd/15. Installed, they
 # change no nsswitch.conf (their debconf default names no database).
 # openvpn and openssl: the OpenVPN jail's client and the simulated
@@ -25,10 +28,10 @@ test_pkgs="libcap2-bin nftables wireguard-tools wireguard-go iproute2 dnsmasq-ba
  qutebrowser falkon thunderbird ktorrent transmission-qt deluge-gtk vlc bubblewrap
  miniupnpd-nftables qbittorrent-nox openvpn openssl"
 
-want="$build_pkgs"
-[ "${1:-}" = "--test" ] && want="$build_pkgs $test_pkgs"
+want="$build_pkgs $run_pkgs"
+[ "${1:-}" = "--test" ] && want="$build_pkgs $run_pkgs $test_pkgs"
 check_only=
-[ "${1:-}" = "--check" ] && check_only=1
+[ "${1:-}" = "--check" ] && check_only=1 && want="$build_pkgs"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: not a Debian system; install by hand: $want" >&2

@@ -67,7 +67,7 @@ python3 -c '
 import sys
 entries = open(sys.argv[1], "rb").read().split(b"\0")[:-1]
 gone = (b"NETNS_EXEC=", b"XDG_CONFIG_HOME=", b"XDG_DATA_HOME=", b"XDG_STATE_HOME=",
-        b"XDG_CACHE_HOME=", b"DBUS_SESSION_BUS_ADDRESS=")
+        b"XDG_CACHE_HOME=", b"DBUS_SESSION_BUS_ADDRESS=", b"XDG_RUNTIME_DIR=")
 kept = [e for e in entries if not e.startswith(gone)]
 sys.stdout.buffer.write(b"".join(e + b"\0" for e in kept) + b"DBUS_SESSION_BUS_ADDRESS=disabled:\0"
                         + b"NETNS_EXEC=" + sys.argv[2].encode() + b"\0")

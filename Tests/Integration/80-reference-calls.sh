@@ -1,13 +1,16 @@
 #!/bin/bash
 # bench/ref-launcher.c, the C yardstick `make bench` times netns-exec
 # against, makes the launcher's calls in the launcher's order: both run the
-# same launches under `strace -f`, and the calls that decide what a launch
-# does (every open with its flags, mount, setns, unshare, the capability
+# same launches under `strace` (the launcher's own process, which execs
+# the command: not -f, as the jail's session bus that a first launch forks
+# never exits), and the calls that decide what a launch does (every open with its flags, mount, setns, unshare, the capability
 # drop, prctl, Landlock, seccomp, the exec; Tests/lib/launch-calls.py) must
-# be the same list. Launches: per-jail state with a real home (the /etc
-# overlay, the jail's /run, the state directories), state=shared (the
-# hand-off check instead), and a refused one (a user the policy does not
-# name).
+# be the same list. Launches: per-jail state with a real home and runtime
+# directory (the /etc overlay, the jail's /run with its own runtime
+# directory, the jail's home and shared folders, the jail's session bus
+# running), the same when the launch starts the bus (its first launch),
+# state=shared (the hand-off check instead), and a refused one (a user
+# the policy does not name).
 #
 # Control: the reference built without its Landlock step (-DSKIP_LANDLOCK,
 # as `make bench-steps` builds it) differs, so the comparison sees a
@@ -43,7 +46,16 @@ ref_build ref-nolandlock -DSKIP_LANDLOCK -Wno-unused-function || { fail "build b
 # them.
 make_test_user $U "$S/home" || { fail "create $U"; suite_end; }
 make_test_user $OTHER
-fresh_home() { rm -rf "$S/home" && install -d -m 0700 -o $U "$S/home"; }
+fresh_home() {
+    rm -rf "$S/home" && install -d -m 0700 -o $U "$S/home" &&
+        install -d -m 0700 -o $U "$S/home/Downloads" "$S/home/Music"
+}
+# $U's runtime directory, so the jail's own is made, with its bus.
+RUNDIR=/run/user/$(id -u $U)
+install -d -m 0700 -o $U "$RUNDIR" && on_exit "rm -rf '$RUNDIR'"
+# The jail's buses are $U's dbus-daemons, stopped by PID.
+stop_buses() { local p; for p in $(pgrep -u $U -x dbus-daemon); do kill_pid "$p"; done; }
+on_exit stop_buses
 make_netns $NS
 make_netns $SHARED
 for ns in $NS $SHARED; do
@@ -61,14 +73,17 @@ $SHARED $U state=shared"
 calls() {
     local program=$1 user=$2 ns=$3 trace=$S/$1.$2.$3.trace
     fresh_home
-    (cd "$S" && strace -f -qq -o "$trace" -u "$user" "$S/bin/$program" "$ns" /bin/true 2>/dev/null)
+    [ "${FIRST:-}" = 1 ] && stop_buses
+    (cd "$S" && strace -qq -o "$trace" -u "$user" "$S/bin/$program" "$ns" /bin/true 2>/dev/null)
     echo $? >"$S/status"
     $CALLS "$trace"
 }
 
 check_eq "$U's home is the scratch one" "$S/home" "$(getent passwd $U | cut -d: -f6)"
-for launch in "$U $NS per-jail state" "$U $SHARED state=shared" "$OTHER $NS refused"; do
-    read -r user ns what <<<"$launch"
+as_user $U "$NX" $NS true   # the jail's bus, running for the first comparison
+for launch in "$U $NS 0 per-jail state" "$U $NS 1 per-jail state, the launch that starts the bus" \
+              "$U $SHARED 0 state=shared" "$OTHER $NS 0 refused"; do
+    read -r user ns FIRST what <<<"$launch"
     swift=$(calls netns-exec "$user" "$ns"); swift_status=$(cat "$S/status")
     c=$(calls ref-launcher "$user" "$ns"); c_status=$(cat "$S/status")
     # The two launches list the host's /run and /proc a moment apart; an
@@ -88,6 +103,7 @@ for launch in "$U $NS per-jail state" "$U $SHARED state=shared" "$OTHER $NS refu
         diff <(printf '%s\n' "$swift") <(printf '%s\n' "$c") | head -n 20 | sed 's/^/       /'
     fi
 done
+FIRST=0
 check_eq "the per-jail launch ran the command" 0 "$(calls netns-exec $U $NS >/dev/null; cat "$S/status")"
 check_eq "the refused launch was refused (125)" 125 "$(calls netns-exec $OTHER $NS >/dev/null; cat "$S/status")"
 

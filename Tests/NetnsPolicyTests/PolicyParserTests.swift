@@ -40,6 +40,22 @@ struct PolicyParserTests {
         #expect(p.entries.first?.members == [.user("alice")])
     }
 
+    @Test func shareListsFoldersInsideTheHome() throws {
+        let policy = try parse("jail alice share=Games,Projects/shared share=Games,.thunderbird\n")
+        let jail = try #require(policy.entry(for: NamespaceName("jail")!))
+        #expect(jail.sharedFolders == ["Games", "Projects/shared", ".thunderbird"])
+        #expect(try #require(try parse("jail alice\n").entries.first).sharedFolders.isEmpty)
+    }
+
+    @Test("share= refuses what is not a folder inside the home", arguments: [
+        "share=/etc", "share=..", "share=a/../b", "share=.netns-exec", "share=.netns-exec/x", "share=", "share=./x",
+    ])
+    func shareRefuses(_ option: String) {
+        let e = errors("jail alice \(option)\n")
+        #expect(e.count == 1)
+        #expect(e.first?.message.hasPrefix("share= takes folders inside the home") == true)
+    }
+
     @Test func duplicateMembersCollapse() throws {
         #expect(try parse("ns alice alice @g @g").entries.first?.members == [.user("alice"), .group("g")])
     }
