@@ -34,7 +34,7 @@ TEST_BIN   := .build-test/release
 CAPS       := cap_sys_admin+ep
 
 .PHONY: all deps test-deps build test-build test unit-test integration-test \
-        install install-man uninstall demo bench bench-steps bench-jail package fuzz clean pause-build check-deps \
+        install install-man uninstall demo bench bench-steps bench-jail bench-session package fuzz clean pause-build check-deps \
         guest-test test-host
 
 all: build
@@ -137,6 +137,11 @@ bench-steps: test-deps build
 # netns-jail up/down/status against the test topology, next to the seed recipe.
 bench-jail: test-deps build
 	bash bench/sections/10-wireguard-jail.sh
+
+# What the jail session (its own home, runtime directory and bus) costs a
+# launch, against today's launcher built from main (bench/session.sh).
+bench-session: test-deps build
+	bash bench/session.sh
 
 package: build
 	bash packaging/slackware/make-package.sh
