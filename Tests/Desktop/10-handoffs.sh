@@ -215,7 +215,7 @@ desk_run_bg QO "$L/qbt-outside-3.log" qbittorrent
 check "outside: a plain start resumes its own torrent" desk_wait_more 20 qbt-own "$REAL" "$seen"
 sleep 2
 check_eq "jail: the torrent added in the jail is not resumed outside" "" "$(desk_seen qbt-def | grep -xF "$REAL")"
-check "and it is kept in the jail's own profile" test -n "$(ls "$STORE/local-share/qBittorrent/BT_backup" 2>/dev/null)"
+check "and it is kept in the jail's own profile" test -n "$(ls "$STORE/home/.local/share/qBittorrent/BT_backup" 2>/dev/null)"
 desk_stop "$QO" "$FO" "$TO" "$CO"
 
 # ====================== a menu launch with the jail down ======================

@@ -97,7 +97,7 @@ check_eq "and never from the real address" "" "$(desk_seen after | grep -xF "$RE
 check_eq "no client runs outside the jail" "" "$(outside_clients | tr '\n' ' ')"
 [ -z "$(outside_clients)" ] || ps -o pid,ppid,stat,etime,args -p "$(outside_clients | tr '\n' ',' | sed 's/,$//')" | sed 's/^/       /'
 check "the jailed qBittorrent keeps its state in the jail's own profile" \
-    test -n "$(ls "$STORE/local-share/qBittorrent/BT_backup" 2>/dev/null)"
+    test -n "$(ls "$STORE/home/.local/share/qBittorrent/BT_backup" 2>/dev/null)"
 desk_stop_in "$JAIL"
 
 # --- state=shared: no silent hand-off to the copy outside ---------------------------
