@@ -616,7 +616,7 @@ static void fill_runtime(int own, const char *path, int host) {
     for (int i = 0; i < count; i++) {
         const char *name = entries[i].name;
         if (!runtime_shows(name)) continue;
-        char target[PATH_MAX];
+        char target[PATH_MAX + NAME_MAX + 2];
         snprintf(target, sizeof target, "%s/%s", path, name);
         int source = openat(host, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (source < 0 && errno == ENOENT) continue;
