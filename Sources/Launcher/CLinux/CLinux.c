@@ -450,7 +450,9 @@ int cl_unix_connect(const char *path, pid_t *peer) {
 }
 
 int cl_sealed_memfd(const char *name, const void *bytes, size_t count) {
-    int fd = memfd_create(name, MFD_ALLOW_SEALING);
+    // The system call, not glibc's wrapper (2.27): the launcher runs on
+    // glibc 2.25 and later (SECURITY.md, "The glibc compat wrapper").
+    int fd = (int)syscall(SYS_memfd_create, name, MFD_ALLOW_SEALING);
     if (fd < 0) return -1;
     size_t done = 0;
     while (done < count) {
