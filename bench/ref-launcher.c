@@ -1450,8 +1450,8 @@ static int bus_answers(const char *path) {
     char ns[64];
     snprintf(ns, sizeof ns, "/proc/%d/ns/net", (int)cred.pid);
     struct stat theirs, ours;
-    if (stat(ns, &theirs) == 0 && stat("/proc/self/ns/net", &ours) == 0 &&
-        (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino)) {
+    if (stat(ns, &theirs) != 0 || stat("/proc/self/ns/net", &ours) != 0) return 0;  // not trusted
+    if (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino) {
         kill(cred.pid, SIGTERM);
         return 0;
     }

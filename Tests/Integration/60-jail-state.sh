@@ -200,6 +200,20 @@ bus=$(jail_buses); kill -KILL "$bus"; wait_for 5 sh -c "! kill -0 $bus"
 check "the killed bus left its socket behind" test -S "$RUNDIR/netns-exec/$NS/bus"
 check_eq "the next launch starts a new bus" "boolean true" "$(u "$NX" $NS sh -c "$(has org.freedesktop.DBus)")"
 check_eq "one again" 1 "$(jail_buses | wc -l)"
+# A bus started outside the jail at the jail's bus path (the user's own
+# program, in the host's network namespace) is never joined: the launch
+# finds its listener outside the jail's namespace, stops it and starts the
+# jail's own.
+stop_jail_buses
+bg_as_user SQUATTER $USR dbus-daemon --session --nofork --nopidfile --address="unix:path=$RUNDIR/netns-exec/$NS/bus"
+wait_for 5 sh -c "u_id=\$(as_user $USR env DBUS_SESSION_BUS_ADDRESS=unix:path=$RUNDIR/netns-exec/$NS/bus sh -c '$busid'); [ \"\$u_id\" != unreachable ]" 2>/dev/null
+SQUAT_ID=$(u env DBUS_SESSION_BUS_ADDRESS="unix:path=$RUNDIR/netns-exec/$NS/bus" sh -c "$busid")
+check "control: outside, a bus listens at the jail's bus path" test "$SQUAT_ID" != unreachable
+JAIL_ID2=$(u "$NX" $NS sh -c "$busid")
+check "jail: the launch does not join it (the jail's bus has another id)" \
+    test "$JAIL_ID2" != unreachable -a "$JAIL_ID2" != "$SQUAT_ID"
+check "and the bus outside was stopped" wait_for 3 sh -c "! kill -0 $SQUATTER"
+check_eq "one bus for the jail, in its namespace" 1 "$(jail_buses | wc -l)"
 
 # --- the rest of /run/user/UID: an allow-list (RuntimeDirectory.swift) -----
 # Every daemon of the user's that listens there acts outside the jail:

@@ -97,22 +97,24 @@ public enum SessionBus {
         }
     }
 
-    /// True when a bus of this jail listens at `socket`. A bus left from
-    /// an earlier namespace of the same name (the jail was taken down and
-    /// up again while it ran) is not this jail's: it is stopped, and a new
-    /// one is started in its place.
+    /// True when a bus of this jail listens at `socket`: the listener
+    /// (SO_PEERCRED) runs in this launch's network namespace. A bus left
+    /// from an earlier namespace of the same name (the jail was taken down
+    /// and up again while it ran) is not this jail's: it is stopped, and a
+    /// new one started in its place. A listener whose namespace cannot be
+    /// read (a process outside that is not dumpable, bound at the path the
+    /// jail's runtime directory has outside) is not trusted either: its
+    /// socket is replaced, and it is left alone.
     static func answers(_ socket: String) -> Bool {
         var peer: pid_t = 0
         let fd = cl_unix_connect(socket, &peer)
         guard fd >= 0 else { return false }
         close(fd)
-        // Unreadable (-1): the daemon's /proc entry is not ours to read;
-        // it is left alone rather than guessed at.
-        if cl_same_netns_as(peer) == 0 {
-            _ = kill(peer, SIGTERM)
-            return false
+        switch cl_same_netns_as(peer) {
+        case 1: return true
+        case 0: _ = kill(peer, SIGTERM); return false
+        default: return false
         }
-        return true
     }
 
     /// Starts the daemon and waits until it listens; nil, or what failed.
