@@ -147,13 +147,17 @@ bg_as_user BUS $USR timeout 60 socat UNIX-LISTEN:"$RUNDIR/bus",fork /dev/null
 wait_for 5 test -S "$RUNDIR/bus" || fail "the stand-in session bus"
 check_eq "control: from /run/user/UID, the session bus" socket \
     "$(from "$RUNDIR" "$SCRATCH/bin/ref-SKIP_CWD" $NS sh -c 'test -S bus && echo socket' 2>/dev/null)"
-check_eq "jail: from /run/user/UID, no bus (per-jail state)" "$RUNDIR:none" \
-    "$(from "$RUNDIR" "$NX" $NS sh -c 'echo "$(pwd):$(test -e bus && echo bus || echo none)"')"
+# (Per-jail state puts the jail's own runtime directory at /run/user/UID,
+# with the jail's own bus: a file of the real one is the mark.)
+u sh -c ": >'$RUNDIR/nxmv-real'"
+check_eq "jail: from /run/user/UID, the jail's own runtime directory, not the user's (per-jail state)" "$RUNDIR:none" \
+    "$(from "$RUNDIR" "$NX" $NS sh -c 'echo "$(pwd):$(test -e nxmv-real && echo real || echo none)"')"
 u mkdir -p "$HOMEDIR/.config/qBittorrent"
 bg_as_user QBT $USR timeout 60 socat UNIX-LISTEN:"$HOMEDIR/.config/qBittorrent/ipc-socket",fork /dev/null
 wait_for 5 test -S "$HOMEDIR/.config/qBittorrent/ipc-socket" || fail "the stand-in qBittorrent"
 check_eq "control: from ~/.config, the running qBittorrent's ipc-socket" socket \
     "$(from "$HOMEDIR/.config" "$SCRATCH/bin/ref-SKIP_CWD" $NS sh -c 'test -S qBittorrent/ipc-socket && echo socket' 2>/dev/null)"
+u "$NX" $NS sh -c 'mkdir -p "$HOME/.config"'   # the jail's home has its own ~/.config once a program makes it
 check_eq "jail: from ~/.config, the jail's own (no socket)" "$HOMEDIR/.config:none" \
     "$(from "$HOMEDIR/.config" "$NX" $NS sh -c 'echo "$(pwd):$(test -e qBittorrent/ipc-socket && echo socket || echo none)"')"
 install -d -m 0700 "$SCRATCH/rootonly"

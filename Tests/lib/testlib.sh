@@ -164,6 +164,16 @@ make_test_user() {
     test_uid uid || return 1
     useradd -M -N -u "$uid" -g nogroup -s /bin/sh -d "$home" "$name" || return 1
     on_exit "userdel -f $name"
+    # Before the account goes: whatever still runs as it, by PID (a jail's
+    # session bus outlives the launch that started it, by design; left
+    # running, its uid would be the next test user's).
+    on_exit "kill_user_processes $name"
+}
+
+# kill_user_processes NAME: every process of the user NAME, by PID.
+kill_user_processes() {
+    local p
+    for p in $(pgrep -u "$1" 2>/dev/null); do kill_pid "$p"; done
 }
 
 # make_test_group NAME
