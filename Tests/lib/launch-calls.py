@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """launch-calls.py TRACE: the system calls of one launch that decide what
-it does, from `strace -f -o TRACE`, one a line, in a form in which
+it does, from `strace [-f] -o TRACE`, one a line, in a form in which
 netns-exec and bench/ref-launcher.c can be compared
 (Tests/Integration/80-reference-calls.sh).
 
@@ -31,10 +31,14 @@ except (IndexError, OSError) as e:
 
 started, execs, launcher = False, 0, None
 for line in lines:
-    m = re.match(r"^(\d+)\s+([a-z0-9_]+)\((.*)$", line)
+    # "PID call(...)" under strace -f; "call(...)" when only the launcher
+    # itself is traced (80-reference-calls.sh: a first launch forks the
+    # jail's session bus, which never exits).
+    m = re.match(r"^(?:(\d+)\s+)?([a-z0-9_]+)\((.*)$", line)
     if not m:
         continue
     pid, call, args = m.groups()
+    pid = pid or "launcher"
     # The launcher's own process only (it execs the command in place); a
     # refusal's desktop notice runs in a child of its own.
     launcher = launcher or pid
