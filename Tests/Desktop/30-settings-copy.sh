@@ -40,7 +40,7 @@ QC=$DESK_HOME/.config/qBittorrent
 desk_run_bg QB "$L/qbt.log" qbittorrent
 check "qBittorrent runs (its profile socket)" wait_for 30 test -S "$QC/ipc-socket"
 check_refusal netns-jail 1 "the copy while qBittorrent runs" "qBittorrent is running" settings "$JAIL" qbittorrent
-check "nothing was copied while it ran" test ! -e "$STORE/config/qBittorrent"
+check "nothing was copied while it ran" test ! -e "$STORE/home/.config/qBittorrent"
 kill -KILL "$QB"
 wait "$QB" 2>/dev/null   # reaped: a zombie would still be a qbittorrent in /proc
 ln -s ../../secret "$QC/planted" && chown -h "$USR" "$QC/planted"
@@ -49,14 +49,14 @@ check "control: qBittorrent's settings say DHT off" grep -qx 'Session\\DHTEnable
 out=$(settings "$JAIL" qbittorrent 2>&1); rc=$?
 check_eq "the copy: exit 0" 0 "$rc"
 printf '%s\n' "$out" >"$L/qbt-copy.out"
-J=$STORE/config/qBittorrent
+J=$STORE/home/.config/qBittorrent
 check "the jail's qBittorrent.conf says DHT off" grep -qx 'Session\\DHTEnabled=false' "$J/qBittorrent.conf"
 check "the jail's qBittorrent.conf says UPnP off" grep -qx 'Connection\\UPnP=false' "$J/qBittorrent.conf"
 check "the socket stayed behind" test ! -e "$J/ipc-socket"
 check_contains "the copy says it left the socket" "left   ~/.config/qBittorrent/ipc-socket: a socket" "$out"
 check "the planted link was not followed" test ! -e "$J/planted"
 check_contains "the copy says it left the link" "planted: a link out of the profile" "$out"
-check_contains "the copy says where it copied to" "to ~/.netns-exec/$JAIL/config/qBittorrent" "$out"
+check_contains "the copy says where it copied to" "to ~/.netns-exec/$JAIL/home/.config/qBittorrent" "$out"
 for f in "$QC"/*.lock "$QC"/lockfile; do
     [ -e "$f" ] || continue
     check "control: ${f#"$QC"/} is in the source" test -e "$f"
@@ -67,9 +67,9 @@ check_refusal netns-jail 2 "a second copy without --replace" "--replace" setting
 echo 'Session\DHTEnabled=false' >>"$J/qBittorrent.conf"   # the jail's own change, kept in the backup
 out=$(settings "$JAIL" qbittorrent --replace 2>&1); rc=$?
 check_eq "with --replace: exit 0" 0 "$rc"
-backup=$(find "$STORE/config" -maxdepth 1 -name 'qBittorrent.before-copy-*' | head -n1)
+backup=$(find "$STORE/home/.config" -maxdepth 1 -name 'qBittorrent.before-copy-*' | head -n1)
 check "with --replace the jail's old settings are kept" test "$(grep -c DHTEnabled "$backup/qBittorrent.conf" 2>/dev/null)" = 2
-check_contains "with --replace the copy says where they are" "kept   the jail's previous settings as ~/.netns-exec/$JAIL/config/${backup##*/}" "$out"
+check_contains "with --replace the copy says where they are" "kept   the jail's previous settings as ~/.netns-exec/$JAIL/home/.config/${backup##*/}" "$out"
 check_refusal netns-jail 2 "as root" "not as root" "$NJ" settings "$JAIL" qbittorrent
 
 # ================================== Firefox ===================================
@@ -132,8 +132,8 @@ printf '%s\n' "$out" >"$L/firefox-copy.out"
 check_eq "the copy: exit 0" 0 "$rc"
 rel=${P#"$DESK_HOME"/.}
 case $rel in
-    config/*) JP=$STORE/$rel ;;
-    mozilla/*) JP=$STORE/$rel ;;
+    config/*) JP=$STORE/home/.$rel ;;
+    mozilla/*) JP=$STORE/home/.$rel ;;
 esac
 check "the jail's profiles.ini names the profile" grep -q "^Path=${P##*/}" "$(dirname "$JP")/profiles.ini"
 check "the jail's user.js has the user's pref" grep -q 'media.peerconnection.enabled", false' "$JP/user.js"

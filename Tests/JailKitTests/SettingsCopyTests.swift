@@ -59,10 +59,11 @@ struct SettingsCopyTests {
     }
 
     @Test func storeFollowsTheJailsLayout() {
-        #expect(JailStore.place(of: ".config/qBittorrent", jail: "vpn") == .jail(".netns-exec/vpn/config/qBittorrent"))
-        #expect(JailStore.place(of: ".mozilla/firefox", jail: "vpn") == .jail(".netns-exec/vpn/mozilla/firefox"))
-        #expect(JailStore.place(of: ".local/share/fonts", jail: "vpn") == .jail(".netns-exec/vpn/local-share/fonts"))
-        #expect(JailStore.place(of: ".configuration", jail: "vpn") == .shared)
+        #expect(JailStore.place(of: ".config/qBittorrent", jail: "vpn") == .jail(".netns-exec/vpn/home/.config/qBittorrent"))
+        #expect(JailStore.place(of: ".mozilla/firefox", jail: "vpn") == .jail(".netns-exec/vpn/home/.mozilla/firefox"))
+        #expect(JailStore.place(of: ".local/share/fonts", jail: "vpn") == .jail(".netns-exec/vpn/home/.local/share/fonts"))
+        #expect(JailStore.place(of: ".configuration", jail: "vpn") == .jail(".netns-exec/vpn/home/.configuration"))
+        #expect(JailStore.place(of: "Downloads/x", jail: "vpn") == .shared)
     }
 
     @Test func qbittorrentKeepsItsChoicesAndLeavesItsSocketAndLock() throws {
@@ -74,13 +75,13 @@ struct SettingsCopyTests {
         home.socket(".config/qBittorrent/ipc-socket-other-name")
         home.file(".local/share/qBittorrent/BT_backup/x.fastresume")
         let report = try copy("qbittorrent", in: home)
-        let jail = ".netns-exec/vpn/config/qBittorrent"
+        let jail = ".netns-exec/vpn/home/.config/qBittorrent"
         #expect(home.read(jail + "/qBittorrent.conf")?.contains("DHTEnabled=false") == true)
         #expect(home.exists(jail + "/rss/feeds.json"))
         #expect(!home.exists(jail + "/lockfile"))
         #expect(!home.exists(jail + "/qBittorrent.conf.lock"))
         #expect(!home.exists(jail + "/ipc-socket-other-name"))
-        #expect(!home.exists(".netns-exec/vpn/local-share/qBittorrent"))
+        #expect(!home.exists(".netns-exec/vpn/home/.local/share/qBittorrent"))
         let left = Dictionary(report.left.map { ($0.path, $0.reason) }, uniquingKeysWith: { a, _ in a })
         #expect(left[".config/qBittorrent/lockfile"] == .lock)
         #expect(left[".config/qBittorrent/ipc-socket-other-name"] == .socket)
@@ -106,8 +107,8 @@ struct SettingsCopyTests {
         home.link(profile + "/lock", to: "192.0.2.1:+1234")
         home.fifo(profile + "/a-fifo")
         let report = try copy("firefox", in: home)
-        let jail = ".netns-exec/vpn/mozilla/firefox/abc.default-esr"
-        #expect(home.exists(".netns-exec/vpn/mozilla/firefox/profiles.ini"))
+        let jail = ".netns-exec/vpn/home/.mozilla/firefox/abc.default-esr"
+        #expect(home.exists(".netns-exec/vpn/home/.mozilla/firefox/profiles.ini"))
         let prefs = home.read(jail + "/prefs.js") ?? ""
         #expect(prefs.contains("network.trr.mode"))
         #expect(!prefs.contains("services.sync") && !prefs.contains("fxaccounts"))
@@ -132,7 +133,7 @@ struct SettingsCopyTests {
         home.file(".config/chromium/Default/Bookmarks", "{}")
         home.link(".config/chromium/SingletonLock", to: "host-1234")
         _ = try copy("chromium", in: home)
-        let jail = ".netns-exec/vpn/config/chromium"
+        let jail = ".netns-exec/vpn/home/.config/chromium"
         let prefs = home.read(jail + "/Default/Preferences") ?? ""
         #expect(prefs.contains("show_home_button"))
         #expect(!prefs.contains("example.com") && !prefs.contains("\"sync\"") && !prefs.contains("google"))
@@ -154,7 +155,7 @@ struct SettingsCopyTests {
         home.link(".config/transmission/blocklists/climb", to: "x/../../..")
         home.file(".config/transmission/resume/a.resume")
         let report = try copy("transmission", in: home)
-        let jail = ".netns-exec/vpn/config/transmission"
+        let jail = ".netns-exec/vpn/home/.config/transmission"
         #expect(!home.exists(jail + "/key") && !home.exists(jail + "/abs") && !home.exists(jail + "/blocklists/climb"))
         #expect(home.read(jail + "/inside") == "{}")      // the control: a link inside is copied
         #expect(home.read(jail + "/blocklists/up") == "{}")
@@ -168,14 +169,14 @@ struct SettingsCopyTests {
         home.dir(".config")
         home.link(".config/ktorrentrc", to: home.path + "/elsewhere/ktorrentrc")
         #expect(throws: JailError.self) { try copy("ktorrent", in: home) }
-        #expect(!home.exists(".netns-exec/vpn/config/ktorrentrc"))
+        #expect(!home.exists(".netns-exec/vpn/home/.config/ktorrentrc"))
     }
 
     @Test func anExistingJailedProfileNeedsReplaceAndIsKept() throws {
         let home = Home()
         home.file(".config/deluge/core.conf", "new")
         home.file(".config/deluge/auth", "localclient:secret:10")
-        home.file(".netns-exec/vpn/config/deluge/core.conf", "old")
+        home.file(".netns-exec/vpn/home/.config/deluge/core.conf", "old")
         do {
             _ = try copy("deluge", in: home)
             Issue.record("an existing jailed profile was replaced without --replace")
@@ -183,28 +184,28 @@ struct SettingsCopyTests {
             #expect(error.exitStatus == ExitStatus.usage)
             #expect(error.message.contains("--replace"))
         }
-        #expect(home.read(".netns-exec/vpn/config/deluge/core.conf") == "old")
+        #expect(home.read(".netns-exec/vpn/home/.config/deluge/core.conf") == "old")
         let report = try copy("deluge", in: home, replace: true)
-        #expect(home.read(".netns-exec/vpn/config/deluge/core.conf") == "new")
-        #expect(home.read(".netns-exec/vpn/config/deluge.before-copy-STAMP/core.conf") == "old")
-        #expect(!home.exists(".netns-exec/vpn/config/deluge/auth"))
-        #expect(report.backups == [".netns-exec/vpn/config/deluge.before-copy-STAMP"])
+        #expect(home.read(".netns-exec/vpn/home/.config/deluge/core.conf") == "new")
+        #expect(home.read(".netns-exec/vpn/home/.config/deluge.before-copy-STAMP/core.conf") == "old")
+        #expect(!home.exists(".netns-exec/vpn/home/.config/deluge/auth"))
+        #expect(report.backups == [".netns-exec/vpn/home/.config/deluge.before-copy-STAMP"])
     }
 
     @Test func aFailedCopyLeavesNothing() throws {
         let home = Home()
         home.file(".config/deluge/core.conf", "new")
-        home.file(".netns-exec/vpn/config/deluge/core.conf", "old")
+        home.file(".netns-exec/vpn/home/.config/deluge/core.conf", "old")
         // Deeper than any profile: the copy stops there, part-way through.
         home.dir(".config/deluge/" + Array(repeating: "d", count: ProfileTree.maxDepth + 2).joined(separator: "/"))
         #expect(throws: JailError.self) { try copy("deluge", in: home, replace: true) }
-        #expect(home.read(".netns-exec/vpn/config/deluge/core.conf") == "old")
-        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: home.path + "/.netns-exec/vpn/config")) ?? []
+        #expect(home.read(".netns-exec/vpn/home/.config/deluge/core.conf") == "old")
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: home.path + "/.netns-exec/vpn/home/.config")) ?? []
         #expect(leftovers == ["deluge"])
         // The control: without the deep tree the same copy goes through.
         SettingsCopy.removeTree(AT_FDCWD, home.path + "/.config/deluge/d")
         _ = try copy("deluge", in: home, replace: true)
-        #expect(home.read(".netns-exec/vpn/config/deluge/core.conf") == "new")
+        #expect(home.read(".netns-exec/vpn/home/.config/deluge/core.conf") == "new")
     }
 
     @Test func nothingToCopySaysWhereItLooked() {
@@ -249,11 +250,11 @@ extension SettingsCopyTests {
         let home = Home()
         home.file(".config/deluge/core.conf", "new")
         // PID 1 is alive; a PID above the kernel's maximum never is.
-        home.file(".netns-exec/vpn/config/.deluge.netns-settings-99999999/core.conf", "half")
-        home.file(".netns-exec/vpn/config/.deluge.netns-settings-1/core.conf", "running")
+        home.file(".netns-exec/vpn/home/.config/.deluge.netns-settings-99999999/core.conf", "half")
+        home.file(".netns-exec/vpn/home/.config/.deluge.netns-settings-1/core.conf", "running")
         _ = try copy("deluge", in: home)
-        #expect(!home.exists(".netns-exec/vpn/config/.deluge.netns-settings-99999999"))
-        #expect(home.exists(".netns-exec/vpn/config/.deluge.netns-settings-1"))
+        #expect(!home.exists(".netns-exec/vpn/home/.config/.deluge.netns-settings-99999999"))
+        #expect(home.exists(".netns-exec/vpn/home/.config/.deluge.netns-settings-1"))
     }
 }
 

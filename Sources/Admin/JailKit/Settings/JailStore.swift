@@ -16,21 +16,21 @@ public enum JailStore {
         case shared
     }
 
-    /// Today's layout (JailState.covered in the launcher): the jail's view
-    /// of the home has its own `~/.config`, `~/.local/share`,
-    /// `~/.local/state`, `~/.cache` and `~/.mozilla`, each kept in
-    /// `~/.netns-exec/NAME/STORE`; the rest of the home is the user's own.
-    static let covered: [(path: String, store: String)] = [
-        (".config", "config"), (".local/share", "local-share"), (".local/state", "local-state"),
-        (".cache", "cache"), (".mozilla", "mozilla"),
-    ]
+    /// Today's layout (JailState and SharedFolders in the launcher): the
+    /// jail's view of the home is the jail's own home, kept in
+    /// `~/.netns-exec/NAME/home`, with the user's documents shared in. Every
+    /// dot-file and dot-directory there is the jail's own; a top-level
+    /// folder with one of the XDG user directories' default names is the
+    /// user's (shared), and so is nothing else this function can know of
+    /// (the user's own list and `share=` name more; they hold documents,
+    /// not settings).
+    static let home = "home"
+    static let sharedByDefault = ["Desktop", "Documents", "Downloads", "Music", "Pictures",
+                                  "Public", "Templates", "Videos"]
 
     public static func place(of relative: String, jail: String) -> Place {
-        for (path, store) in covered {
-            if relative == path || relative.hasPrefix(path + "/") {
-                return .jail(directory + "/" + jail + "/" + store + relative.dropFirst(path.count))
-            }
-        }
-        return .shared
+        let first = relative.split(separator: "/").first.map(String.init) ?? ""
+        if sharedByDefault.contains(first) { return .shared }
+        return .jail(directory + "/" + jail + "/" + home + "/" + relative)
     }
 }
