@@ -139,9 +139,9 @@ bench-jail: test-deps build
 	bash bench/sections/10-wireguard-jail.sh
 
 # What the jail session (its own home, runtime directory and bus) costs a
-# launch, against today's launcher built from main (bench/session.sh).
+# launch, against the same launch without it: one section of make bench.
 bench-session: test-deps build
-	bash bench/session.sh
+	bash bench/sections/40-session.sh
 
 package: build
 	bash packaging/slackware/make-package.sh

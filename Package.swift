@@ -73,7 +73,7 @@ let package = Package(
 
         // --- unit tests (no privilege needed) ---
         .testTarget(name: "NetnsPolicyTests", dependencies: ["NetnsPolicy"]),
-        .testTarget(name: "NetnsHostTests", dependencies: ["NetnsHost"]),
+        .testTarget(name: "NetnsHostTests", dependencies: ["NetnsHost", "NetnsPolicy"]),
         .testTarget(name: "JailKitTests", dependencies: ["JailKit"]),
     ]
 )

@@ -106,10 +106,9 @@ install -d -m 0755 -o root -g root "/etc/netns/$NS_SHARED"
 on_exit "rm -rf '/etc/netns/$NS_SHARED'"
 cp -p "/etc/netns/$NS/resolv.conf" "/etc/netns/$NS_SHARED/resolv.conf"
 # A home of its own, as a desktop user has: by default netns-exec gives the
-# jail its own ~/.config, ~/.local/share, ~/.local/state, ~/.cache and
-# ~/.mozilla (five bind mounts, JailState.swift), which a user without a
-# home (the test users' /nonexistent) would not pay for. The first launch
-# (the checks below) creates the directories.
+# jail its own home with the user's folders shared in (binds, JailState.swift),
+# which a user without a home (the test users' /nonexistent) would not pay
+# for. The first launch (the checks below) creates the jail's home.
 # Made with its home (usermod afterwards would fail while any process still
 # runs under the account's UID).
 make_test_user "$BENCH_USER" "$SCRATCH/home" || die "cannot create user $BENCH_USER"

@@ -146,7 +146,7 @@ home_launch $NS true; rc=$?
 check_eq "a first launch exits 0" 0 $rc
 check "a first launch from a menu: one notice" wait_for 5 grep -q 'its own settings' "$NOTES"
 check_contains "titled with the menu name, saying where the settings are and what to run" \
-    "$(printf 'notify\tnetns-exec\tTool (VPN)\tRuns in the jail %s with its own settings, kept in ~/.netns-exec/%s, not your usual ones. To start from a copy of those, quit it and run: netns-jail settings %s true\turgency=1' $NS $NS $NS)" \
+    "$(printf 'notify\tnetns-exec\tTool (VPN)\tRuns in the jail %s with its own settings, kept in ~/.netns-exec/%s/home, not your usual ones. To start from a copy of those, quit it and run: netns-jail settings %s true\turgency=1' $NS $NS $NS)" \
     "$(cat "$NOTES")"
 check "remembered, as the user's own file" test "$(stat -c %U "$SCRATCH/home/.netns-exec/$NS/launched/true" 2>/dev/null)" = $HU
 home_launch $NS true
@@ -155,7 +155,7 @@ check_eq "the second launch: no notice" $((before + 1)) "$(notices)"
 # (The command outlives the notice: the line is written as it starts.)
 out=$(timeout 20 script -qec "$(printf '%q %q env HOME=%q %q %q sh -c %q' "$AS_USER" $HU "$SCRATCH/home" "$NX" $NS 'sleep 1; printf ok')" /dev/null </dev/null 2>&1 | tr -d '\r')
 check_contains "on a terminal, a first launch: one line on stderr" \
-    "netns-exec: sh runs in $NS with its own settings, kept in ~/.netns-exec/$NS, not your usual ones; to start from a copy of those, quit it and run: netns-jail settings $NS sh" "$out"
+    "netns-exec: sh runs in $NS with its own settings, kept in ~/.netns-exec/$NS/home, not your usual ones; to start from a copy of those, quit it and run: netns-jail settings $NS sh" "$out"
 out=$(timeout 20 script -qec "$(printf '%q %q env HOME=%q %q %q sh -c %q' "$AS_USER" $HU "$SCRATCH/home" "$NX" $NS 'sleep 1; printf ok')" /dev/null </dev/null 2>&1 | tr -d '\r')
 check_eq "on a terminal, the next launch: only the program's output" "ok" "$out"
 

@@ -20,13 +20,21 @@ struct CommandEnvironmentTests {
         #expect(strings(env) == caller + ["NETNS_EXEC=vpn"])
     }
 
-    @Test("per-jail state: XDG homes and the bus address dropped, the bus disabled")
-    func perJailDrops() {
+    @Test("per-jail state: XDG homes, the bus address and the runtime directory replaced by the jail's")
+    func perJailSession() {
         let caller = ["HOME=/home/a", "XDG_CONFIG_HOME=/h/c", "XDG_DATA_HOME=/h/d", "XDG_STATE_HOME=/h/s",
-                      "XDG_CACHE_HOME=/h/k", "DBUS_SESSION_BUS_ADDRESS=unix:path=/bus", "XDG_RUNTIME_DIR=/run/user/1"]
+                      "XDG_CACHE_HOME=/h/k", "DBUS_SESSION_BUS_ADDRESS=unix:path=/bus", "XDG_RUNTIME_DIR=/tmp/elsewhere"]
+        let env = CommandEnvironment(caller: block(caller), namespace: "vpn", sharesState: false,
+                                     runtimeDirectory: "/run/user/1000")
+        #expect(strings(env) == ["HOME=/home/a", "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus",
+                                 "XDG_RUNTIME_DIR=/run/user/1000", "NETNS_EXEC=vpn"])
+    }
+
+    @Test("per-jail state without a runtime directory: no bus, and no runtime directory named")
+    func perJailWithoutRuntime() {
+        let caller = ["HOME=/home/a", "DBUS_SESSION_BUS_ADDRESS=unix:path=/bus", "XDG_RUNTIME_DIR=/run/user/1"]
         let env = CommandEnvironment(caller: block(caller), namespace: "vpn", sharesState: false)
-        #expect(strings(env) == ["HOME=/home/a", "XDG_RUNTIME_DIR=/run/user/1",
-                                 "DBUS_SESSION_BUS_ADDRESS=disabled:", "NETNS_EXEC=vpn"])
+        #expect(strings(env) == ["HOME=/home/a", "DBUS_SESSION_BUS_ADDRESS=disabled:", "NETNS_EXEC=vpn"])
     }
 
     @Test("a NETNS_EXEC the caller set is dropped, so the variable names the real jail")

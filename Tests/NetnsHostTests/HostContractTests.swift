@@ -1,5 +1,6 @@
 import Testing
 @testable import NetnsHost
+import NetnsPolicy
 
 @Suite("The host contract")
 struct HostContractTests {
@@ -11,8 +12,21 @@ struct HostContractTests {
         #expect(HostPaths.namespaceFile("vpn") == "/run/netns/vpn")
         #expect(HostPaths.etcDirectory("vpn") == "/etc/netns/vpn")
         #expect(HostPaths.jailState == "/run/netns-jail")
-        #expect(HostPaths.coveredState.map(\.path) == [".config", ".local/share", ".local/state", ".cache", ".mozilla"])
-        #expect(Set(HostPaths.coveredState.map(\.store)).count == HostPaths.coveredState.count)
+    }
+
+    @Test("the jail session's layout: the home and the runtime directory of the jail's own")
+    func jailSession() {
+        #expect(HostPaths.jailStore("vpn") == ".netns-exec/vpn")
+        #expect(HostPaths.jailHome("vpn") == ".netns-exec/vpn/home")
+        #expect(HostPaths.jailRuntime("vpn") == "netns-exec/vpn")
+        // The list the user writes is beside the jail's home, never in it.
+        #expect(HostPaths.sharedListName != HostPaths.jailHomeName)
+        // The launcher's stores before the jail had a home, moved into it.
+        #expect(HostPaths.earlierStores.map(\.inHome) == [".config", ".local/share", ".local/state", ".cache", ".mozilla"])
+        #expect(Set(HostPaths.earlierStores.map(\.store)).count == HostPaths.earlierStores.count)
+        // The store SharedFolder's rule keeps out of the jail is this one.
+        #expect(SharedFolder.store == HostPaths.stateStore)
+        #expect(SharedFolder.normalized(HostPaths.jailHome("vpn")) == nil)
     }
 
     @Test("root-only: owner root, no group or other write; one wording")

@@ -23,7 +23,7 @@ import NetnsPolicy
 /// the caller's environment says), make the file and tell. Nothing of it
 /// can delay or stop the launch: a failure anywhere is silence.
 public enum FirstLaunch {
-    static let directory = ".netns-exec"
+    static let directory = HostPaths.stateStore
     static let timeout: Int32 = 30_000
 
     /// Starts the watcher when this may be the program's first launch in
@@ -39,12 +39,12 @@ public enum FirstLaunch {
         guard cl_watch_launch(timeout) == 1, claim(home: home, jail: jail, program: program) else { _exit(0) }
         let settings = "netns-jail settings \(jail) \(program)"
         if isatty(2) != 0 {
-            Console.error("\(program) runs in \(jail) with its own settings, kept in ~/\(directory)/\(jail), not your usual ones; to start from a copy of those, quit it and run: \(settings)")
+            Console.error("\(program) runs in \(jail) with its own settings, kept in ~/\(HostPaths.jailHome(jail)), not your usual ones; to start from a copy of those, quit it and run: \(settings)")
             _exit(0)
         }
         let launch = DesktopNotice.Launch.fromArguments()
         DesktopNotice.send(title: launch.title,
-                           body: "Runs in the jail \(jail) with its own settings, kept in ~/\(directory)/\(jail), not your usual ones. To start from a copy of those, quit it and run: \(settings)",
+                           body: "Runs in the jail \(jail) with its own settings, kept in ~/\(HostPaths.jailHome(jail)), not your usual ones. To start from a copy of those, quit it and run: \(settings)",
                            icon: "dialog-information")
     }
 

@@ -18,9 +18,10 @@ import NetnsPolicy
 /// It listens only on `bus` in the jail's runtime directory (JailRuntime,
 /// the same path as /run/user/UID/bus in the jail's view, so a program
 /// that ignores DBUS_SESSION_BUS_ADDRESS finds it as well), with a
-/// configuration of the project's own: a Unix path and nothing else (no
-/// TCP, no systemd activation), the EXTERNAL authentication, which lets
-/// only the user's own uid connect. The configuration is written into a
+/// configuration of the project's own (SessionBusConfig, NetnsHost): a
+/// Unix path and nothing else (no TCP, no systemd activation), the
+/// EXTERNAL authentication, which lets only the user's own uid connect.
+/// The configuration is written into a
 /// sealed memfd the daemon reads as /proc/self/fd/3: no file of it exists
 /// for anyone to change.
 ///
@@ -28,56 +29,28 @@ import NetnsPolicy
 /// program's address names it whether or not it started (a program then
 /// finds no bus, as before the jail had one), with one line saying why.
 public enum SessionBus {
-    static let socketName = "bus"
-    /// Held (flock) while a launch checks for the bus and starts it, so
-    /// two first launches at once start one bus.
-    static let lockName = ".netns-exec-bus.lock"
     /// dbus-daemon at fixed paths: not looked up along the caller's PATH.
     static let daemonPaths = ["/usr/bin/dbus-daemon", "/bin/dbus-daemon"]
     static let startMilliseconds: Int32 = 5000
     static let lockMilliseconds = 10000
-
-    /// The address the jail's programs get.
-    public static func address(in runtimeDirectory: String) -> String {
-        "unix:path=" + runtimeDirectory + "/" + socketName
-    }
-
-    static func configuration(listeningOn path: String) -> String {
-        """
-        <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
-         "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-        <busconfig>
-          <type>session</type>
-          <listen>unix:path=\(path)</listen>
-          <auth>EXTERNAL</auth>
-          <standard_session_servicedirs/>
-          <policy context="default">
-            <allow send_destination="*" eavesdrop="true"/>
-            <allow eavesdrop="true"/>
-            <allow own="*"/>
-          </policy>
-        </busconfig>
-
-        """
-    }
 
     /// After the drop, with the program's environment: makes sure the bus
     /// runs, starting it if no launch has.
     public static func ensure(in runtimeDirectory: String, jail namespace: NamespaceName,
                               allowsHostPtrace: Bool, permitsUserNamespaces: Bool,
                               environment: inout CallerEnvironment) {
-        let socket = runtimeDirectory + "/" + socketName
+        let socket = runtimeDirectory + "/" + SessionBusConfig.socketName
         if answers(socket) { return }
         let directory = cl_open(runtimeDirectory, cl_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard directory >= 0 else { return warn(namespace, "open(\(runtimeDirectory)): \(Errno.describe(cl_errno()))") }
         defer { close(directory) }
-        let lock = cl_openat(directory, lockName, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { return warn(namespace, "open(\(lockName)): \(Errno.describe(cl_errno()))") }
+        let lock = cl_openat(directory, SessionBusConfig.lockName, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { return warn(namespace, "open(\(SessionBusConfig.lockName)): \(Errno.describe(cl_errno()))") }
         defer { close(lock) }
         var waited = 0
         while cl_try_lock(lock) != 0 {
             guard cl_errno() == EAGAIN || cl_errno() == EINTR, waited < lockMilliseconds else {
-                return warn(namespace, "another launch held \(runtimeDirectory)/\(lockName) for \(lockMilliseconds / 1000) s")
+                return warn(namespace, "another launch held \(runtimeDirectory)/\(SessionBusConfig.lockName) for \(lockMilliseconds / 1000) s")
             }
             usleep(20_000)
             waited += 20
@@ -85,7 +58,7 @@ public enum SessionBus {
         // Under the lock: a launch that held it may have started the bus.
         if answers(socket) { return }
         // What is there is dead (a bus killed, a session ended): ours now.
-        if unlinkat(directory, socketName, 0) != 0 && cl_errno() != ENOENT {
+        if unlinkat(directory, SessionBusConfig.socketName, 0) != 0 && cl_errno() != ENOENT {
             return warn(namespace, "unlink(\(socket)): \(Errno.describe(cl_errno()))")
         }
         guard let daemon = daemonPaths.first(where: { access($0, X_OK) == 0 }) else {
@@ -120,7 +93,7 @@ public enum SessionBus {
     /// Starts the daemon and waits until it listens; nil, or what failed.
     static func start(_ daemon: String, listeningOn socket: String, allowsHostPtrace: Bool,
                       permitsUserNamespaces: Bool, environment: inout CallerEnvironment) -> String? {
-        var text = configuration(listeningOn: socket)
+        var text = SessionBusConfig.configuration(listeningOn: socket)
         let config = text.withUTF8 { cl_sealed_memfd("netns-exec-bus.conf", $0.baseAddress, $0.count) }
         guard config >= 0 else { return "memfd_create: \(Errno.describe(cl_errno()))" }
         defer { close(config) }

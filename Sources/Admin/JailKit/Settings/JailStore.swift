@@ -1,12 +1,14 @@
+import NetnsHost
+
 /// Where the jail keeps what a jailed program sees at a place in the home.
 ///
-/// The one place that knows the jail's layout (the launcher's JailState
-/// builds it): every settings copy asks here, so a change of layout is a
-/// change of this function only. Paths are relative to the home and have
-/// no `.` or `..` components.
+/// Every settings copy asks here; the layout itself is NetnsHost's
+/// HostPaths (the launcher's JailState builds it from the same names), so
+/// a change of layout is a change there. Paths are relative to the home
+/// and have no `.` or `..` components.
 public enum JailStore {
     /// The directory under the home that holds every jail's own state.
-    public static let directory = ".netns-exec"
+    public static let directory = HostPaths.stateStore
 
     /// Where a home-relative path lives for a jailed program.
     public enum Place: Equatable, Sendable {
@@ -24,13 +26,9 @@ public enum JailStore {
     /// user's (shared), and so is nothing else this function can know of
     /// (the user's own list and `share=` name more; they hold documents,
     /// not settings).
-    static let home = "home"
-    static let sharedByDefault = ["Desktop", "Documents", "Downloads", "Music", "Pictures",
-                                  "Public", "Templates", "Videos"]
-
     public static func place(of relative: String, jail: String) -> Place {
         let first = relative.split(separator: "/").first.map(String.init) ?? ""
-        if sharedByDefault.contains(first) { return .shared }
-        return .jail(directory + "/" + jail + "/" + home + "/" + relative)
+        if UserDirectories.defaultNames.contains(first) { return .shared }
+        return .jail(HostPaths.jailHome(jail) + "/" + relative)
     }
 }
