@@ -43,6 +43,7 @@ desk_session || { fail "the desktop session (Xvfb, session bus)"; topo_suite_end
 desk_prefs_browsers || { fail "browser settings"; topo_suite_end; }
 L=$DESK_LOGS
 STORE=$DESK_HOME/.netns-exec/$JAIL
+desk_share_tmp "$JAIL" || { fail "the session's TMPDIR shared with the jail"; topo_suite_end; }
 # netns-jail desktop runs as the user: a copy the user can reach.
 install -m 0755 "$TOPO_JAIL_BIN" "$TOPO_DIR/prefix/bin/netns-jail"
 NJ=$TOPO_DIR/prefix/bin/netns-jail

@@ -40,6 +40,7 @@ desk_session || { fail "the desktop session (Xvfb, session bus)"; topo_suite_end
 desk_prefs_browsers || { fail "browser settings"; topo_suite_end; }
 L=$DESK_LOGS
 STORE=$DESK_HOME/.netns-exec/$JAIL
+desk_share_tmp "$JAIL" || { fail "the session's TMPDIR shared with the jail"; topo_suite_end; }
 # The machine's namespaces, as this suite (root, in them) has them. (PID 1
 # may not be readable: a VM's init can be kept from ptrace-read access.)
 INIT_USERNS=$(readlink /proc/self/ns/user)

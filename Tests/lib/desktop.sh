@@ -30,6 +30,7 @@
 #   desk_page TAG             a page URL on the oracle
 #   desk_seen TAG             the addresses the oracle saw for TAG, one a line
 #   desk_wait_seen S TAG ADDR wait up to S seconds for ADDR to ask for TAG
+#   desk_share_tmp JAIL       the session's TMPDIR shared into JAIL's home
 #   desk_prefs_*              quiet settings for each program
 #   desk_screenshot FILE      the screen, for debugging
 
@@ -382,6 +383,16 @@ desk_mkdir() {
         path=$path/$part
         [ -d "$path" ] || install -d -m 0700 -o "$DESK_USER" -g "$(id -g "$DESK_USER")" "$path" || return 1
     done
+}
+
+# desk_share_tmp JAIL: the session's TMPDIR ($DESK_HOME/tmp) shared into
+# JAIL's home through the user's own list (~/.netns-exec/JAIL/shared), as a
+# user whose TMPDIR is in the home shares it: the jail's home is its own,
+# and without it Chromium aborts ("Failed to create socket directory").
+desk_share_tmp() {
+    local list=$DESK_HOME/.netns-exec/$1/shared
+    desk_mkdir "$DESK_HOME/.netns-exec/$1" || return 1
+    printf 'tmp\n' >"$list" && chown "$DESK_USER" "$list" && chmod 0600 "$list"
 }
 
 # --- looking at the screen ----------------------------------------------------
