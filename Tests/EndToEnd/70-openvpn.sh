@@ -124,6 +124,39 @@ grep -q problem "$work/status.out" && sed 's/^/       /' "$work/status.out"
 jail_cmd verify "$JAIL" >"$work/verify.out" 2>&1
 check "verify passes" test $? -eq 0 || sed 's/^/       /' "$work/verify.out"
 
+# status shows the connection as it shows a WireGuard peer: OpenVPN's
+# state, the server in use, the push, the last contact (the supervisor's
+# record), the socket's bytes; asked over netns-jail's own management
+# socket, which only root can reach.
+sock=/run/netns-jail/openvpn/$JAIL.sock
+check_contains "OpenVPN's file names netns-jail's management socket" "management $sock unix" "$(cat "$conf")"
+check_contains "and admits root alone to it" "management-client-user root" "$(cat "$conf")"
+check_eq "the socket's directory is root's and 0700" "root 700" "$(stat -c '%U %a' /run/netns-jail/openvpn 2>&1)"
+unix_connect='import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try: s.connect(sys.argv[1])
+except OSError as e: print(e.strerror); sys.exit(1)
+s.settimeout(3); print(s.recv(200).decode(errors="replace").split(" -- ")[0])'
+check_contains "control: root reaches OpenVPN's management socket" ">INFO:OpenVPN Management Interface" "$(python3 -c "$unix_connect" "$sock" 2>&1)"
+check_eq "the jail's user cannot reach it" "Permission denied" "$(as_user "$USR" python3 -c "$unix_connect" "$sock" 2>&1)"
+check_eq "nobody (OpenVPN's own user) cannot reach it" "Permission denied" "$(as_user nobody python3 -c "$unix_connect" "$sock" 2>&1)"
+contact() { jail_cmd status "$JAIL" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["openvpn"]["lastContact"] or "")'; }
+for _ in $(seq 40); do [ -n "$(contact 2>/dev/null)" ] && break; sleep 0.25; done
+jail_cmd status "$JAIL" >"$work/status.out" 2>&1
+st=$(cat "$work/status.out")
+check_contains "status: OpenVPN connected to the server in use, its protocol" "connected for" "$st"
+check_contains "status: the server in use and its protocol" "to $TOPO_ISP_ADDR:$TOPO_OVPN_UDP_PORT (udp)" "$st"
+check_contains "status: the pushed DNS" "DNS $TOPO_TUN_SERVER, $TOPO_TUN_SERVER6" "$st"
+check "status: the last contact, seconds ago" grep -qE '^    contact: +[0-9]+ seconds ago' "$work/status.out"
+check "status: the socket's bytes" grep -qE '^    transfer: +[1-9][0-9]* B received, [1-9][0-9]* B sent' "$work/status.out"
+jail_cmd status "$JAIL" --json >"$work/status.json" 2>&1
+check_eq "status --json: state, server, protocol, pushed addresses (2), DNS, contact within 10 s, bytes" \
+    "CONNECTED $TOPO_ISP_ADDR:$TOPO_OVPN_UDP_PORT udp 2 $TOPO_TUN_SERVER,$TOPO_TUN_SERVER6 True True" \
+    "$(python3 -c 'import json, sys, time
+o = json.load(open(sys.argv[1]))[0]["openvpn"]
+print(o["state"], o["server"], o["proto"], len(o["pushedAddresses"]), ",".join(o["pushedDNS"]),
+      o["lastContact"] is not None and time.time() - o["lastContact"] < 10, o["rxBytes"] > 0 and o["txBytes"] > 0)' "$work/status.json" 2>&1)"
+
 # --- 3. the kill switch ------------------------------------------------------------
 nsenter --net="/run/netns/$TOPO_HOST" -- tcpdump -i "$TOPO_UPLINK" -n -U -Z root -w "$work/uplink.pcap" >"$work/tcpdump.out" 2>&1 &
 tcpdump_pid=$!
@@ -217,6 +250,80 @@ check "down succeeds" test $? -eq 0
 # the init of a container may not reap its orphans at once.
 check "down stopped OpenVPN" sh -c 's=$(ps -o stat= -p "$1"); [ -z "$s" ] || [ "${s#Z}" != "$s" ]' sh "$pid1"
 nothing_changed "after down" "$JAIL"
+check_eq "down removed the management socket and the contact record" "" "$(ls "$sock" "/run/netns-jail/$JAIL.openvpn-contact" 2>/dev/null)"
+
+# --- 6. no OpenVPN left behind ------------------------------------------------------------
+# ovpn_count NAME: the processes running (or about to exec) openvpn with
+# NAME's file, found by scanning /proc, whatever netns-jail recorded. The
+# path is handed in the environment, so the scan never counts itself.
+ovpn_count() {
+    OVPN_CONF="/run/netns-jail/$1.openvpn.conf" python3 -c '
+import os
+want = os.environ["OVPN_CONF"].encode()
+n = 0
+for p in os.listdir("/proc"):
+    if not p.isdigit(): continue
+    try: argv = open("/proc/%s/cmdline" % p, "rb").read().split(b"\0")
+    except OSError: continue
+    if want in argv and b"--config" in argv and any(a.rsplit(b"/", 1)[-1] == b"openvpn" for a in argv): n += 1
+print(n)'
+}
+# A control first: an openvpn started with the jail's file name but by no
+# netns-jail (here an idle one, `dev null`, in a namespace of its own) is
+# counted.
+make_netns nxovp_leak
+(umask 077; printf 'dev null\nverb 1\n' >"/run/netns-jail/$JAIL.openvpn.conf")
+ip netns exec nxovp_leak openvpn --config "/run/netns-jail/$JAIL.openvpn.conf" >/dev/null 2>&1 &
+stray=$!
+on_exit "kill_pid $stray"
+wait_for 5 sh -c 'tr "\0" " " <"/proc/$1/cmdline" | grep -q "^openvpn --config"' sh "$stray"
+check_eq "control: the count finds an openvpn nothing recorded" 1 "$(ovpn_count "$JAIL")"
+kill_pid "$stray"
+rm -f "/run/netns-jail/$JAIL.openvpn.conf"
+check_eq "control: and 0 once it is stopped" 0 "$(ovpn_count "$JAIL")"
+
+# Five up/down cycles with the supervisor: one OpenVPN while up (also
+# after two supervisor rounds), none after down.
+counts=""
+for i in 1 2 3 4 5; do
+    jail_cmd up "$JAIL" >"$work/cycle-$i.out" 2>&1 || { sed 's/^/       /' "$work/cycle-$i.out"; }
+    counts="$counts $(ovpn_count "$JAIL")"
+    sleep 2
+    counts="$counts $(ovpn_count "$JAIL")"
+    jail_cmd down "$JAIL" >>"$work/cycle-$i.out" 2>&1
+    counts="$counts $(ovpn_count "$JAIL")/"
+done
+check_eq "five up/down cycles: one OpenVPN while up, none after down" " 1 1 0/ 1 1 0/ 1 1 0/ 1 1 0/ 1 1 0/" "$counts"
+
+# up SIGKILLed after each step that has OpenVPN in play; then down, or up
+# then down. Started held and unrecorded (openvpn-started), the process
+# must end by itself; recorded, down or the next up must find it. No
+# supervisor: it would repair the half-built jail with an OpenVPN of its
+# own (recorded, and found by the next up as well).
+up_stopped() {  # STEP: sets UP_PID; fails when up did not stop within 20 s
+    NETNS_JAIL_STOP_AFTER=$1 nsenter --net="/run/netns/$TOPO_HOST" -- \
+        "$TOPO_JAIL_BIN" --config "$TOPO_JAIL_CONF" up "$JAIL" --no-supervisor >"$work/up-$1.out" 2>&1 &
+    UP_PID=$!
+    on_exit "kill -9 $UP_PID"
+    wait_for 20 grep -q '^State:.*T' "/proc/$UP_PID/status"
+}
+for step in openvpn-started tunnel-created tunnel-moved routes; do
+    if ! up_stopped "$step"; then fail "up did not stop after $step"; sed 's/^/       /' "$work/up-$step.out"; kill -9 "$UP_PID"; continue; fi
+    kill -9 "$UP_PID"; wait "$UP_PID" 2>/dev/null
+    want=1; [ "$step" = openvpn-started ] && want=0
+    for _ in $(seq 50); do [ "$(ovpn_count "$JAIL")" = "$want" ] && break; sleep 0.1; done
+    check_eq "up killed after $step: $want OpenVPN" "$want" "$(ovpn_count "$JAIL")"
+    if [ "$step" = tunnel-created ]; then
+        jail_cmd down "$JAIL" >"$work/down-$step.out" 2>&1
+        check_eq "up killed after $step, then down: no OpenVPN" 0 "$(ovpn_count "$JAIL")"
+    fi
+    jail_cmd up "$JAIL" >"$work/up2-$step.out" 2>&1
+    check "up killed after $step: the next up converges" test $? -eq 0 || sed 's/^/       /' "$work/up2-$step.out"
+    check_eq "up killed after $step, up again: one OpenVPN" 1 "$(ovpn_count "$JAIL")"
+    jail_cmd down "$JAIL" >"$work/down2-$step.out" 2>&1
+    check_eq "up killed after $step, up and down: no OpenVPN" 0 "$(ovpn_count "$JAIL")"
+done
+nothing_changed "after the kills and cycles" "$JAIL"
 check "the canary never ran, all along" test ! -e "$CANARY.ran"
 
 topo_suite_end

@@ -56,6 +56,17 @@ import NetnsPolicy
             """)
     }
 
+    /// netns-jail's management socket comes last, root's alone.
+    @Test func endsWithItsOwnManagementSocket() throws {
+        let config = try OVPN.parse(OVPN.provider)
+        let text = OpenVPNClientFile(config: config, source: OVPN.file, interface: InterfaceName("tun-vpn")!,
+                                     credentials: OpenVPNCredentials(user: "u", password: "p"), user: "nobody", group: "nogroup",
+                                     hook: "/proc/self/fd/3 openvpn-up vpn tun-vpn", credentialsFile: "/run/netns-jail/vpn.openvpn.auth",
+                                     management: "/run/netns-jail/openvpn/vpn.sock").text
+        #expect(text.hasSuffix("group nogroup\nmanagement /run/netns-jail/openvpn/vpn.sock unix\nmanagement-client-user root\n"))
+        #expect(text.split(separator: "\n").filter { $0.hasPrefix("management ") }.count == 1)
+    }
+
     /// Whatever the provider's file holds, every line of what OpenVPN reads
     /// starts with a directive from the allow-list, netns-jail's own, or is
     /// inside a block of checked PEM.

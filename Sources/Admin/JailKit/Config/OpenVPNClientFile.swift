@@ -23,7 +23,10 @@ import NetnsPolicy
 /// - `nobind`: no fixed local port, so several jails never collide;
 /// - `auth-retry nointeract`, `verb 3`: no terminal to ask on; logs that
 ///   hold no keys;
-/// - `user`, `group`: OpenVPN gives up root once the device is open.
+/// - `user`, `group`: OpenVPN gives up root once the device is open;
+/// - `management SOCKET unix`, `management-client-user root`: the one
+///   management socket, in a directory only root can enter, for `status`
+///   and the supervisor (OpenVPNManagement).
 ///
 /// It holds the private key, and the password goes beside it in a file of
 /// its own (`credentialsText`, named by `auth-user-pass FILE`: OpenVPN 2.5,
@@ -42,11 +45,15 @@ public struct OpenVPNClientFile: Sendable {
     public let hook: String
     /// Where netns-jail writes `credentialsText` (JailPaths.openvpnCredentialsFile).
     public let credentialsFile: String
+    /// The management socket's path (OpenVPNManagement.socket); nil: none.
+    public let management: String?
 
     public init(config: OpenVPNConfig, source: String, interface: InterfaceName,
                 credentials: OpenVPNCredentials?, user: String, group: String, hook: String,
-                credentialsFile: String) {
+                credentialsFile: String, management: String? = nil) {
         precondition(hook.utf8.allSatisfy { isPrintableASCII($0) || $0 == 0x20 } && !hook.contains("\""), "the hook command is netns-jail's own words")
+        precondition(management.map(OpenVPNToken.isPlain) ?? true, "the management socket is netns-jail's own path")
+        self.management = management
         self.config = config
         self.source = source
         self.interface = interface
@@ -103,6 +110,7 @@ public struct OpenVPNClientFile: Sendable {
             group \(group)
 
             """
+        if let management { out += "management \(management) unix\nmanagement-client-user root\n" }
         return out
     }
 }

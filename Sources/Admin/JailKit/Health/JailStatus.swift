@@ -42,6 +42,9 @@ public struct JailStatus: Sendable, Codable {
     /// is in use, since when and why, and what each did last; nil for a
     /// jail with one server.
     public let pool: PoolStatus?
+    /// An OpenVPN jail's connection (OpenVPNStatus); nil for WireGuard or
+    /// while its tunnel is not in the jail.
+    public let openvpn: OpenVPNStatus?
     /// Why the jail is not healthy, one sentence each.
     public let problems: [String]
 
@@ -67,6 +70,8 @@ public struct JailStatus: Sendable, Codable {
             found.append("\(paths.resolvConf) is missing; jailed programs would use the host's resolvers")
         }
         found += JailVerification.staleHandshakes(state, maxAge: jail.handshakeAge, now: now)
+        openvpn = jail.openvpn != nil && state.tunnel != nil ? OpenVPNStatus(paths: paths, jail: jail) : nil
+        found += openvpn?.problems(now: now, limit: jail.handshakeAge) ?? []
         probe = supervisorPID == nil ? nil : ProbeRecord.read(paths)
         if let probe, state.tunnel != nil, probe.failed(now: now) { found.append(probe.problem(now: now)) }
         pool = jail.servers.count > 1 ? PoolStatus(jail: jail, record: PoolRecord.read(paths)) : nil
@@ -99,6 +104,7 @@ public struct JailStatus: Sendable, Codable {
         out += "  tunnel:      \(interface) \(tunnel ? "up" : "down")"
         if let implementation { out += " (\(implementation)\(wireguardGoPID.map { ", PID \($0)" } ?? ""))" }
         out += "\n  addresses:   \(addresses.isEmpty ? "none" : addresses.joined(separator: ", "))\n"
+        if let openvpn { out += openvpn.text(now: now) }
         for peer in peers {
             out += "  peer:        \(peer.publicKey)\n"
             out += "    endpoint:  \(peer.endpoint ?? "none")\n"

@@ -96,6 +96,7 @@ public struct Supervisor {
                 health.jail = now
             }
             forwarding?.tick()
+            if current.openvpn != nil { OpenVPNContact.tick(paths, now: Int(time(nil))) }
             health.tick(config: try? ConfigLoader.wireguard(for: current, warn: false))
             // Outside the lock: the relay touches nothing `up` builds.
             relay.tend()

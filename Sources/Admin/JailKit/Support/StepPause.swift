@@ -15,6 +15,8 @@ enum StepPause {
         /// wireguard-go started (held) but not yet recorded: the moment a
         /// SIGKILL used to leave it running where `down` could not find it.
         case wireguardGoStarted = "wireguard-go-started"
+        /// The same window for OpenVPN: started held, not yet recorded.
+        case openvpnStarted = "openvpn-started"
         case tunnelCreated = "tunnel-created"
         case tunnelMoved = "tunnel-moved"
         case routes

@@ -26,9 +26,10 @@ struct OpenVPNJailTunnel: JailTunnel {
         let user = try OpenVPNUser.lookup()
         let client = OpenVPNClientFile(config: config, source: jail.openvpn?.config ?? "", interface: jail.interface,
                                        credentials: credentials, user: user.name, group: user.group,
-                                       hook: OpenVPNTunnel.hookCommand(paths), credentialsFile: paths.openvpnCredentialsFile)
+                                       hook: OpenVPNTunnel.hookCommand(paths), credentialsFile: paths.openvpnCredentialsFile,
+                                       management: OpenVPNManagement.socket(paths))
         let tunnel = OpenVPNTunnel(paths: paths, client: client)
-        let pid = try tunnel.start(rollback: rollback)
+        let pid = try tunnel.start(rollback: rollback, step: step)
         try step(.tunnelCreated)
         let push = try tunnel.waitForPush(pid: pid, timeout: Self.connectTimeout)
         try step(.tunnelMoved)

@@ -33,8 +33,10 @@ struct OpenVPNTunnel {
 
     /// Writes OpenVPN's file and starts OpenVPN held until its record is
     /// written (ChildProcess.spawnHeld), its own session, its output to
-    /// its log. Its removal is registered with `rollback`.
-    func start(rollback: Rollback) throws(JailError) -> Int32 {
+    /// its log. Its removal is registered with `rollback`. An `up` killed
+    /// before the record is written (`openvpn-started`) leaves nothing: the
+    /// held shell reads end of file and exits, and OpenVPN never starts.
+    func start(rollback: Rollback, step: (StepPause.Step) throws(JailError) -> Void) throws(JailError) -> Int32 {
         guard let binary = ExternalTool.openvpn.path else {
             throw .failure("openvpn is not installed; install it (the jail's tunnel is OpenVPN)")
         }
@@ -45,6 +47,8 @@ struct OpenVPNTunnel {
         if let credentials = client.credentialsText {
             try ResolvConf.write(credentials, to: paths.openvpnCredentialsFile, mode: 0o600)
         }
+        try OpenVPNManagement.prepareDirectory()
+        unlink(OpenVPNManagement.socket(paths))
         try ResolvConf.write(client.text, to: paths.openvpnConfigFile, mode: 0o600)
         let log = open(paths.openvpnLogFile, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard log >= 0 else { throw .failure("cannot write \(paths.openvpnLogFile): \(String(cString: strerror(errno)))") }
@@ -62,11 +66,13 @@ struct OpenVPNTunnel {
             switch error { case .spawn(let code): throw .failure("cannot start \(binary): \(String(cString: strerror(code)))") }
         }
         let pid = held.pid, paths = self.paths
+        do { try step(.openvpnStarted) } catch { close(held.release); throw error }
         rollback.register("stop openvpn (PID \(pid))") {
             ProcessesInside.terminate([pid], grace: 3)
             _ = ExternalTool.ip.run(["link", "del", "dev", paths.interface.value])
             // The log stays: it says why this OpenVPN failed (`down` removes it).
-            for file in [paths.openvpnPidFile, paths.openvpnPushFile, paths.openvpnConfigFile, paths.openvpnCredentialsFile] { unlink(file) }
+            for file in [paths.openvpnPidFile, paths.openvpnPushFile, paths.openvpnConfigFile, paths.openvpnCredentialsFile,
+                         OpenVPNManagement.socket(paths)] { unlink(file) }
         }
         let code = ProcessRecord.of(pid).map { $0.write(to: paths.openvpnPidFile) } ?? ESRCH
         guard code == 0 else {
@@ -143,7 +149,8 @@ struct OpenVPNTunnel {
             let left = ProcessesInside.terminate([pid], grace: 3)
             if !left.isEmpty { throw .failure("openvpn (PID \(pid)) did not exit after SIGKILL") }
         }
+        // OpenVPN, as nobody, cannot remove its socket from root's directory.
         for file in [paths.openvpnPidFile, paths.openvpnPushFile, paths.openvpnConfigFile, paths.openvpnCredentialsFile,
-                     paths.openvpnLogFile] { unlink(file) }
+                     paths.openvpnLogFile, OpenVPNManagement.socket(paths), OpenVPNContact.file(paths)] { unlink(file) }
     }
 }
