@@ -324,6 +324,63 @@ for step in openvpn-started tunnel-created tunnel-moved routes; do
     check_eq "up killed after $step, up and down: no OpenVPN" 0 "$(ovpn_count "$JAIL")"
 done
 nothing_changed "after the kills and cycles" "$JAIL"
+
+# --- 7. key, certificate and password files beside the .ovpn -------------------------------
+# As providers ship them: `ca ca.crt`, `cert`, `key`, `tls-crypt` and
+# `auth-user-pass provider.auth` next to the .ovpn. netns-jail reads them
+# (root's, in root's directories, secrets 0600) and inlines them; OpenVPN
+# gets no name of them. Each refusal is one line with the fix and changes
+# nothing. ($JAIL is down here, so the UDP server sees one client.)
+JAIL3=nxovp_files IFC3=nxovp2 P=$TOPO_DIR/prov
+install -d -m 0755 "$P"
+install -m 0644 "$TOPO_DIR/pki/ca.crt" "$P/ca.crt"
+install -m 0644 "$TOPO_DIR/pki/client.crt" "$P/client.crt"
+install -m 0600 "$TOPO_DIR/pki/client.key" "$P/client.key"
+install -m 0600 "$TOPO_DIR/pki/tc.key" "$P/tc.key"
+install -m 0600 "$AUTH" "$P/provider.auth"
+OVPN3=$P/provider-files.ovpn
+(umask 077; printf 'client\ndev tun\nproto udp\nremote %s %s\nremote-cert-tls server\nverify-x509-name test-server name\ncipher AES-256-GCM\nca ca.crt\ncert client.crt\nkey %s/client.key\ntls-crypt tc.key\nauth-user-pass provider.auth\n' \
+    "$TOPO_ISP_ADDR" "$TOPO_OVPN_UDP_PORT" "$P" >"$OVPN3")
+(umask 077; printf '[%s]\nopenvpn = %s\ninterface = %s\n' "$JAIL3" "$OVPN3" "$IFC3" >>"$TOPO_JAIL_CONF")
+on_exit "ovpn_sweep $JAIL3; topo_jail_sweep $JAIL3 $IFC3"
+refused3() {  # DESC WANT: up refuses in one line, nothing changed
+    check_refusal netns-jail 2 "$1" "$2" jail_cmd up "$JAIL3" --no-supervisor
+    nothing_changed "after: $1" "$JAIL3"
+}
+chmod 0644 "$P/client.key"
+refused3 "a private key file readable by others" "$OVPN3:10: $P/client.key holds a secret key and is open to group or other; run: chmod 0600 $P/client.key"
+chmod 0600 "$P/client.key"; chmod 0640 "$P/tc.key"
+refused3 "a tls-crypt key file readable by its group" "run: chmod 0600 $P/tc.key"
+chmod 0600 "$P/tc.key"; chown "$USR" "$P/ca.crt"
+refused3 "a CA file owned by a user" "$OVPN3:8: $P/ca.crt is not owned by root; as root run: chown root:root $P/ca.crt"
+chown root "$P/ca.crt"; chmod 0664 "$P/ca.crt"
+refused3 "a CA file writable by its group" "$P/ca.crt is writable by group or other; as root run: chmod go-w $P/ca.crt"
+chmod 0644 "$P/ca.crt"; chmod 0777 "$P"
+refused3 "the files' directory writable by others" "directory $P is writable by group or other"
+chmod 0755 "$P"; install -d -m 0755 -o "$USR" "$TOPO_DIR/userdir"
+install -m 0644 "$P/ca.crt" "$TOPO_DIR/userdir/ca.crt"; mv "$P/ca.crt" "$P/ca.crt.away"; ln -s ../userdir/ca.crt "$P/ca.crt"
+refused3 "a link to a CA file in a user's directory" "directory $TOPO_DIR/userdir is not owned by root"
+rm "$P/ca.crt"; mv "$P/ca.crt.away" "$P/ca.crt"; mv "$P/client.crt" "$P/client.crt.away"
+refused3 "a missing certificate file" "$P/client.crt does not exist"
+mv "$P/client.crt.away" "$P/client.crt"; chmod 0644 "$P/provider.auth"
+refused3 "a password file readable by others" "$P/provider.auth holds the VPN password and is open to group or other; run: chmod 0600 $P/provider.auth"
+chmod 0600 "$P/provider.auth"; cp "$P/client.crt" "$P/client.crt.orig"; cp "$P/ca.crt" "$P/client.crt"
+jail_cmd up "$JAIL3" --no-supervisor >"$work/up3-wrong.out" 2>&1
+check "control: a wrong certificate in the named file fails up (the file is what OpenVPN uses)" test $? -ne 0
+nothing_changed "after the wrong certificate" "$JAIL3"
+mv "$P/client.crt.orig" "$P/client.crt"
+jail_cmd up "$JAIL3" --no-supervisor >"$work/up3.out" 2>&1
+check "up accepts the files beside the .ovpn and connects" test $? -eq 0 -a -e "/run/netns/$JAIL3" || sed 's/^/       /' "$work/up3.out"
+conf3=$(cat "/run/netns-jail/$JAIL3.openvpn.conf" 2>&1)
+check_not_contains "OpenVPN's file names none of the provider's files (its first comment names the .ovpn)" "$P" "$(sed 1d "/run/netns-jail/$JAIL3.openvpn.conf" 2>&1)"
+for block in ca cert key tls-crypt; do
+    check_contains "OpenVPN's file has the <$block> netns-jail read" "<$block>" "$conf3"
+done
+check_contains "OpenVPN's file names netns-jail's copy of the password" "auth-user-pass /run/netns-jail/$JAIL3.openvpn.auth" "$conf3"
+check_eq "which holds what the provider's password file holds" "$(cat "$P/provider.auth")" "$(cat "/run/netns-jail/$JAIL3.openvpn.auth" 2>&1)"
+check_contains "the jail has the pushed address" "198.51.100." "$(ip -n "$JAIL3" -4 -o addr show dev "$IFC3" 2>&1)"
+jail_cmd down "$JAIL3" >/dev/null 2>&1
+check_eq "down leaves no OpenVPN of the files jail" 0 "$(ovpn_count "$JAIL3")"
 check "the canary never ran, all along" test ! -e "$CANARY.ran"
 
 topo_suite_end

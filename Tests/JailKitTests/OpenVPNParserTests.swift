@@ -117,8 +117,9 @@ enum OVPN {
 
     @Test(arguments: [
         ("dev tap", "only tun devices"), ("dev-type tap", "only 'dev-type tun'"),
-        ("ca /etc/openvpn/ca.crt", "ca names a file"), ("tls-auth ta.key 1", "tls-auth names a file"),
-        ("tls-crypt /etc/openvpn/tc.key", "tls-crypt names a file"), ("secret static.key", "static-key mode"),
+        ("ca /etc/openvpn/ca.crt", "ca names a file and the config has a <ca> block too"), ("tls-auth ta.key 2", "direction is 0 or 1"),
+        ("tls-crypt \"t c.key\"", "holds a quote, backslash or blank"), ("tls-crypt a.key b.key", "one file name"),
+        ("secret static.key", "static-key mode"),
         ("http-proxy 192.0.2.9 3128", "proxy"), ("socks-proxy 192.0.2.9 1080", "proxy"),
         ("askpass /etc/pass", "encrypted private key"), ("server 10.8.0.0 255.255.255.0", "server config"),
         ("pkcs12 bundle.p12", "PKCS#12"), ("<connection>\nremote 198.51.100.9\n</connection>", "<connection>"),
@@ -136,6 +137,25 @@ enum OVPN {
         #expect(errors.count >= 1, "\(line) was accepted")
         #expect(errors.contains { $0.contains(expected) }, "\(errors)")
         #expect(errors.allSatisfy { $0.hasPrefix(OVPN.file + ":") })
+    }
+
+    /// Files beside the .ovpn, as providers ship them: recorded with their
+    /// line (ConfigLoader reads them; OpenVPNMaterialFile), never written
+    /// into OpenVPN's file as names.
+    @Test func filesNamedForKeysAreRecordedNotPassed() throws {
+        let text = "remote 198.51.100.1 1194\nca ca.crt\ncert /etc/openvpn/client.crt\nkey client.key\ntls-auth ta.key 1\n"
+        let config = try OVPN.parse(text)
+        #expect(config.materialFiles[.ca] == OpenVPNConfig.FileReference(path: "ca.crt", line: 2))
+        #expect(config.materialFiles[.cert]?.path == "/etc/openvpn/client.crt")
+        #expect(config.materialFiles[.key]?.line == 4)
+        #expect(config.materialFiles[.tlsAuth]?.path == "ta.key")
+        #expect(config.tlsAuthDirection == "1")
+        #expect(config.material.isEmpty && config.options.isEmpty)
+        #expect(OpenVPNMaterialFile.resolve("ca.crt", besides: "/etc/openvpn/p/x.ovpn") == "/etc/openvpn/p/ca.crt")
+        #expect(OpenVPNMaterialFile.resolve("../k/ta.key", besides: "/etc/openvpn/x.ovpn") == "/etc/openvpn/../k/ta.key")
+        #expect(OpenVPNMaterialFile.resolve("/srv/ca.crt", besides: "/etc/openvpn/x.ovpn") == "/srv/ca.crt")
+        #expect(OVPN.errors("remote 198.51.100.1\nca ca.crt\ncert c.crt\n").contains { $0.contains("cert and key go together") })
+        #expect(OVPN.errors("remote 198.51.100.1\nauth-user-pass\n").contains { $0.contains("no <ca> block and no 'ca FILE'") })
     }
 
     @Test func hostileBytesAreRefusedWithTheirLine() {
@@ -194,9 +214,9 @@ enum OVPN {
 
     @Test func wholeFileChecks() {
         #expect(OVPN.errors("auth-user-pass\n" + OVPN.block("ca", "CERTIFICATE")).contains { $0.contains("no 'remote' line") })
-        #expect(OVPN.errors("remote 198.51.100.1\nauth-user-pass\n").contains { $0.contains("no inline <ca>") })
-        #expect(OVPN.errors("remote 198.51.100.1\n" + OVPN.block("ca", "CERTIFICATE")).contains { $0.contains("no client <cert>") })
-        #expect(OVPN.errors(OVPN.minimal(OVPN.block("cert", "CERTIFICATE"))).contains { $0.contains("only <cert>") })
+        #expect(OVPN.errors("remote 198.51.100.1\nauth-user-pass\n").contains { $0.contains("no <ca> block and no 'ca FILE'") })
+        #expect(OVPN.errors("remote 198.51.100.1\n" + OVPN.block("ca", "CERTIFICATE")).contains { $0.contains("no client cert and key") })
+        #expect(OVPN.errors(OVPN.minimal(OVPN.block("cert", "CERTIFICATE"))).contains { $0.contains("has only the cert") })
         #expect(OVPN.errors(OVPN.minimal(OVPN.block("tls-auth", "OpenVPN Static key V1", OVPN.staticKey) + OVPN.block("tls-crypt", "OpenVPN Static key V1", OVPN.staticKey)))
                     .contains { $0.contains("not several") })
         #expect(OVPN.errors(OVPN.minimal(OVPN.block("ca", "CERTIFICATE"))).contains { $0.contains("<ca> appears twice") })

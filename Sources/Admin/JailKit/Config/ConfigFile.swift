@@ -74,25 +74,30 @@ public enum ConfigLoader {
 }
 
 extension ConfigLoader {
-    /// A jail's .ovpn (root-controlled, parsed through the allow-list) and
-    /// its credentials when the file asks for them (`auth-user-pass`).
+    /// A jail's .ovpn (root-controlled, parsed through the allow-list), with
+    /// the key and certificate files it names read in (OpenVPNMaterialFile),
+    /// and its credentials when the file asks for them (`auth-user-pass`):
+    /// the section's `openvpn-auth`, else the file `auth-user-pass` names.
     /// `up` also prints the warnings: one line per ignored directive.
     public static func openvpn(for jail: JailDefinition, warn: Bool = true) throws(JailError) -> (config: OpenVPNConfig, credentials: OpenVPNCredentials?) {
         guard let settings = jail.openvpn else { throw .config("[\(jail.name)] has no 'openvpn =' line") }
         let file = try ConfigFile.read(settings.config)
         try file.requireRootControlled()
-        let config: OpenVPNConfig
+        var config: OpenVPNConfig
         do { config = try OpenVPNConfig.parse(bytes: file.bytes, file: settings.config) } catch { throw .configFile(error) }
+        config = try OpenVPNMaterialFile.inline(config, ovpn: settings.config)
         let credentials: OpenVPNCredentials?
         switch config.credentials {
         case .notAsked:
             credentials = nil
         case .asked(let providerFile, let line):
-            guard let auth = settings.auth else {
-                let suggestion = providerFile.map { " (the file names \($0); if it holds them, name it)" } ?? ""
-                throw .config("\(settings.config):\(line): auth-user-pass asks for a user name and password; put them on two lines of a root-only file (chmod 0600) and add 'openvpn-auth = FILE' to [\(jail.name)]\(suggestion)")
+            if let auth = settings.auth {
+                credentials = try OpenVPNCredentials.load(auth)
+            } else if let providerFile {
+                credentials = try OpenVPNMaterialFile.credentials(providerFile, ovpn: settings.config, line: line)
+            } else {
+                throw .config("\(settings.config):\(line): auth-user-pass asks for a user name and password; put them on two lines of a root-only file (chmod 0600) and add 'openvpn-auth = FILE' to [\(jail.name)]")
             }
-            credentials = try OpenVPNCredentials.load(auth)
         }
         // Warnings once nothing is refused: a refusal is one line.
         if warn {

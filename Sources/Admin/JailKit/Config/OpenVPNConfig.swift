@@ -17,14 +17,20 @@ public struct OpenVPNConfig: Equatable, Sendable {
     public enum Credentials: Equatable, Sendable {
         /// No `auth-user-pass`: the client certificate alone.
         case notAsked
-        /// `auth-user-pass`, with the file name the provider wrote (never
-        /// opened; the jail's `openvpn-auth` file is what OpenVPN gets).
+        /// `auth-user-pass`, with the file name the provider wrote (read by
+        /// netns-jail only when the section has no `openvpn-auth`,
+        /// OpenVPNMaterialFile; OpenVPN gets the two lines inline).
         case asked(providerFile: String?, line: Int)
     }
 
     /// The inline blocks netns-jail passes, in the order they are written.
     public enum Material: String, CaseIterable, Sendable {
         case ca, cert, extraCerts = "extra-certs", key, tlsAuth = "tls-auth", tlsCrypt = "tls-crypt", tlsCryptV2 = "tls-crypt-v2"
+
+        /// Whose contents let anyone who reads them pose as this client
+        /// (or as the server, for a shared static key): such a file must be
+        /// closed to group and other.
+        var isSecret: Bool { [.key, .tlsAuth, .tlsCrypt, .tlsCryptV2].contains(self) }
 
         /// PEM labels each block may hold. An encrypted key is not here:
         /// OpenVPN would ask for its passphrase, and no one can answer.
@@ -46,6 +52,14 @@ public struct OpenVPNConfig: Equatable, Sendable {
     public var options: [[String]] = []
     /// PEM text of each inline block.
     public var material: [Material: String] = [:]
+    /// A file the .ovpn names instead of a block (`ca ca.crt`): as
+    /// written, with its line. ConfigLoader.openvpn reads each one
+    /// (OpenVPNMaterialFile), puts its PEM into `material` and empties this.
+    public struct FileReference: Equatable, Sendable {
+        public let path: String
+        public let line: Int
+    }
+    public var materialFiles: [Material: FileReference] = [:]
     /// `tls-auth [inline] 1`: the direction given on the directive.
     public var tlsAuthDirection: String?
     public var credentials = Credentials.notAsked

@@ -143,13 +143,6 @@ enum OpenVPNDirective {
         "connection": "<connection> blocks are not supported; write each server as a 'remote' line",
     ]
 
-    /// The forms of `ca`, `cert`, `key`, `tls-auth`, `tls-crypt`,
-    /// `tls-crypt-v2` and `extra-certs` that name a file: refused, with the
-    /// fix. Inline they pass (OpenVPNParser).
-    static func fileForm(_ name: String) -> String {
-        "\(name) names a file, which netns-jail does not let OpenVPN open; put the file's contents in the .ovpn between <\(name)> and </\(name)> lines"
-    }
-
     // MARK: ignored, by reason
 
     static let runsProgram_: Set<String> = [

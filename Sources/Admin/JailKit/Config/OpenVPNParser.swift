@@ -166,30 +166,47 @@ struct OpenVPNParser {
     }
 
     /// `ca [inline]`, `tls-auth [inline] 1`: the block itself follows.
-    /// A file name instead is refused with the fix: OpenVPN, as root, would
-    /// open whatever the provider's file names.
+    /// `ca ca.crt`, `tls-auth ta.key 1`: a file beside the .ovpn (or an
+    /// absolute path), only recorded here; netns-jail reads it
+    /// (OpenVPNMaterialFile) and puts its contents inline, so OpenVPN, as
+    /// root, never opens a path a provider's file names.
     private mutating func materialDirective(_ material: OpenVPNConfig.Material, _ args: [String], line: Int) {
         let name = material.rawValue
-        guard let first = args.first else { fail(line, "\(name) needs its <\(name)> block"); return }
-        guard first == "[inline]" else { fail(line, OpenVPNDirective.fileForm(name)); return }
+        guard let first = args.first else { fail(line, "\(name) needs a file name or its <\(name)> block"); return }
         if material == .tlsAuth, args.count == 2 {
             guard args[1] == "0" || args[1] == "1" else { fail(line, "the tls-auth direction is 0 or 1"); return }
             config.tlsAuthDirection = args[1]
         } else if args.count > 1 {
-            fail(line, "\(name) [inline] takes no further argument")
+            fail(line, "\(name) takes one file name or [inline]\(material == .tlsAuth ? ", then the direction 0 or 1" : "")")
+            return
         }
+        guard first != "[inline]" else { return }
+        guard OpenVPNToken.isPlain(first), first.utf8.count <= 4096 else {
+            fail(line, "\(name): the file name \(Quoted.text(first)) holds a quote, backslash or blank; rename the file")
+            return
+        }
+        guard config.materialFiles[material] == nil else { fail(line, "\(name) names a file twice"); return }
+        config.materialFiles[material] = OpenVPNConfig.FileReference(path: first, line: line)
     }
 
     /// Checks that need the whole file.
     private mutating func finish() {
-        if config.remotes.isEmpty { fail(lastLine, "no 'remote' line; the config must name the server") }
-        if config.material[.ca] == nil { fail(lastLine, "no inline <ca> block; OpenVPN could not check who the server is") }
-        let cert = config.material[.cert] != nil, key = config.material[.key] != nil
-        if cert != key { fail(materialLine[cert ? .cert : .key] ?? lastLine, "<cert> and <key> go together; the config has only <\(cert ? "cert" : "key")>") }
-        if !cert && config.credentials == .notAsked {
-            fail(lastLine, "no client <cert> and <key> and no 'auth-user-pass'; the server would not know who connects")
+        for (material, file) in config.materialFiles where config.material[material] != nil {
+            fail(file.line, "\(material.rawValue) names a file and the config has a <\(material.rawValue)> block too; keep one")
         }
-        if [OpenVPNConfig.Material.tlsAuth, .tlsCrypt, .tlsCryptV2].filter({ config.material[$0] != nil }).count > 1 {
+        let seen = config
+        let has = { (material: OpenVPNConfig.Material) in seen.material[material] != nil || seen.materialFiles[material] != nil }
+        if config.remotes.isEmpty { fail(lastLine, "no 'remote' line; the config must name the server") }
+        if !has(.ca) { fail(lastLine, "no <ca> block and no 'ca FILE'; OpenVPN could not check who the server is") }
+        let cert = has(.cert), key = has(.key)
+        if cert != key {
+            let line = materialLine[cert ? .cert : .key] ?? config.materialFiles[cert ? .cert : .key]?.line ?? lastLine
+            fail(line, "cert and key go together; the config has only the \(cert ? "cert" : "key")")
+        }
+        if !cert && config.credentials == .notAsked {
+            fail(lastLine, "no client cert and key and no 'auth-user-pass'; the server would not know who connects")
+        }
+        if [OpenVPNConfig.Material.tlsAuth, .tlsCrypt, .tlsCryptV2].filter(has).count > 1 {
             fail(lastLine, "a config uses one of <tls-auth>, <tls-crypt> and <tls-crypt-v2>, not several")
         }
     }

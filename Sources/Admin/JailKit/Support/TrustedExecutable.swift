@@ -60,13 +60,22 @@ public final class TrustedExecutable {
         return executable
     }
 
+    /// The same walk for a file root reads rather than runs (the files a
+    /// provider's .ovpn names, OpenVPNMaterialFile): an `O_PATH` descriptor
+    /// of a regular file, root's and not writable by group or other, in
+    /// directories that are too. The caller reads it through
+    /// `/proc/self/fd/N` and closes it.
+    static func openData(_ path: String) throws(JailError) -> Int32 {
+        try walk(path, program: false)
+    }
+
     /// The descriptor of `path`, each directory above it and the file itself
     /// checked as described above. A symbolic link met on the way (/bin ->
     /// usr/bin, /etc/alternatives) is read, not opened, and its target
     /// walked the same way: a link in a directory only root can write was
     /// placed by root and cannot be changed by anyone else, and where it
     /// leads is checked like the rest.
-    private static func walk(_ path: String) throws(JailError) -> Int32 {
+    private static func walk(_ path: String, program: Bool = true) throws(JailError) -> Int32 {
         guard path.hasPrefix("/") else { throw .config("\(path) must be an absolute path") }
         // The directories walked so far, `/` first: ".." goes back one.
         var stack: [(fd: Int32, path: String)] = []
@@ -77,7 +86,7 @@ public final class TrustedExecutable {
             let fd = Glibc.open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else { throw .failure("open(/): \(String(cString: strerror(errno)))") }
             stack.append((fd, "/"))
-            try check(fd, "/", isDirectory: true)
+            try check(fd, "/", isDirectory: true, program: program)
         }
         try openRoot()
         var pending = Array(components(path).reversed())
@@ -110,11 +119,11 @@ public final class TrustedExecutable {
                 if errno == ENOTDIR { throw .config("\(full) is not a directory; fix the path") }
                 throw .failure("open(\(full)): \(String(cString: strerror(errno)))")
             }
-            do throws(JailError) { try check(fd, isLast ? path : full, isDirectory: !isLast) } catch { close(fd); throw error }
+            do throws(JailError) { try check(fd, isLast ? path : full, isDirectory: !isLast, program: program) } catch { close(fd); throw error }
             if isLast { return fd }
             stack.append((fd, full))
         }
-        throw .config("\(path) names a directory; name the program itself")
+        throw .config("\(path) names a directory; name the \(program ? "program" : "file") itself")
     }
 
     private static func components(_ path: String) -> [String] {
@@ -130,7 +139,7 @@ public final class TrustedExecutable {
 
     /// Root's, not writable by group or other (a directory may be sticky
     /// instead); a file must be a regular, executable one.
-    private static func check(_ fd: Int32, _ path: String, isDirectory: Bool) throws(JailError) {
+    private static func check(_ fd: Int32, _ path: String, isDirectory: Bool, program: Bool) throws(JailError) {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .failure("fstat(\(path)): \(String(cString: strerror(errno)))") }
         let kind = st.st_mode & S_IFMT
@@ -138,12 +147,12 @@ public final class TrustedExecutable {
         // these could replace what runs.
         if isDirectory {
             if let problem = RootOnly.problem(owner: st.st_uid, mode: st.st_mode, path: path, stickyDirectoryIsSafe: true) {
-                throw .config("directory \(path) \(problem), or move the program to a root-owned directory")
+                throw .config("directory \(path) \(problem), or move the \(program ? "program" : "file") to a root-owned directory")
             }
         } else {
-            guard kind == S_IFREG else { throw .config("\(path) is not a regular file; name the program itself") }
+            guard kind == S_IFREG else { throw .config("\(path) is not a regular file; name the \(program ? "program" : "file") itself") }
             if let refusal = RootOnly.refusal(owner: st.st_uid, mode: st.st_mode, path: path) { throw .config(refusal) }
-            if st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH) == 0 { throw .config("\(path) is not executable; run: chmod 0755 \(path)") }
+            if program, st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH) == 0 { throw .config("\(path) is not executable; run: chmod 0755 \(path)") }
         }
     }
 
