@@ -381,6 +381,60 @@ check_eq "which holds what the provider's password file holds" "$(cat "$P/provid
 check_contains "the jail has the pushed address" "198.51.100." "$(ip -n "$JAIL3" -4 -o addr show dev "$IFC3" 2>&1)"
 jail_cmd down "$JAIL3" >/dev/null 2>&1
 check_eq "down leaves no OpenVPN of the files jail" 0 "$(ovpn_count "$JAIL3")"
+
+# --- 8. port forwarding over OpenVPN ----------------------------------------------------------
+# The NAT-PMP server the WireGuard suite uses (miniupnpd, topology.sh) on
+# the OpenVPN server's side of the tunnel (its tun device, ovsudp); the
+# jail asks the gateway the server pushed, not a constant. The hook runs
+# through the netns-exec beside netns-jail (the test build), as in
+# EndToEnd/50, and gets the port; a peer in the internet reaches a jailed
+# listener at the provider's address. Control: a port nothing mapped
+# does not reach the same listener.
+topo_natpmp_prepare || fail "the NAT-PMP server's address and nftables tables"
+# The provider's ports 1024-1033: fixed, in vpnsrv and the jail, namespaces
+# of this suite's own, below every ephemeral range.
+topo_natpmp_start "$work" 1024 ovsudp || { fail "miniupnpd did not start"; tail -n 5 "$work/miniupnpd.log"; }
+install -m 0755 -o root -g root "$TOPO_JAIL_BIN" "$(dirname "$launcher")/netns-jail"
+TOPO_JAIL_BIN=$(dirname "$launcher")/netns-jail
+install -d -m 0700 -o "$USR" "$work/pf"
+printf '#!/bin/sh\n# The test hook: records what it got.\necho "arg=$1 env=$NETNS_JAIL_PORT jail=$NETNS_JAIL uid=$(id -u)" >>%s/pf/calls\n' "$work" >"$work/pf-hook"
+chmod 0755 "$work/pf-hook"
+# Appended to [$JAIL3], the file's last section.
+printf 'port-forward = natpmp\nport-forward-hook = %s/pf-hook\nport-forward-user = %s\n' "$work" "$USR" >>"$TOPO_JAIL_CONF"
+write_test_policy "$JAIL $USR require=$IFC
+$JAIL2 $USR require=$IFC2
+$JAIL3 $USR require=$IFC3"
+jail_cmd up "$JAIL3" >"$work/up-pf.out" 2>&1
+check "up builds an OpenVPN jail with port-forward = natpmp" test $? -eq 0 || sed 's/^/       /' "$work/up-pf.out"
+gw=$(sed -n 's/^gateway4 //p' "/run/netns-jail/$JAIL3.openvpn-push" 2>/dev/null)
+addr3=$(sed -n 's/^address4 \(.*\)\/.*/\1/p' "/run/netns-jail/$JAIL3.openvpn-push" 2>/dev/null)
+check_eq "the gateway is the one the server pushed (its end of the tunnel)" "198.51.100.129" "$gw"
+check "the supervisor writes the forwarded port" wait_for 20 test -s "/run/netns-jail/$JAIL3.port"
+PF=$(cat "/run/netns-jail/$JAIL3.port" 2>/dev/null)
+check "the port is one miniupnpd may map (1024-1033)" test "${PF:-0}" -ge 1024 -a "${PF:-0}" -le 1033
+check_contains "miniupnpd forwards the port to the jail's pushed address" "dnat ip to $addr3:$PF" "$(topo_natpmp_mappings)"
+check "the hook got the port, as port-forward-user" wait_for 10 grep -q "arg=$PF env=$PF jail=$JAIL3 uid=$(id -u "$USR")" "$work/pf/calls"
+check_contains "status shows the forwarded port" "forwarded:   port $PF (UDP and TCP)" "$(jail_cmd status "$JAIL3" 2>&1)"
+host_run_bg LPID "$work/listen-pf.out" "$USR" "$launcher" "$JAIL3" python3 -c '
+import socket, sys, threading
+def serve(port):
+    t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); t.bind(("0.0.0.0", port)); t.listen()
+    while True:
+        c, _ = t.accept(); c.sendall(b"through-openvpn-%d" % port); c.close()
+for p in sys.argv[1:]: threading.Thread(target=serve, args=(int(p),), daemon=True).start()
+print("listening", flush=True)
+threading.Event().wait()' "$PF" $((PF + 1))
+wait_for 5 grep -q listening "$work/listen-pf.out"
+peer_tcp() {
+    in_ns "$TOPO_NET" python3 -c '
+import socket, sys
+try: print(socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).recv(100).decode())
+except OSError as e: print("")' "$TOPO_VPN_PUBLIC" "$1"
+}
+check_eq "a peer reaches the jailed listener at the provider's address and the forwarded port" "through-openvpn-$PF" "$(peer_tcp "$PF")"
+check_eq "control: a port nothing mapped does not reach the same listener" "" "$(peer_tcp $((PF + 1)))"
+kill_pid "$LPID"
+jail_cmd down "$JAIL3" >/dev/null 2>&1
 check "the canary never ran, all along" test ! -e "$CANARY.ran"
 
 topo_suite_end

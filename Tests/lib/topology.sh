@@ -289,14 +289,15 @@ table inet natpmp_nat {
 EOF
 }
 
-# topo_natpmp_start DIR FIRST: miniupnpd mapping external ports FIRST to
-# FIRST+9 for the tunnel's clients (its log: DIR/miniupnpd.log). Sets
-# TOPO_NATPMP_PID; it is stopped at exit.
+# topo_natpmp_start DIR FIRST [LISTEN]: miniupnpd mapping external ports
+# FIRST to FIRST+9 for the tunnel's clients (its log: DIR/miniupnpd.log),
+# answering on LISTEN (an interface or address of vpnsrv; default the
+# WireGuard server's interface). Sets TOPO_NATPMP_PID; it is stopped at exit.
 topo_natpmp_start() {
-    local dir=$1 first=$2 before
+    local dir=$1 first=$2 listen=${3:-$TOPO_SRV_WG} before
     cat >"$dir/miniupnpd.conf" <<EOF
 ext_ifname=$TOPO_WAN
-listening_ip=$TOPO_SRV_WG
+listening_ip=$listen
 enable_upnp=no
 enable_natpmp=yes
 secure_mode=no

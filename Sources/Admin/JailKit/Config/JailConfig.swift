@@ -128,10 +128,6 @@ public struct JailConfig: Equatable, Sendable {
                 fail(p.interface != nil ? p.interfaceLine : p.line, "interface \(interface) is already used by [\(other.name)] on line \(other.line)")
                 return
             }
-            if openvpn && p.portForwardOn {
-                fail(p.line, "[\(name)]: port-forward is not available in an OpenVPN jail yet; remove the port-forward lines")
-                return
-            }
             // A refused port-forward line was reported already.
             if !p.portForwardRefused, let problem = p.portForward.problem(enabled: p.portForwardOn, keysSeen: p.portForwardKeys) {
                 fail(p.line, "[\(name)]: \(problem)")

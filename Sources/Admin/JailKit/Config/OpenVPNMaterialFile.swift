@@ -4,7 +4,7 @@ import NetnsPolicy
 /// The files a provider's .ovpn names for its certificates and keys
 /// (`ca ca.crt`, `cert`, `key`, `tls-auth ta.key 1`, `tls-crypt`,
 /// `tls-crypt-v2`, `extra-certs`) and for its password
-/// (`auth-user-pass FILE`), read by netns-jail and put inline into the file
+/// (`auth-user-pass FILE`), read by netns-jail and put into the files it
 /// OpenVPN reads: OpenVPN, as root, opens no path a provider's file names.
 ///
 /// A name is taken relative to the .ovpn's directory (as providers ship

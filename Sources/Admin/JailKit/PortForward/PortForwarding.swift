@@ -67,12 +67,24 @@ struct PortForwarding {
     }
 
     /// The gateway comes from the WireGuard config unless configured, so
-    /// the thread starts once that can be read.
+    /// the thread starts once that can be read; in an OpenVPN jail it is
+    /// the IPv4 gateway the server pushed (`route-gateway`, else the
+    /// server's end of the tunnel: OpenVPNPush), known once the push is
+    /// recorded.
     private mutating func start() -> PortForwarder? {
-        let config: WireGuardConfig
-        do { config = try ConfigLoader.wireguard(for: jail, warn: false) } catch { return nil }
-        guard let gateway = settings.gateway(for: config) else {
-            let text = "no gateway: set port-forward-gateway (the WireGuard config has no IPv4 DNS server)"
+        let found: IPAddress?
+        if jail.openvpn != nil {
+            guard let push = OpenVPNPush.recorded(paths) else { return nil }
+            found = settings.gateway ?? push.gateway4
+        } else {
+            let config: WireGuardConfig
+            do { config = try ConfigLoader.wireguard(for: jail, warn: false) } catch { return nil }
+            found = settings.gateway(for: config)
+        }
+        guard let gateway = found else {
+            let text = jail.openvpn != nil
+                ? "no gateway: set port-forward-gateway (the OpenVPN server pushed no IPv4 gateway)"
+                : "no gateway: set port-forward-gateway (the WireGuard config has no IPv4 DNS server)"
             if !complained {
                 SystemLog.warning("\(jail.name): port forwarding: \(text)")
                 PortForwardRecord(port: nil, lease: 0, renewed: 0, publicAddress: nil, error: text).write(paths, now: 0)
