@@ -253,21 +253,8 @@ nothing_changed "after down" "$JAIL"
 check_eq "down removed the management socket and the contact record" "" "$(ls "$sock" "/run/netns-jail/$JAIL.openvpn-contact" 2>/dev/null)"
 
 # --- 6. no OpenVPN left behind ------------------------------------------------------------
-# ovpn_count NAME: the processes running (or about to exec) openvpn with
-# NAME's file, found by scanning /proc, whatever netns-jail recorded. The
-# path is handed in the environment, so the scan never counts itself.
-ovpn_count() {
-    OVPN_CONF="/run/netns-jail/$1.openvpn.conf" python3 -c '
-import os
-want = os.environ["OVPN_CONF"].encode()
-n = 0
-for p in os.listdir("/proc"):
-    if not p.isdigit(): continue
-    try: argv = open("/proc/%s/cmdline" % p, "rb").read().split(b"\0")
-    except OSError: continue
-    if want in argv and b"--config" in argv and any(a.rsplit(b"/", 1)[-1] == b"openvpn" for a in argv): n += 1
-print(n)'
-}
+# ovpn_count NAME (Tests/lib/openvpn.sh) counts the OpenVPN processes of
+# a jail by scanning /proc for its file name.
 # A control first: an openvpn started with the jail's file name but by no
 # netns-jail (here an idle one, `dev null`, in a namespace of its own) is
 # counted.

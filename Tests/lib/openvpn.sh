@@ -122,3 +122,19 @@ ovpn_client_config() {
 ovpn_auth_file() {
     (umask 077; printf '%s\n%s\n' "$TOPO_OVPN_USER" "$TOPO_OVPN_PASS" >"$1")
 }
+
+# ovpn_count NAME: the processes running (or about to exec) openvpn with
+# NAME's file, found by scanning /proc, whatever netns-jail recorded. The
+# path is handed in the environment, so the scan never counts itself.
+ovpn_count() {
+    OVPN_CONF="/run/netns-jail/$1.openvpn.conf" python3 -c '
+import os
+want = os.environ["OVPN_CONF"].encode()
+n = 0
+for p in os.listdir("/proc"):
+    if not p.isdigit(): continue
+    try: argv = open("/proc/%s/cmdline" % p, "rb").read().split(b"\0")
+    except OSError: continue
+    if want in argv and b"--config" in argv and any(a.rsplit(b"/", 1)[-1] == b"openvpn" for a in argv): n += 1
+print(n)'
+}
