@@ -38,14 +38,8 @@ require_cmd Xvfb dbus-daemon dbus-send qbittorrent firefox-esr transmission-gtk 
 
 JAIL=nxdk_jail IFC=nxdk0 USR=nxdk_user
 REAL=$TOPO_HOST_ADDR VPN=$TOPO_VPN_PUBLIC
-topo_jail_prepare --no-resolver "$JAIL" "$IFC"
-topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1 || { fail "netns-jail up"; topo_suite_end; }
-desk_user "$USR" || { fail "the test user"; topo_suite_end; }
-launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; topo_suite_end; }
-desk_session || { fail "the desktop session (Xvfb, session bus)"; topo_suite_end; }
-desk_prefs_browsers || { fail "browser settings"; topo_suite_end; }
-L=$DESK_LOGS
-STORE=$DESK_HOME/.netns-exec/$JAIL
+desk_jail_session "$JAIL" "$IFC" "$USR"
+launcher=$LAUNCHER
 
 # policy shared|per-jail: the jail's line in netns-exec.conf.
 policy() {

@@ -33,17 +33,8 @@ CHROME_ENTRY=/usr/share/applications/chromium.desktop
 for f in "$QBT_ENTRY" "$CHROME_ENTRY"; do
     [ -f "$f" ] || { fail "$f missing (make test-deps)"; suite_end; }
 done
-topo_build "$TOPO_DIR" || { fail "topology could not be built"; topo_suite_end; }
-topo_client_config "$TOPO_DIR/$IFC.conf" "$TOPO_DIR/hook-ran"
-topo_jail_config "$JAIL" "$IFC" "$TOPO_DIR/$IFC.conf"
-topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1 || { fail "netns-jail up"; topo_suite_end; }
-desk_user "$USR" || { fail "the test user"; topo_suite_end; }
-launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; topo_suite_end; }
-desk_session || { fail "the desktop session (Xvfb, session bus)"; topo_suite_end; }
-desk_prefs_browsers || { fail "browser settings"; topo_suite_end; }
-L=$DESK_LOGS
-STORE=$DESK_HOME/.netns-exec/$JAIL
-desk_share_tmp "$JAIL" || { fail "the session's TMPDIR shared with the jail"; topo_suite_end; }
+desk_jail_session "$JAIL" "$IFC" "$USR"
+launcher=$LAUNCHER
 # netns-jail desktop runs as the user: a copy the user can reach.
 install -m 0755 "$TOPO_JAIL_BIN" "$TOPO_DIR/prefix/bin/netns-jail"
 NJ=$TOPO_DIR/prefix/bin/netns-jail

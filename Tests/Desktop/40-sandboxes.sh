@@ -32,15 +32,8 @@ require_cmd Xvfb dbus-daemon chromium falkon qutebrowser firefox-esr bwrap pgrep
 
 JAIL=nxds_jail IFC=nxds0 USR=nxds_user
 REAL=$TOPO_HOST_ADDR VPN=$TOPO_VPN_PUBLIC
-topo_jail_prepare --no-resolver "$JAIL" "$IFC"
-topo_jail_up "$JAIL" "$IFC" >"$TOPO_DIR/up.out" 2>&1 || { fail "netns-jail up"; topo_suite_end; }
-desk_user "$USR" || { fail "the test user"; topo_suite_end; }
-launcher=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; topo_suite_end; }
-desk_session || { fail "the desktop session (Xvfb, session bus)"; topo_suite_end; }
-desk_prefs_browsers || { fail "browser settings"; topo_suite_end; }
-L=$DESK_LOGS
-STORE=$DESK_HOME/.netns-exec/$JAIL
-desk_share_tmp "$JAIL" || { fail "the session's TMPDIR shared with the jail"; topo_suite_end; }
+desk_jail_session "$JAIL" "$IFC" "$USR"
+launcher=$LAUNCHER
 # The machine's namespaces, as this suite (root, in them) has them. (PID 1
 # may not be readable: a VM's init can be kept from ptrace-read access.)
 INIT_USERNS=$(readlink /proc/self/ns/user)

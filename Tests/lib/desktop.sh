@@ -20,6 +20,7 @@
 # user is removed. Every wait is bounded.
 #
 # Functions:
+#   desk_jail_session JAIL IFC USER  all of the below a suite starts with
 #   desk_user NAME            the test user, with a home and /run/user/UID
 #   desk_session              Xvfb and the session bus for that user
 #   desk_run CMD...           CMD in the session (hostsim, as the user), waits
@@ -140,6 +141,25 @@ desk_session() {
     done
     echo "desktop: the session bus did not start" >&2
     return 1
+}
+
+# desk_jail_session JAIL IFC USER: what a Desktop suite starts with: the
+# topology with JAIL up through IFC, USER (desk_user), netns-exec installed
+# (LAUNCHER), the session (desk_session), the browsers' quiet settings and
+# the session's TMPDIR shared with JAIL (desk_share_tmp). Sets LAUNCHER, L
+# (the logs) and STORE (the jail's store in the home). Ends the suite on a
+# failure.
+desk_jail_session() {
+    local jail=$1 ifc=$2 user=$3
+    topo_jail_prepare --no-resolver "$jail" "$ifc"
+    topo_jail_up "$jail" "$ifc" >"$TOPO_DIR/up.out" 2>&1 || { fail "netns-jail up"; topo_suite_end; }
+    desk_user "$user" || { fail "the test user"; topo_suite_end; }
+    LAUNCHER=$(install_launcher "$TOPO_DIR/prefix") || { fail "install_launcher"; topo_suite_end; }
+    desk_session || { fail "the desktop session (Xvfb, session bus)"; topo_suite_end; }
+    desk_prefs_browsers || { fail "browser settings"; topo_suite_end; }
+    desk_share_tmp "$jail" || { fail "the session's TMPDIR shared with the jail"; topo_suite_end; }
+    L=$DESK_LOGS
+    STORE=$DESK_HOME/.netns-exec/$jail
 }
 
 # desk_notifyd LOG: the stand-in notification server on the session bus
