@@ -1051,21 +1051,36 @@ static char *read_small(int dir, const char *relative) {
 }
 
 static char shared[64][PATH_MAX];
-static int nshared;
-static void add_shared(const char *path) {
+static int nshared, bound[64];
+// UserDirsFile: what the jail's user-dirs.dirs names, in order: a key and
+// the index of its shared folder, or -1 for a directory turned off.
+static char udkey[64][64];
+static int udfolder[64], nud;
+// The index of `path` among the shared folders (added if new), or -1.
+static int add_shared(const char *path) {
     char buf[PATH_MAX], norm[PATH_MAX] = "";
+    if (path[0] == '/') return -1;
     snprintf(buf, sizeof buf, "%s", path);
     int first = 1;
     for (char *save = NULL, *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-        if (!strcmp(c, ".") || !strcmp(c, "..") || (first && !strcmp(c, ".netns-exec"))) return;
+        if (!strcmp(c, ".") || !strcmp(c, "..") || (first && !strcmp(c, ".netns-exec"))) return -1;
         if (!first) strcat(norm, "/");
         strcat(norm, c);
         first = 0;
     }
-    if (first || nshared == 64) return;
+    if (first) return -1;
     for (int i = 0; i < nshared; i++)
-        if (!strcmp(shared[i], norm)) return;
-    snprintf(shared[nshared++], PATH_MAX, "%s", norm);
+        if (!strcmp(shared[i], norm)) return i;
+    if (nshared == 64) return -1;
+    bound[nshared] = 0;
+    snprintf(shared[nshared], PATH_MAX, "%s", norm);
+    return nshared++;
+}
+
+static void user_directory(const char *key, int folder) {
+    if (nud == 64 || strlen(key) >= sizeof udkey[0]) return;
+    snprintf(udkey[nud], sizeof udkey[0], "%s", key);
+    udfolder[nud++] = folder;
 }
 
 static void shared_folders(int home, int store, const char *admin) {
@@ -1074,6 +1089,7 @@ static void shared_folders(int home, int store, const char *admin) {
     static const char *const names[] = {"Desktop", "Documents", "Downloads", "Music",
                                         "Pictures", "Public", "Templates", "Videos"};
     nshared = 0;
+    nud = 0;
     char *text = read_small(home, ".config/user-dirs.dirs");
     int named[8] = {0};
     for (char *save = NULL, *line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
@@ -1088,12 +1104,22 @@ static void shared_folders(int home, int store, const char *admin) {
             continue;
         for (int k = 0; k < 8; k++) named[k] |= !strcmp(line, keys[k]);
         size_t h = strlen(caller_home);
-        if (!strcmp(value, "$HOME") || !strcmp(value, "$HOME/")) continue;
-        if (!strncmp(value, "$HOME/", 6)) add_shared(value + 6);
-        else if (!strncmp(value, caller_home, h) && value[h] == '/' && value[h + 1]) add_shared(value + h + 1);
+        int index;
+        if (!strcmp(value, "$HOME") || !strcmp(value, "$HOME/") ||
+            (!strncmp(value, caller_home, h) && (value[h] == '\0' || !strcmp(value + h, "/")))) {
+            user_directory(line, -1);
+            continue;
+        }
+        if (!strncmp(value, "$HOME/", 6)) index = add_shared(value + 6);
+        else if (!strncmp(value, caller_home, h) && value[h] == '/') index = add_shared(value + h + 1);
+        else continue;  // outside the home
+        if (index >= 0) user_directory(line, index);
     }
-    for (int k = 0; k < 8; k++)
-        if (!named[k]) add_shared(names[k]);
+    for (int k = 0; k < 8; k++) {
+        if (named[k]) continue;
+        int index = add_shared(names[k]);
+        if (index >= 0) user_directory(keys[k], index);
+    }
     char list[1024];
     snprintf(list, sizeof list, "%s", admin);
     for (char *save = NULL, *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save)) add_shared(f);
@@ -1109,6 +1135,7 @@ static void bind_tree(int source, int target, const char *what) {
     close(tree);
 }
 
+static int jail_home_made;
 static void jail_state(const char *ns, const char *admin) {
     static const char *const earlier[][3] = {
         {"config", "", ".config"}, {"local-share", ".local", "share"}, {"local-state", ".local", "state"},
@@ -1152,13 +1179,55 @@ static void jail_state(const char *ns, const char *admin) {
         if (source < 0) continue;  // not there, a link, or not the caller's: not shared
         int target = walk(shared[i], jail_home);
         bind_tree(source, target, shared[i]);
+        bound[i] = 1;
         close(target);
         close(source);
     }
+    jail_home_made = 1;
     bind_tree(jail_home, home, "home");
     close(jail_home);
     close(store);
     close(home);
+}
+
+// 8. UserDirsFile: the jail's ~/.config/user-dirs.dirs, after the drop,
+// as the caller, in the jail's view; replaced only when its text differs.
+static void user_dirs_file(void) {
+    char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof text, "%s",
+                                "# Written by netns-exec at each launch: the folders of your home that this\n"
+                                "# jail shares (see netns-exec(1)). Changes here are replaced at the next launch.\n");
+    for (int i = 0; i < nud && n < sizeof text; i++) {
+        if (udfolder[i] < 0) {
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s=\"$HOME\"\n", udkey[i]);
+        } else if (bound[udfolder[i]] && !strpbrk(shared[udfolder[i]], "\"\\$`\n")) {
+            n += (size_t)snprintf(text + n, sizeof text - n, "%s=\"$HOME/%s\"\n", udkey[i], shared[udfolder[i]]);
+        }
+    }
+    if (n >= sizeof text) return;
+    int home = open(caller_home, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (home < 0) return;
+    if (mkdirat(home, ".config", 0700) != 0 && errno != EEXIST) { close(home); return; }
+    int config = openat(home, ".config", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    close(home);
+    if (config < 0) return;
+    int fd = openat(config, "user-dirs.dirs", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd >= 0) {
+        char old[8193];
+        struct stat st;
+        ssize_t got = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, old, sizeof old) : -1;
+        close(fd);
+        if (got == (ssize_t)n && !memcmp(old, text, n)) { close(config); return; }
+    }
+    unlinkat(config, "user-dirs.dirs.netns-exec", 0);
+    fd = openat(config, "user-dirs.dirs.netns-exec", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        int ok = write(fd, text, n) == (ssize_t)n;
+        close(fd);
+        if (!ok || renameat(config, "user-dirs.dirs.netns-exec", config, "user-dirs.dirs") != 0)
+            unlinkat(config, "user-dirs.dirs.netns-exec", 0);
+    }
+    close(config);
 }
 
 static void mount_view(const char *ns, int shares_state, int host_resolver, const char *share) {
@@ -1599,6 +1668,7 @@ int main(int argc, char **argv) {
 #endif
     char **envp = caller_environment(ns_name, entry.shares_state);                        // 8
     if (runtime_made) session_bus(entry.allows_host_ptrace, entry.permits_userns, envp);
+    if (jail_home_made && caller_home) user_dirs_file();
 #ifndef SKIP_HANDOFF
     hand_off_check(command[0], entry.shares_state, envp);                                  // 9
 #endif

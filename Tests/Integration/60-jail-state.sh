@@ -113,6 +113,15 @@ check_contains "jail: the folder user-dirs.dirs names for downloads is shared" f
 check_contains "jail: the folders it does not name keep their default names (Documents...), not Downloads" no-downloads "$err"
 check_not_contains "a user directory outside the home is not shared" etc-bound "$err"
 check_contains "and one line says so" "ignoring 'XDG_MUSIC_DIR'='/etc': only a folder inside the home is shared with the jail" "$err"
+# The jail's own user-dirs.dirs names the shared folder, so a program there
+# finds the user's downloads under the user's name for them. Control: the
+# same launch with the jail's file gone (as before the launcher wrote one)
+# finds no such name.
+err=$(u "$NX" $NS sh -c 'xdg-user-dir DOWNLOAD; xdg-user-dir MUSIC; rm ~/.config/user-dirs.dirs; xdg-user-dir DOWNLOAD' 2>/dev/null)
+check_eq "jail: xdg-user-dir finds the shared downloads by the user's name, and MUSIC (outside) unnamed; control: without the jail's file, not" \
+    "$(printf '%s\n' "$HOMEDIR/Téléchargements" "$HOMEDIR" "$HOMEDIR")" "$err"
+check_contains "jail: the file is written again at the next launch" 'XDG_DOWNLOAD_DIR="$HOME/Téléchargements"' \
+    "$(u "$NX" $NS cat "$HOMEDIR/.config/user-dirs.dirs" 2>&1)"
 u sh -c 'rm ~/.config/user-dirs.dirs && ln -s /etc/passwd ~/.config/user-dirs.dirs'
 err=$(u "$NX" $NS sh -c 'cat ~/Downloads/doc' 2>&1)
 check_contains "user-dirs.dirs as a link: ignored, the default folders shared" mine "$err"

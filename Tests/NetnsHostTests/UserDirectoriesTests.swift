@@ -55,4 +55,25 @@ struct UserDirectoriesTests {
     func dotsHandedOn() {
         #expect(folders("XDG_DOWNLOAD_DIR=\"$HOME/../b\"")["XDG_DOWNLOAD_DIR"] == .inHome("../b"))
     }
+
+    @Test("the jail's own file names what was shared, and what is off; nothing outside the home")
+    func jailFile() {
+        let text = UserDirectories.jailFile([
+            ("XDG_DOWNLOAD_DIR", .inHome("Téléchargements")), ("XDG_DESKTOP_DIR", .off),
+            ("XDG_VIDEOS_DIR", .outside("/srv/videos")), ("XDG_MUSIC_DIR", .inHome("Media/Music")),
+        ])
+        let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(lines == [#"XDG_DOWNLOAD_DIR="$HOME/Téléchargements""#, #"XDG_DESKTOP_DIR="$HOME""#,
+                          #"XDG_MUSIC_DIR="$HOME/Media/Music""#])
+        // What the launcher writes, the launcher's reader reads back the same.
+        let back = UserDirectories.folders(in: Array(text.utf8), home: "/home/a")
+        #expect(back.first { $0.key == "XDG_DOWNLOAD_DIR" }?.folder == .inHome("Téléchargements"))
+        #expect(back.first { $0.key == "XDG_DESKTOP_DIR" }?.folder == .off)
+    }
+
+    @Test("a folder name the file cannot carry plainly is left out", arguments: ["a\"b", "a\\b", "$x", "a`b", "a\nb"])
+    func jailFileLeavesOut(_ name: String) {
+        let text = UserDirectories.jailFile([("XDG_DOWNLOAD_DIR", .inHome(name))])
+        #expect(!text.contains("XDG_DOWNLOAD_DIR"))
+    }
 }

@@ -425,6 +425,10 @@ int cl_renameat_noreplace(int from_dir, const char *from, int to_dir, const char
     return (int)syscall(SYS_renameat2, from_dir, from, to_dir, to, RENAME_NOREPLACE);
 }
 
+int cl_renameat(int from_dir, const char *from, int to_dir, const char *to) {
+    return renameat(from_dir, from, to_dir, to);
+}
+
 int cl_try_lock(int fd) { return flock(fd, LOCK_EX | LOCK_NB); }
 
 int cl_unix_connect(const char *path, pid_t *peer) {

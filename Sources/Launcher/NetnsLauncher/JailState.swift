@@ -31,12 +31,15 @@ enum JailState {
     // The layout (~/.netns-exec/NAME/home, the earlier stores) is
     // HostPaths' (NetnsHost), which netns-jail's settings copy reads too.
 
+    /// Returns what the jail's own user-dirs.dirs names (UserDirsFile):
+    /// the XDG user directories that were shared, and those turned off;
+    /// nil where the user has no home (and the jail none either).
     static func separate(for namespace: NamespaceName, uid: uid_t, home: String,
-                         administratorShares: [String]) throws(Refusal) {
+                         administratorShares: [String]) throws(Refusal) -> [(key: String, folder: UserDirectories.Folder)]? {
         let homeFD = cl_open(home, cl_O_PATH | O_DIRECTORY | O_CLOEXEC)
         if homeFD < 0 {
             // No home, no profile to share: nothing to separate.
-            if cl_errno() == ENOENT || cl_errno() == ENOTDIR { return }
+            if cl_errno() == ENOENT || cl_errno() == ENOTDIR { return nil }
             throw .system(call: "open", path: home, errno: cl_errno())
         }
         defer { close(homeFD) }
@@ -50,10 +53,11 @@ enum JailState {
         try moveEarlierStores(from: storeFD, into: jailHome, path: jailHomePath, uid: uid)
 
         // The folders shared in, opened in the real home before it is covered.
-        let folders = SharedFolders.list(home: home, homeFD: homeFD, storeFD: storeFD,
-                                         store: home + "/" + storePath, uid: uid,
-                                         administrator: administratorShares)
-        for folder in folders {
+        let shares = SharedFolders.list(home: home, homeFD: homeFD, storeFD: storeFD,
+                                        store: home + "/" + storePath, uid: uid,
+                                        administrator: administratorShares)
+        var bound: [String] = []
+        for folder in shares.folders {
             guard let source = openShared(folder, from: homeFD, home: home, uid: uid) else { continue }
             defer { close(source) }
             let target = try walk(folder, from: jailHome, home: jailHomePath, uid: uid)
@@ -62,10 +66,15 @@ enum JailState {
             guard cl_bind_descriptor(source, target, 1) == 0 else {
                 throw .system(call: "mount", path: "bind of \(home)/\(folder) into \(jailHomePath)", errno: cl_errno())
             }
+            bound.append(folder)
         }
         // The jail's home over the real one, with the folders bound in it.
         guard cl_bind_descriptor(jailHome, homeFD, 1) == 0 else {
             throw .system(call: "mount", path: "bind of \(jailHomePath) over \(home)", errno: cl_errno())
+        }
+        return shares.userDirectories.filter { entry in
+            if case .inHome(let folder) = entry.folder { return bound.contains(folder) }
+            return true
         }
     }
 

@@ -26,10 +26,18 @@ import NetnsPolicy
 ///     home with the user's documents shared in (JailState), and its own
 ///     runtime directory at /run/user/UID (JailRuntime, built with /run).
 public enum MountView {
-    /// Returns the jail's runtime directory as the jail sees it, where it
-    /// has one (per-jail state, and the user has /run/user/UID).
+    /// What the rest of the launch needs of the jail's session.
+    public struct Session {
+        /// The jail's runtime directory as the jail sees it, where it has
+        /// one (per-jail state, and the user has /run/user/UID).
+        public var runtimeDirectory: String?
+        /// What the jail's own user-dirs.dirs names (UserDirsFile); nil
+        /// under state=shared or where the user has no home.
+        public var userDirectories: [(key: String, folder: UserDirectories.Folder)]? = nil
+    }
+
     public static func build(for namespace: NamespaceName, caller: Caller, sharesState: Bool,
-                             usesHostResolver: Bool, sharedFolders: [String]) throws(Refusal) -> String? {
+                             usesHostResolver: Bool, sharedFolders: [String]) throws(Refusal) -> Session {
         guard cl_unshare(cl_CLONE_NEWNS) == 0 else {
             throw .system(call: "unshare", path: "CLONE_NEWNS", errno: cl_errno())
         }
@@ -59,10 +67,12 @@ public enum MountView {
         let runtime = sharesState ? nil : JailRuntime(namespace: namespace, uid: caller.uid)
         let hasRuntime = try RunView.build(runRoots, runtime: runtime)
         try elsewhere.apply()
+        var session = Session(runtimeDirectory: hasRuntime ? runtime?.path : nil)
         if !sharesState, let home = caller.home {
-            try JailState.separate(for: namespace, uid: caller.uid, home: home, administratorShares: sharedFolders)
+            session.userDirectories = try JailState.separate(for: namespace, uid: caller.uid, home: home,
+                                                             administratorShares: sharedFolders)
         }
-        return hasRuntime ? runtime?.path : nil
+        return session
     }
 
     /// A /proc of our own with hidepid=ptraceable: /proc/PID of a process

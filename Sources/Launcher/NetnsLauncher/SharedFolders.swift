@@ -34,41 +34,52 @@ enum SharedFolders {
     /// Folders shared in all; more are ignored with one line.
     static let maximumCount = 64
 
-    /// The folders to share, relative to the home, without repeats.
+    /// What the jail's home shows of the real one: the folders to share,
+    /// relative to the home, without repeats; and what user-dirs.dirs says
+    /// of each XDG user directory, its folder normalized (for the jail's
+    /// own copy of the file, UserDirsFile).
+    struct Shares {
+        var folders: [String] = []
+        var userDirectories: [(key: String, folder: UserDirectories.Folder)] = []
+    }
+
     /// `homeFD` is the real home; `storeFD` the jail's store (its list).
     static func list(home: String, homeFD: Int32, storeFD: Int32, store: String, uid: uid_t,
-                     administrator: [String]) -> [String] {
-        var found: [String] = []
-        func add(_ path: String, from source: String) {
+                     administrator: [String]) -> Shares {
+        var shares = Shares()
+        func add(_ path: String, from source: String) -> String? {
             guard let relative = SharedFolder.normalized(path) else {
                 Console.error("\(source): ignoring \(Quoted.text(path, limit: Quoted.longPath)): a folder to share is a path inside the home, not the home itself, not ~/.netns-exec, without . or ..")
-                return
+                return nil
             }
-            if found.contains(relative) { return }
-            guard found.count < maximumCount else {
+            if shares.folders.contains(relative) { return relative }
+            guard shares.folders.count < maximumCount else {
                 Console.error("\(source): ignoring \(Quoted.text(path, limit: Quoted.longPath)): at most \(maximumCount) folders are shared")
-                return
+                return nil
             }
-            found.append(relative)
+            shares.folders.append(relative)
+            return relative
         }
         let userDirsPath = home + "/" + UserDirectories.file
         let text = read(UserDirectories.file, from: homeFD, path: userDirsPath, uid: uid)
         for (key, folder) in UserDirectories.folders(in: text, home: home) {
             switch folder {
-            case .inHome(let path): add(path, from: userDirsPath)
-            case .off: continue
+            case .inHome(let path):
+                if let relative = add(path, from: userDirsPath) { shares.userDirectories.append((key, .inHome(relative))) }
+            case .off:
+                shares.userDirectories.append((key, .off))
             case .outside(let value):
                 Console.error("\(userDirsPath): ignoring \(Quoted.text(key))=\(Quoted.text(value, limit: Quoted.longPath)): only a folder inside the home is shared with the jail")
             }
         }
-        for path in administrator { add(path, from: PolicyFile.path) }
+        for path in administrator { _ = add(path, from: PolicyFile.path) }
         let listPath = store + "/" + HostPaths.sharedListName
         if let text = read(HostPaths.sharedListName, from: storeFD, path: listPath, uid: uid) {
             for line in text.split(separator: UInt8(ascii: "\n")) where line.first != UInt8(ascii: "#") {
-                add(String(decoding: line, as: UTF8.self), from: listPath)
+                _ = add(String(decoding: line, as: UTF8.self), from: listPath)
             }
         }
-        return found
+        return shares
     }
 
     /// The bytes of the file `relative` below `directory`, or nil when it

@@ -68,7 +68,7 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     // The caller's directory as a path, before the view changes what it
     // names (step 7 looks it up again in the jail's view).
     let directory = WorkingDirectory.remember()
-    let runtimeDirectory = step(log: log) { () throws(Refusal) in                 // 5. Mount view
+    let session = step(log: log) { () throws(Refusal) in                          // 5. Mount view
         try MountView.build(for: namespace, caller: caller, sharesState: entry.sharesState,
                             usesHostResolver: entry.usesHostResolver, sharedFolders: entry.sharedFolders)
     }
@@ -83,11 +83,14 @@ func launch(_ namespace: NamespaceName, commandIndex: Int) -> Never {
     }
     var environment = step(log: log) { () throws(Refusal) in                     // 8. Environment
         try CallerEnvironment(namespace: namespace, sharesState: entry.sharesState,
-                              runtimeDirectory: runtimeDirectory)
+                              runtimeDirectory: session.runtimeDirectory)
     }
-    if let runtimeDirectory {                                                     // 8. Environment: the jail's session bus
+    if let runtimeDirectory = session.runtimeDirectory {                          // 8. Environment: the jail's session bus
         SessionBus.ensure(in: runtimeDirectory, jail: namespace, allowsHostPtrace: entry.allowsHostPtrace,
                           permitsUserNamespaces: entry.permitsUserNamespaces, environment: &environment)
+    }
+    if let home = caller.home, let userDirectories = session.userDirectories {   // 8. Environment: the jail's user-dirs.dirs
+        UserDirsFile.write(home: home, userDirectories)
     }
     let command = String(cString: argv[commandIndex]!)
     let path = entry.sharesState ? environment.value(of: "PATH") : nil

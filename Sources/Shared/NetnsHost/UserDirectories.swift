@@ -70,4 +70,29 @@ public enum UserDirectories {
         for (key, name) in known where !named.contains(key) { found.append((key, .inHome(name))) }
         return found
     }
+
+    /// The jail's own user-dirs.dirs: the directories shared into the
+    /// jail's home (`.inHome`, relative to it) and the ones the user turned
+    /// off (`.off`), so a jailed program finds Downloads where the user's
+    /// file puts it. A directory outside the home is not in the jail and is
+    /// left out (the program then uses its default name). A folder whose
+    /// name the file's syntax cannot carry plainly (a quote, backslash,
+    /// dollar, backquote or newline) is left out too.
+    public static func jailFile(_ entries: [(key: String, folder: Folder)]) -> String {
+        var text = "# Written by netns-exec at each launch: the folders of your home that this\n"
+            + "# jail shares (see netns-exec(1)). Changes here are replaced at the next launch.\n"
+        for (key, folder) in entries {
+            switch folder {
+            case .inHome(let path):
+                guard !path.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
+                        || $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "`") || $0 == UInt8(ascii: "\n") }) else { continue }
+                text += key + "=\"$HOME/" + path + "\"\n"
+            case .off:
+                text += key + "=\"$HOME\"\n"
+            case .outside:
+                continue
+            }
+        }
+        return text
+    }
 }

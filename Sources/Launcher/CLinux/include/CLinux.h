@@ -176,6 +176,8 @@ int cl_execvpe(const char *file, char *const argv[], char *const envp[]);
 int cl_fstatat_nofollow(int dir, const char *name, struct stat *st);
 /// renameat2(..., RENAME_NOREPLACE): EEXIST rather than replace. 0 or -1.
 int cl_renameat_noreplace(int from_dir, const char *from, int to_dir, const char *to);
+/// renameat(2), replacing `to` (UserDirsFile). 0 or -1.
+int cl_renameat(int from_dir, const char *from, int to_dir, const char *to);
 /// flock(fd, LOCK_EX | LOCK_NB): 0, or -1 (EWOULDBLOCK while another holds it).
 int cl_try_lock(int fd);
 /// A Unix stream socket (close-on-exec) connected to `path`; the listener's
