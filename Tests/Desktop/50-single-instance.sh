@@ -6,7 +6,9 @@
 # tracker tagged per launch, seen from the real address 192.0.2.2 or the
 # VPN's 203.0.113.1).
 #
-# qutebrowser, both orders: its IPC socket is in $XDG_RUNTIME_DIR.
+# qutebrowser (its IPC socket is in $XDG_RUNTIME_DIR) and Thunderbird (its
+# remote is a name on the session bus; its profile is in ~/.thunderbird),
+# each in both orders:
 #   ordinary copy first, then a jailed launch with a link: the jailed copy
 #     opens the link itself, through the VPN; never from the real address.
 #   jailed copy first, then an ordinary launch with a link: the ordinary
@@ -29,7 +31,7 @@
 . "$(dirname "$0")/../lib/topology.sh"
 . "$(dirname "$0")/../lib/desktop.sh"
 topo_suite_begin "Desktop/50 single-instance programs" nxdi "$0" "$@"
-require_cmd Xvfb dbus-daemon dbus-send qutebrowser ktorrent pgrep
+require_cmd Xvfb dbus-daemon dbus-send qutebrowser thunderbird ktorrent pgrep
 
 JAIL=nxdi_jail IFC=nxdi0 USR=nxdi_user
 REAL=$TOPO_HOST_ADDR VPN=$TOPO_VPN_PUBLIC
@@ -51,59 +53,81 @@ on_jail_bus() {
     desk_run timeout 10 "$LAUNCHER" "$JAIL" dbus-send --session --dest=org.freedesktop.DBus --type=method_call \
         --print-reply / org.freedesktop.DBus.ListNames 2>/dev/null | grep -q "string \"$1\""
 }
-# qb TAG: qutebrowser's command line for a page tagged TAG (its IPC socket
-# is $XDG_RUNTIME_DIR/qutebrowser/ipc-HASH, for the user's own basedir).
-qb() { printf '%s\n' qutebrowser --backend webengine "$(desk_page "$1")"; }
-# qb_socket: the socket of the qutebrowser running outside the jail.
-qb_socket() { compgen -G "$DESK_RUNDIR/qutebrowser/ipc-*" >/dev/null; }
-qb_stop_all() { desk_stop_in "$JAIL"; desk_stop $(pgrep -u "$DESK_UID" -f '^/usr/bin/python3 /usr/bin/qutebrowser') 2>/dev/null; }
-
-# round MODE: the three qutebrowser launches under MODE (shared or per-jail),
-# tags qb-MODE-*.
-round() {
-    local mode=$1 out jl
-    policy "$mode"
-    # --- ordinary copy first, then a jailed launch with a link --------------
-    mapfile -t cmd < <(qb "qb-$mode-outside")
-    desk_run_bg QO "$L/qb-$mode-outside.log" "${cmd[@]}"
-    check "$mode: the ordinary qutebrowser runs (its IPC socket)" wait_for 40 qb_socket
-    check "$mode: and loads its page from the real address" desk_wait_seen 40 "qb-$mode-outside" "$REAL"
-    mapfile -t cmd < <(qb "qb-$mode-jailed")
-    jailed_bg QJ "qb-$mode-jailed" "${cmd[@]}"
-    if [ "$mode" = shared ]; then
-        check "control (state=shared): the jailed launch's link is fetched from the real address (the copy outside got it)" \
-            desk_wait_seen 40 "qb-$mode-jailed" "$REAL"
-        check "control (state=shared): and the jailed launch exits, its link handed over" wait_for 30 sh -c "! kill -0 $QJ"
-    else
-        check "jail: the jailed launch opens its link itself, through the VPN" desk_wait_seen 60 "qb-$mode-jailed" "$VPN"
-        check_eq "jail: the real address never asked for it" "" "$(desk_seen "qb-$mode-jailed" | grep -xF "$REAL")"
-        check "jail: the jailed copy is still running" kill -0 "$QJ"
-    fi
-    qb_stop_all
-    # --- jailed copy first, then an ordinary launch with a link -------------
-    mapfile -t cmd < <(qb "qb-$mode-first")
-    jailed_bg QJ "qb-$mode-first" "${cmd[@]}"
-    check "$mode: the jailed qutebrowser loads its page through the VPN" desk_wait_seen 60 "qb-$mode-first" "$VPN"
-    # A second jailed launch: it reaches the first jailed copy.
-    mapfile -t cmd < <(qb "qb-$mode-second")
-    out=$(jailed "${cmd[@]}" 2>&1); jl=$?
-    check_eq "$mode: a second jailed launch hands its link over and exits 0" 0 "$jl"
-    check "$mode: the first jailed copy opens it, through the VPN" desk_wait_seen 40 "qb-$mode-second" "$VPN"
-    mapfile -t cmd < <(qb "qb-$mode-later")
-    desk_run timeout 60 "${cmd[@]}" >"$L/qb-$mode-later.log" 2>&1 &
-    if [ "$mode" = shared ]; then
-        check "control (state=shared): an ordinary launch's link goes to the jailed copy (through the VPN)" \
-            desk_wait_seen 40 "qb-$mode-later" "$VPN"
-    else
-        check "jail: an ordinary launch opens its link outside, from the real address" \
-            desk_wait_seen 60 "qb-$mode-later" "$REAL"
-        check_eq "jail: the jailed copy never got it" "" "$(desk_seen "qb-$mode-later" | grep -xF "$VPN")"
-    fi
-    qb_stop_all
+# launch PROGRAM TAG: cmd gets PROGRAM's command line with a page tagged TAG.
+# qutebrowser's IPC socket is $XDG_RUNTIME_DIR/qutebrowser/ipc-HASH (for the
+# user's own basedir); Thunderbird's remote is its name on the session bus
+# (org.mozilla.thunderbird.PROFILE), and it opens the page itself.
+launch() {
+    case $1 in
+        qutebrowser) cmd=(qutebrowser --backend webengine "$(desk_page "$2")") ;;
+        thunderbird) cmd=(thunderbird "$(desk_page "$2")") ;;
+    esac
+}
+# running_outside PROGRAM: the ordinary copy is up (its socket, its name).
+running_outside() {
+    case $1 in
+        qutebrowser) compgen -G "$DESK_RUNDIR/qutebrowser/ipc-*" >/dev/null ;;
+        thunderbird) desk_bus_owned org.mozilla.thunderbird. ;;
+    esac
+}
+# stop_programs: every process of the user but the session's X server and
+# bus (the programs outside, the jailed ones, the jail's bus), by PID.
+stop_programs() {
+    local pid pids=()
+    for pid in $(pgrep -u "$DESK_UID"); do
+        [ "$pid" = "$DESK_X_PID" ] || [ "$pid" = "$DESK_BUS_PID" ] || pids+=("$pid")
+    done
+    [ ${#pids[@]} -eq 0 ] || desk_stop "${pids[@]}"
 }
 
-round shared
-round per-jail
+# round PROGRAM MODE: the four launches of PROGRAM under MODE (shared or
+# per-jail), pages tagged P-MODE-*.
+round() {
+    local p=$1 mode=$2 t=${1:0:2}-$2 out jl
+    policy "$mode"
+    # --- ordinary copy first, then a jailed launch with a link --------------
+    launch "$p" "$t-outside"
+    desk_run_bg PO "$L/$t-outside.log" "${cmd[@]}"
+    check "$p, $mode: the ordinary copy runs" wait_for 60 running_outside "$p"
+    check "$p, $mode: and loads its page from the real address" desk_wait_seen 60 "$t-outside" "$REAL"
+    launch "$p" "$t-jailed"
+    jailed_bg PJ "$t-jailed" "${cmd[@]}"
+    if [ "$mode" = shared ]; then
+        check "$p, control (state=shared): the jailed launch's link is fetched from the real address (the copy outside got it)" \
+            desk_wait_seen 60 "$t-jailed" "$REAL"
+        check "$p, control (state=shared): and the jailed launch exits, its link handed over" wait_for 30 sh -c "! kill -0 $PJ"
+    else
+        check "$p, jail: the jailed launch opens its link itself, through the VPN" desk_wait_seen 90 "$t-jailed" "$VPN"
+        check_eq "$p, jail: the real address never asked for it" "" "$(desk_seen "$t-jailed" | grep -xF "$REAL")"
+        check "$p, jail: the jailed copy is still running" kill -0 "$PJ"
+    fi
+    stop_programs
+    # --- jailed copy first, then an ordinary launch with a link -------------
+    launch "$p" "$t-first"
+    jailed_bg PJ "$t-first" "${cmd[@]}"
+    check "$p, $mode: the jailed copy loads its page through the VPN" desk_wait_seen 90 "$t-first" "$VPN"
+    # A second jailed launch: it reaches the first jailed copy.
+    launch "$p" "$t-second"
+    out=$(jailed "${cmd[@]}" 2>&1); jl=$?
+    check_eq "$p, $mode: a second jailed launch hands its link over and exits 0" 0 "$jl"
+    check "$p, $mode: the first jailed copy opens it, through the VPN" desk_wait_seen 60 "$t-second" "$VPN"
+    launch "$p" "$t-later"
+    desk_run timeout 90 "${cmd[@]}" >"$L/$t-later.log" 2>&1 &
+    if [ "$mode" = shared ]; then
+        check "$p, control (state=shared): an ordinary launch's link goes to the jailed copy (through the VPN)" \
+            desk_wait_seen 60 "$t-later" "$VPN"
+    else
+        check "$p, jail: an ordinary launch opens its link outside, from the real address" \
+            desk_wait_seen 90 "$t-later" "$REAL"
+        check_eq "$p, jail: the jailed copy never got it" "" "$(desk_seen "$t-later" | grep -xF "$VPN")"
+    fi
+    stop_programs
+}
+
+for program in qutebrowser thunderbird; do
+    round "$program" shared
+    round "$program" per-jail
+done
 
 # --- KTorrent: needs a session bus to start at all ------------------------------
 policy per-jail
