@@ -366,6 +366,7 @@ check_not_contains "nor did the hook, for the new port" "root-hook arg=$(port_no
 # --- 7. control: after down nothing renews ------------------------------------------------
 jail_cmd down "$JAIL" --kill --wait 10 >/dev/null 2>&1
 check "down removes the port files" test ! -e "/run/netns-jail/$JAIL.port" -a ! -e "/run/netns-jail/$JAIL.port-forward"
+check "and the hook's log" test ! -e "/run/netns-jail/$JAIL.port-forward-hook.log"
 wait_for $((LEASE + 10)) sh -c "! nsenter --net=/run/netns/$TOPO_VPN nft list chain inet natpmp_nat prerouting_miniupnpd | grep -q dnat"
 check_not_contains "control: without renewal miniupnpd drops the mapping within a lease" "dnat" "$(mappings)"
 stop_miniupnpd

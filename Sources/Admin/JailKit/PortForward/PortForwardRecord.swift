@@ -62,9 +62,12 @@ public struct PortForwardRecord: Sendable, Equatable, Codable {
         }
     }
 
+    /// The jail is gone (`down`, or its supervisor finds it gone): its
+    /// records go, and the hook's log with them, as the tunnel's logs go.
     static func remove(_ paths: JailPaths) {
         unlink(paths.portFile)
         unlink(paths.portForwardFile)
+        unlink(paths.portForwardHookLog)
     }
 
     /// Replaces `path` (AtomicFile); a failure is logged, and the old
