@@ -6,9 +6,11 @@
 # tracker tagged per launch, seen from the real address 192.0.2.2 or the
 # VPN's 203.0.113.1).
 #
-# qutebrowser (its IPC socket is in $XDG_RUNTIME_DIR) and Thunderbird (its
+# qutebrowser (its IPC socket is in $XDG_RUNTIME_DIR), Thunderbird (its
 # remote is a name on the session bus; its profile is in ~/.thunderbird),
-# each in both orders:
+# transmission-qt (a magnet; its name on the bus) and VLC with its
+# one-instance setting (--one-instance: MPRIS on the bus; it plays the
+# page's URL), each in both orders:
 #   ordinary copy first, then a jailed launch with a link: the jailed copy
 #     opens the link itself, through the VPN; never from the real address.
 #   jailed copy first, then an ordinary launch with a link: the ordinary
@@ -31,7 +33,7 @@
 . "$(dirname "$0")/../lib/topology.sh"
 . "$(dirname "$0")/../lib/desktop.sh"
 topo_suite_begin "Desktop/50 single-instance programs" nxdi "$0" "$@"
-require_cmd Xvfb dbus-daemon dbus-send qutebrowser thunderbird ktorrent pgrep
+require_cmd Xvfb dbus-daemon dbus-send qutebrowser thunderbird transmission-qt vlc ktorrent pgrep
 
 JAIL=nxdi_jail IFC=nxdi0 USR=nxdi_user
 REAL=$TOPO_HOST_ADDR VPN=$TOPO_VPN_PUBLIC
@@ -61,6 +63,8 @@ launch() {
     case $1 in
         qutebrowser) cmd=(qutebrowser --backend webengine "$(desk_page "$2")") ;;
         thunderbird) cmd=(thunderbird "$(desk_page "$2")") ;;
+        transmission-qt) cmd=(transmission-qt "$(desk_magnet "$2")") ;;
+        vlc) cmd=(vlc --one-instance --no-qt-privacy-ask "$(desk_page "$2")") ;;
     esac
 }
 # running_outside PROGRAM: the ordinary copy is up (its socket, its name).
@@ -68,6 +72,8 @@ running_outside() {
     case $1 in
         qutebrowser) compgen -G "$DESK_RUNDIR/qutebrowser/ipc-*" >/dev/null ;;
         thunderbird) desk_bus_owned org.mozilla.thunderbird. ;;
+        transmission-qt) desk_bus_owned com.transmissionbt. ;;
+        vlc) desk_bus_owned org.mpris.MediaPlayer2.vlc ;;
     esac
 }
 # stop_programs: every process of the user but the session's X server and
@@ -124,7 +130,11 @@ round() {
     stop_programs
 }
 
-for program in qutebrowser thunderbird; do
+# transmission-qt's quiet settings, in the home and in the jail's (no
+# download queue: the rounds add more torrents than its default of five).
+desk_prefs_transmission "$DESK_HOME/.config"
+desk_prefs_transmission "$STORE/home/.config"
+for program in qutebrowser thunderbird transmission-qt vlc; do
     round "$program" shared
     round "$program" per-jail
 done

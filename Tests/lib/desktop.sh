@@ -317,6 +317,7 @@ desk_prefs_transmission() {
     "port-forwarding-enabled": false,
     "blocklist-enabled": false,
     "peer-port": 51413,
+    "download-queue-enabled": false,
     "start-added-torrents": true
 }
 EOF
