@@ -545,8 +545,9 @@ out=$(up_in_small_run full)
 check_contains "full /run/netns-jail: up fails (status 1)" "status 1" "$out"
 # The notes before it say what up did and undid; the failure is one line,
 # the last.
+# (The first file written there is the jail's live resolv.conf, step 1.)
 check_eq "full /run/netns-jail: up's last line is the errno's text with the path" \
-    "netns-jail: cannot write /run/netns-jail/$JAIL.pid: No space left on device; check /run/netns-jail" \
+    "netns-jail: writing /run/netns-jail/$JAIL/resolv.conf: No space left on device" \
     "$(grep -v '^status ' <<<"$out" | tail -n 1)"
 check_not_contains "full /run/netns-jail: no Foundation error" "CocoaError" "$out"
 check_eq "full /run/netns-jail: no other line says why" 1 "$(grep -c 'No space left' <<<"$out")"

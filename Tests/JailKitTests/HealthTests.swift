@@ -20,13 +20,26 @@ import Testing
             tunnelAddresses: ["10.2.0.2/32"], defaultRoutes4: ["proton0"], defaultRoutes6: [],
             liveRuleset: KillSwitch(tunnel: paths.interface).ruleset,
             peers: peers ?? [PeerState(publicKey: Fixture.publicKey, endpoint: "198.51.100.7:51820", latestHandshake: 1000, rxBytes: 0, txBytes: 0)],
-            resolvConf: "nameserver 10.2.0.1\n", etcProblems: [], tunnelInHostNamespace: inHost,
+            resolvConf: "nameserver 10.2.0.1\n", liveResolvConf: "nameserver 10.2.0.1\n", etcProblems: [], tunnelInHostNamespace: inHost,
             processes: [], wireguardGoPID: wireguardGo, pidFileExists: pidFile)
     }
 
     @Test func aCompleteJailHasNoBreach() throws {
         let config = try config()
         #expect(JailVerification.structural(state(), config: config).isEmpty)
+    }
+
+    /// The live resolv.conf running programs read must be the jail's: a
+    /// missing or stale one is repaired like a missing /etc/netns file.
+    @Test func aMissingOrStaleLiveResolvConfIsARepairableBreach() throws {
+        let config = try config()
+        var missing = state()
+        missing.liveResolvConf = nil
+        var stale = state()
+        stale.liveResolvConf = "nameserver 10.9.9.9\n"
+        let live = "/run/netns-jail/vpn_jail/resolv.conf"
+        #expect(JailVerification.structural(missing, config: config) == [.init(text: "\(live), which programs already running in the jail read, is missing", repairable: true)])
+        #expect(JailVerification.structural(stale, config: config) == [.init(text: "\(live), which programs already running in the jail read, is not the same as /etc/netns/vpn_jail/resolv.conf", repairable: true)])
     }
 
     @Test func aKeepaliveLeftByAKilledUpIsARepairableBreach() throws {

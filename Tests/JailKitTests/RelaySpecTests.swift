@@ -22,6 +22,15 @@ import NetnsPolicy
         #expect(parse(.hostService, "127.0.0.2:6310:631") == "host-service jail 127.0.0.2:6310 -> host 127.0.0.2:631")
     }
 
+    /// The jail's directory also holds its live resolv.conf, which netns-jail
+    /// writes through a temporary beside it: no socket takes those names.
+    @Test func aSocketCannotTakeTheLiveResolvConfsName() {
+        for name in ["resolv.conf", "resolv.conf.netns-jail-new"] {
+            #expect(parse(.publish, "unix:/run/netns-jail/vpn/\(name):8080 owner=alice")
+                == "refused: /run/netns-jail/vpn/resolv.conf is the jail's resolvers, which netns-jail writes there; give the socket another name such as /run/netns-jail/vpn/webui.sock")
+        }
+    }
+
     @Test func unixForm() {
         #expect(parse(.publish, "unix:/run/netns-jail/vpn/webui.sock:8080 owner=alice group=vpnweb mode=0660")
             == "publish unix:/run/netns-jail/vpn/webui.sock (owner alice, group vpnweb, mode 0660) -> jail 127.0.0.1:8080")

@@ -159,6 +159,11 @@ public struct RelaySpec: Hashable, Sendable, CustomStringConvertible {
               file.utf8.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
             throw Invalid(message: "a published Unix socket is a file directly in \(directory) (letters, digits, '.', '_', '-'), for example \(directory)webui.sock")
         }
+        // netns-jail's own file there (JailPaths.liveResolvConf) and the
+        // temporary it is written through.
+        guard !file.hasPrefix("resolv.conf") else {
+            throw Invalid(message: "\(directory)resolv.conf is the jail's resolvers, which netns-jail writes there; give the socket another name such as \(directory)webui.sock")
+        }
         guard path.utf8.count < 108 else { throw Invalid(message: "\(path) is too long for a Unix socket (at most 107 bytes)") }
         let target = try port(String(text[text.index(after: colon)...]))
         guard let owner = options["owner"], !owner.isEmpty,

@@ -20,6 +20,8 @@ public struct JailInspection: Sendable {
     public let liveRuleset: String?
     public let peers: [PeerState]
     public let resolvConf: String?
+    /// The live copy running programs read (JailPaths.liveResolvConf).
+    public var liveResolvConf: String?
     /// What netns-exec would refuse in /etc/netns/NAME (EtcNetnsRules).
     public let etcProblems: [String]
     /// Whether an interface with the tunnel's name is in *our* namespace:
@@ -73,10 +75,11 @@ public struct JailInspection: Sendable {
             }
         }
         let resolv = try? String(contentsOfFile: paths.resolvConf, encoding: .utf8)
+        let live = try? String(contentsOfFile: paths.liveResolvConf, encoding: .utf8)
         return JailInspection(
             paths: paths, namespaceExists: exists, links: links, tunnelAddresses: addresses,
             defaultRoutes4: routes4, defaultRoutes6: routes6, liveRuleset: ruleset, peers: peers,
-            resolvConf: resolv, etcProblems: EtcNetnsRules.problems(directory: paths.etcDirectory),
+            resolvConf: resolv, liveResolvConf: live, etcProblems: EtcNetnsRules.problems(directory: paths.etcDirectory),
             tunnelInHostNamespace: results.last!.succeeded,
             processes: exists ? ProcessesInside.scan(namespaceFile: paths.namespaceFile) : [],
             wireguardGoPID: WireGuardDevice.recordedProcess(paths),

@@ -70,6 +70,9 @@ public enum JailVerification {
             if listed != wanted {
                 add("\(paths.resolvConf) lists nameservers [\(listed.joined(separator: ", "))], the WireGuard config says [\(wanted.joined(separator: ", "))]")
             }
+            if state.liveResolvConf != text {
+                add("\(paths.liveResolvConf), which programs already running in the jail read, is \(state.liveResolvConf == nil ? "missing" : "not the same as \(paths.resolvConf)")")
+            }
         } else {
             add("\(paths.resolvConf) is missing; jailed programs would use the host's resolvers")
         }
@@ -99,6 +102,9 @@ public enum JailVerification {
         var found: [String] = []
         if state.resolvConf != nil {
             found.append("\(paths.resolvConf) is left without a namespace; netns-jail up \(name) uses it, netns-jail down \(name) removes it")
+        }
+        if state.liveResolvConf != nil {
+            found.append("\(paths.liveResolvConf) is left without a namespace; netns-jail up \(name) uses it, netns-jail down \(name) removes it")
         }
         if let pid = state.wireguardGoPID {
             found.append("wireguard-go (PID \(pid)) still runs for \(paths.interface) without a jail; netns-jail down \(name) stops it")

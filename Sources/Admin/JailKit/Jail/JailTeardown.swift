@@ -34,7 +34,8 @@ public struct JailTeardown {
         ProbeRecord.remove(paths)
         PoolRecord.remove(paths)
         let namespaceExists = fm.fileExists(atPath: paths.namespaceFile)
-        if !namespaceExists && !tunnelKind.hasLeftovers(paths) && !fm.fileExists(atPath: paths.resolvConf) {
+        if !namespaceExists && !tunnelKind.hasLeftovers(paths) && !fm.fileExists(atPath: paths.resolvConf)
+            && !fm.fileExists(atPath: paths.liveResolvConf) {
             return .alreadyDown
         }
         let namespace = JailNamespace(paths: paths)

@@ -140,16 +140,20 @@ public struct RelayState: Sendable, Equatable {
         if let pid { ProcessesInside.terminate([pid], grace: 2) }
     }
 
-    /// Removes the records and the jail's socket directory (`down`).
+    /// Removes the records and the published sockets (`down`), and the
+    /// jail's directory once empty: the live resolv.conf there is the last
+    /// part `down` removes (JailResolvConf.remove).
     public static func removeFiles(_ paths: JailPaths) {
         unlink(paths.relayStateFile)
         unlink(paths.relayHandoverFile)
-        guard let dir = opendir(paths.relayDirectory) else { return }
+        guard let dir = opendir(paths.jailDirectory) else { return }
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name != "." && name != ".." { unlink("\(paths.relayDirectory)/\(name)") }
+            var st = stat()
+            let path = "\(paths.jailDirectory)/\(name)"
+            if name != "." && name != "..", lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFSOCK { unlink(path) }
         }
         closedir(dir)
-        rmdir(paths.relayDirectory)
+        rmdir(paths.jailDirectory)
     }
 }
