@@ -29,6 +29,7 @@ leftovers() {
     [ -e "/run/netns-jail/$name.supervisor.pid" ] && echo "supervisor pid file"
     [ -e "/run/wireguard/$ifc.sock" ] && echo "control socket /run/wireguard/$ifc.sock"
     [ -e "/etc/netns/$name" ] && echo "/etc/netns/$name"
+    [ -e "/run/netns-jail/$name" ] && echo "/run/netns-jail/$name (the live resolv.conf)"
     for f in /proc/[0-9]*/cmdline; do
         tr '\0' ' ' 2>/dev/null <"$f" | grep -q "wireguard-go $ifc \?$" && echo "wireguard-go ${f//[^0-9]/}"
     done

@@ -372,7 +372,7 @@ topo_jail_sweep() {
     rm -f "/run/netns-jail/$name.pid" "/run/netns-jail/$name.wireguard-go.log" "/run/netns-jail/$name.lock"
     ip netns del "$name" 2>/dev/null
     ip -n "$TOPO_HOST" link del "$ifc" 2>/dev/null
-    rm -rf "/etc/netns/$name"
+    rm -rf "/etc/netns/$name" "/run/netns-jail/$name"
 }
 
 # topo_jail_prepare [--no-resolver] NAME IFACE: the start most end-to-end

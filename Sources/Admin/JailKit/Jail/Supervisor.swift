@@ -122,6 +122,15 @@ public struct Supervisor {
                     return
                 }
                 let now = Int(Date().timeIntervalSince1970)
+                // A switch `up` made (an edit, --server) while we waited
+                // for its lock: we began probing the new server when we
+                // read the configuration, before `up` had finished moving
+                // the jail to it. The silence of that window is the
+                // switch's, not the server's (in a slow guest it exceeded
+                // fail-after and moved the jail on again at once).
+                if let pool = PoolRecord.read(paths), let probing = health.record?.since, pool.since > probing {
+                    health.restart()
+                }
                 var problem = health.problem(now: now)
                 if problem == nil, current.portForward?.required == true { problem = forwarding?.refusal }
                 if failover.tick(current, problem: problem, answered: health.answered, now: now) { return }
