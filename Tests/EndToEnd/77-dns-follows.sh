@@ -103,13 +103,20 @@ check "the edited resolver logged its lookups" grep -q "query\[A\] live-[0-9]*\.
 check_not_contains "the host's DNS never saw a jailed lookup" "live-" "$(cat "$TOPO_DIR/host-dns.log")"
 
 # --- 2. the file and the link are root's inside the jail ------------------------------
-jailed_try() { host_run "$USR" "$TOPO_LAUNCHER" "$JAIL" sh -c "$1 2>/dev/null && echo done || echo refused"; }
+jailed_try() { host_run "$USR" "$TOPO_LAUNCHER" "$JAIL" sh -c "{ $1; } 2>/dev/null && echo done || echo refused"; }
 check_eq "the test user cannot write the live file inside the jail" refused "$(jailed_try "echo nameserver 192.0.2.53 >>$LIVE")"
 check_eq "nor replace the link" refused "$(jailed_try "ln -sf /tmp/x /etc/resolv.conf")"
 check_eq "nor add a file beside the live file" refused "$(jailed_try "echo x >/run/netns-jail/$JAIL/new")"
 check_eq "nor rename over it" refused "$(jailed_try "echo x >/tmp/r && mv -f /tmp/r $LIVE")"
 check_eq "nameserver lines are still the edited one" "nameserver $EDIT_DNS" "$(grep '^nameserver' "$LIVE" 2>&1)"
 check_eq "control: the test user can write where it may (its /tmp)" done "$(jailed_try "echo x >/tmp/y")"
+# A user namespace of its own (jails allow them) lets a jailed program
+# cover the directory in its own mount namespace, and nowhere else.
+covered=$(jailed_try "unshare -Urm sh -c 'mount -t tmpfs x /run/netns-jail && test ! -e $LIVE'")
+[ "$covered" = done ] || echo "  note: no user namespace here ($covered); the cover below is not tried"
+mark live
+check "after that, the running program is still answered by the edited resolver" wait_for 10 answered live "$EDIT_ANSWER"
+check_eq "and a new launch still links to the live file" "nameserver $EDIT_DNS" "$(host_run "$USR" "$TOPO_LAUNCHER" "$JAIL" grep '^nameserver' /etc/resolv.conf 2>&1)"
 
 touch "$work/stop"
 quiet jail_cmd down "$JAIL"
