@@ -431,7 +431,9 @@ static void require_up(const char *ifname) {
 // 5. The /etc overlay, as EtcOverlay.swift builds it: the launcher's own
 // nsswitch.conf (NameServiceSwitch.swift) and the jail's files are
 // written into a tmpfs that has no path (fsopen/fsmount), mode 0444 (the
-// view is built under umask 022, see mount_view); the layer is attached on
+// view is built under umask 022, see mount_view), resolv.conf then
+// replaced by a link to the live one where netns-jail keeps it (see
+// live_resolv_conf); the layer is attached on
 // the jail's own /etc/netns/NAME directory, or on /run/netns when there is
 // none (kernels before 6.15 refuse a detached layer), the overlay is
 // mounted with it as top layer, and the attachment is undone again. A
@@ -481,6 +483,35 @@ static void copy_file(int dir, const char *name, int layer) {
     close(src);
 }
 
+// The jail's live resolv.conf (LiveResolvConf.swift): /run/netns-jail and
+// /run/netns-jail/NAME root-only directories, the file in it a root-only
+// regular file. 1 and its path in `target` when it is there, 0 when not.
+static int live_resolv_conf(const char *ns, char *target, size_t size) {
+    int state = open("/run/netns-jail", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (state < 0) {
+        if (errno == ENOENT) return 0;
+        refuse("/run/netns-jail", NULL);
+    }
+    require_root_only(state, 1, "/run/netns-jail");
+    int dir = openat(state, ns, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    close(state);
+    if (dir < 0) {
+        if (errno == ENOENT) return 0;
+        refuse("/run/netns-jail/NAME", NULL);
+    }
+    require_root_only(dir, 1, "/run/netns-jail/NAME");
+    int file = openat(dir, "resolv.conf", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    close(dir);
+    if (file < 0) {
+        if (errno == ENOENT) return 0;
+        refuse("/run/netns-jail/NAME/resolv.conf", NULL);
+    }
+    require_root_only(file, 0, "/run/netns-jail/NAME/resolv.conf");
+    close(file);
+    snprintf(target, size, "/run/netns-jail/%s/resolv.conf", ns);
+    return 1;
+}
+
 static void etc_overlay(const char *ns, int host_resolver) {
     char path[128];
     snprintf(path, sizeof path, "/etc/netns/%s", ns);
@@ -523,8 +554,14 @@ static void etc_overlay(const char *ns, int host_resolver) {
             if (strcmp(names[i].name, "nsswitch.conf") == 0) refuse(path, "holds nsswitch.conf");
         }
         if (!has_resolv && !host_resolver) refuse(path, "has no resolv.conf, so the jail would use the host's resolvers");
+        // resolv.conf becomes a link to the live file where there is one
+        // (checked and copied all the same, then replaced).
+        char live[160];
+        int linked = has_resolv && live_resolv_conf(ns, live, sizeof live);
         for (int i = 0; i < count; i++) copy_file(dir, names[i].name, layer);
         free(names);
+        if (linked && (unlinkat(layer, "resolv.conf", 0) != 0 || symlinkat(live, layer, "resolv.conf") != 0))
+            refuse("symlinkat tmpfs/resolv.conf", NULL);
     }
 
     if (syscall(SYS_move_mount, layer, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)

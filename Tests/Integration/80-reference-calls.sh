@@ -63,6 +63,11 @@ for ns in $NS $SHARED; do
     printf 'nameserver 198.51.100.53\n' >/etc/netns/$ns/resolv.conf
     chmod 0644 /etc/netns/$ns/resolv.conf
 done
+# The live resolv.conf netns-jail keeps for $NS, which both programs check
+# and link the jail's /etc/resolv.conf to ($SHARED has none: the copy).
+[ -d /run/netns-jail ] || { install -d -m 0755 /run/netns-jail && on_exit "rmdir /run/netns-jail 2>/dev/null"; }
+install -d -m 0755 /run/netns-jail/$NS && on_exit "rm -rf /run/netns-jail/$NS"
+install -m 0644 /etc/netns/$NS/resolv.conf /run/netns-jail/$NS/resolv.conf
 write_test_policy "$NS $U
 $SHARED $U state=shared"
 

@@ -18,7 +18,7 @@ import re
 import sys
 
 KEPT = {"open", "openat", "mkdirat", "mount", "umount2", "move_mount", "open_tree", "fsopen", "fsconfig",
-        "fsmount", "mount_setattr", "setns", "unshare", "capset", "capget", "prctl", "setgroups",
+        "fsmount", "mount_setattr", "symlinkat", "setns", "unshare", "capset", "capget", "prctl", "setgroups",
         "setresuid", "setresgid", "landlock_create_ruleset", "landlock_add_rule", "landlock_restrict_self",
         "seccomp", "umask", "socket", "connect", "sendto", "chdir", "fchdir", "fchown", "fchmod",
         "execve", "exit_group"}

@@ -4,7 +4,8 @@ import NetnsLimits
 
 /// Makes /etc/netns/NAME/FILE appear as /etc/FILE inside the jail, and
 /// the launcher's own nsswitch.conf (NameServiceSwitch) as
-/// /etc/nsswitch.conf, at every launch.
+/// /etc/nsswitch.conf, at every launch. resolv.conf is a link to the
+/// jail's live resolvers where netns-jail keeps them (LiveResolvConf).
 ///
 /// Why an overlay and not bind mounts: see MountView. Why a copy: overlayfs
 /// refuses a lower layer nested inside another (/etc/netns/NAME is inside
@@ -62,9 +63,15 @@ enum EtcOverlay {
         guard !names.contains(NameServiceSwitch.fileName) else {
             throw .denied("\(path)/\(NameServiceSwitch.fileName) would decide where the jail's name lookups go; netns-exec writes the jail's own, so as root remove it")
         }
+        // Where netns-jail keeps the jail's resolvers live, resolv.conf
+        // is a link to them, so programs already running follow a switch
+        // or an edit (LiveResolvConf); the jail's own file is checked and
+        // copied all the same, then replaced by the link.
+        let live = names.contains(LiveResolvConf.name) ? try LiveResolvConf.find(for: namespace) : nil
         for name in names {
             try copy(name, from: dir, into: layer)
         }
+        if let live { try link(LiveResolvConf.name, to: live, in: layer) }
         try mountOverlay(layer: layer, attachingAt: dir.fd)
     }
 
@@ -133,6 +140,13 @@ enum EtcOverlay {
         defer { close(dst) }
         let code = bytes.withUnsafeBytes { Descriptor.writeAll(dst, $0) }
         guard code == 0 else { throw .system(call: "write", path: "tmpfs/" + name, errno: code) }
+    }
+
+    /// Replaces `name` in the layer by a symbolic link to `target`.
+    static func link(_ name: String, to target: String, in layer: Int32) throws(Refusal) {
+        guard unlinkat(layer, name, 0) == 0, symlinkat(target, layer, name) == 0 else {
+            throw .system(call: "symlinkat", path: "tmpfs/" + name, errno: cl_errno())
+        }
     }
 
     static func write(_ text: String, named name: String, into layer: Int32) throws(Refusal) {

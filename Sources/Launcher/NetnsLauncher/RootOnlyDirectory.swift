@@ -45,6 +45,25 @@ struct RootOnlyDirectory: ~Copyable {
         self.path = path
     }
 
+    /// Opens and checks the directory `name` directly in `parent`, never
+    /// following a link; nil when it does not exist.
+    init?(_ name: String, in parent: borrowing RootOnlyDirectory) throws(Refusal) {
+        let path = parent.path + "/" + name
+        let fd = cl_openat(parent.fd, name, cl_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
+        guard fd >= 0 else {
+            if cl_errno() == ENOENT { return nil }
+            throw .system(call: "open", path: path, errno: cl_errno())
+        }
+        do throws(Refusal) {
+            try RootOnlyDirectory.requireRootOnly(fd, what: path, isDirectory: true)
+        } catch {
+            close(fd)
+            throw error
+        }
+        self.fd = fd
+        self.path = path
+    }
+
     deinit { close(fd) }
 
     /// Opens `name` in the directory for reading, as above. Errors other

@@ -56,5 +56,12 @@ public enum HostPaths {
     public static func jailRuntime(_ name: String) -> String { runtimeStore + "/" + name }
 
     public static func namespaceFile(_ name: String) -> String { namespaces + "/" + name }
+    /// A jail's own directory under jailState, root's: its published Unix
+    /// sockets and its live resolv.conf.
+    public static func jailDirectory(_ name: String) -> String { jailState + "/" + name }
+    /// The jail's resolvers as programs already running read them:
+    /// netns-jail replaces it by rename when they change, and the launcher
+    /// makes the jail's /etc/resolv.conf a link to it.
+    public static func liveResolvConf(_ name: String) -> String { jailDirectory(name) + "/resolv.conf" }
     public static func etcDirectory(_ name: String) -> String { etcNetns + "/" + name }
 }

@@ -38,13 +38,13 @@ public struct JailPaths: Sendable {
     public var relayHandoverFile: String { "\(JailPaths.stateDirectory)/\(name).relay.handover" }
     /// The jail's own directory, root's (0755): published Unix sockets
     /// (RelaySpec) and the live resolv.conf.
-    public var jailDirectory: String { "\(JailPaths.stateDirectory)/\(name)" }
+    public var jailDirectory: String { HostPaths.jailDirectory(name.value) }
     /// The jail's resolvers as running programs read them: the launcher
     /// makes the jail's /etc/resolv.conf a link to this file, which `up`
     /// replaces by rename whenever the resolvers change (a switch to
     /// another server, a live edit), so programs already running follow.
     /// The same text as `resolvConf`, which new launches require.
-    public var liveResolvConf: String { "\(jailDirectory)/resolv.conf" }
+    public var liveResolvConf: String { HostPaths.liveResolvConf(name.value) }
     public var logFile: String { "\(JailPaths.stateDirectory)/\(name).wireguard-go.log" }
     /// An OpenVPN jail: the file OpenVPN reads (OpenVPNClientFile, 0600:
     /// it holds the key), the OpenVPN process, its log,
