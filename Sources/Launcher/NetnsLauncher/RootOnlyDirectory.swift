@@ -30,26 +30,21 @@ struct RootOnlyDirectory: ~Copyable {
     /// fails with ENOTDIR): used for a jail's own directory, which root
     /// creates, unlike /etc and /run/netns, which the system provides.
     init?(_ path: String, refusingLink: Bool = false) throws(Refusal) {
-        let fd = cl_open(path, cl_O_PATH | O_DIRECTORY | O_CLOEXEC | (refusingLink ? O_NOFOLLOW : 0))
-        guard fd >= 0 else {
-            if cl_errno() == ENOENT { return nil }
-            throw .system(call: "open", path: path, errno: cl_errno())
-        }
-        do throws(Refusal) {
-            try RootOnlyDirectory.requireRootOnly(fd, what: path, isDirectory: true)
-        } catch {
-            close(fd)
-            throw error
-        }
-        self.fd = fd
-        self.path = path
+        try self.init(checking: cl_open(path, cl_O_PATH | O_DIRECTORY | O_CLOEXEC | (refusingLink ? O_NOFOLLOW : 0)),
+                      path: path)
     }
 
     /// Opens and checks the directory `name` directly in `parent`, never
     /// following a link; nil when it does not exist.
     init?(_ name: String, in parent: borrowing RootOnlyDirectory) throws(Refusal) {
         let path = parent.path + "/" + name
-        let fd = cl_openat(parent.fd, name, cl_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
+        try self.init(checking: cl_openat(parent.fd, name, cl_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0), path: path)
+    }
+
+    /// What an open of `path` returned (`fd`, or -1 with errno just set):
+    /// nil when the name does not exist, the directory once it passes the
+    /// root-only check, closed again when it does not.
+    private init?(checking fd: Int32, path: String) throws(Refusal) {
         guard fd >= 0 else {
             if cl_errno() == ENOENT { return nil }
             throw .system(call: "open", path: path, errno: cl_errno())
