@@ -71,6 +71,10 @@ up="netns-jail up (OpenVPN over UDP)" plain="openvpn alone, same config, no jail
 bench_time "$up" -N --runs "$RUNS" --warmup 1 --prepare "$j down $JAIL" -- "$j up $JAIL"
 $j down "$JAIL" >/dev/null 2>&1
 bench_time "$plain" --runs "$RUNS" --warmup 1 --prepare "bash $TOPO_DIR/plain-down.sh" -- "bash $TOPO_DIR/plain-up.sh"
+# hyperfine leaves its last run's OpenVPN running; the throughput row's
+# plain-up.sh would overwrite its pid file, and it was left behind (found
+# after a run, in the section's namespace, parent 1).
+bash "$TOPO_DIR/plain-down.sh"
 bench_compare "$up" "$plain"
 
 # Bulk throughput: a file served in the internet namespace (the suite's
