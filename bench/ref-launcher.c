@@ -1584,8 +1584,6 @@ static void session_bus(int allows_host_ptrace, int userns, char **envp) {
     if (!daemon) goto done;
     char *config;
     int n = asprintf(&config,
-        "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-        " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
         "<busconfig>\n  <type>session</type>\n  <listen>unix:path=%s</listen>\n  <auth>EXTERNAL</auth>\n"
         "  <standard_session_servicedirs/>\n  <policy context=\"default\">\n"
         "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n    <allow eavesdrop=\"true\"/>\n"
